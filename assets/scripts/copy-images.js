@@ -1,0 +1,45 @@
+// Copies into ../permits/static/vendor/images/ exactly the govuk-frontend
+// images that the built app.css references, and fails the build if app.css
+// references anything else we do not ship (fonts, other paths) or embeds a
+// GDS Transport @font-face.
+"use strict";
+const fs = require("fs");
+const path = require("path");
+
+const cssFile = path.join(__dirname, "..", "..", "permits", "static", "css", "app.css");
+const srcDir = path.join(__dirname, "..", "node_modules", "govuk-frontend", "dist", "govuk", "assets", "images");
+const destDir = path.join(__dirname, "..", "..", "permits", "static", "vendor", "images");
+const prefix = "/static/vendor/images/";
+
+const css = fs.readFileSync(cssFile, "utf8");
+const problems = [];
+if (/@font-face/i.test(css) || /GDS Transport/i.test(css)) {
+  problems.push("app.css contains @font-face / GDS Transport");
+}
+
+const refs = new Set();
+for (const m of css.matchAll(/url\(\s*(['"]?)([^'")]+)\1\s*\)/g)) {
+  const ref = m[2];
+  if (ref.startsWith("data:") || ref.startsWith("#")) continue;
+  if (ref.startsWith(prefix) && !ref.slice(prefix.length).includes("/")) {
+    refs.add(ref.slice(prefix.length));
+  } else {
+    problems.push(`unexpected url(${ref})`);
+  }
+}
+
+for (const name of refs) {
+  const src = path.join(srcDir, name);
+  if (!fs.existsSync(src)) {
+    problems.push(`url(${prefix}${name}) has no source in govuk-frontend assets`);
+    continue;
+  }
+  fs.mkdirSync(destDir, { recursive: true });
+  fs.copyFileSync(src, path.join(destDir, name));
+}
+
+if (problems.length) {
+  console.error("copy-images: " + problems.join("\n  "));
+  process.exit(1);
+}
+console.log(refs.size ? `copy-images: copied ${[...refs].join(", ")}` : "copy-images: app.css references no images; nothing copied");

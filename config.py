@@ -1,0 +1,161 @@
+"""Settings, read from the environment. No application imports here.
+
+Three classes: the embedded default (``DevelopmentConfig``: SQLite under
+``instance/``, a serverless Celery broker, mail captured to a local mailbox),
+``TestingConfig`` and ``ProductionConfig`` (PostgreSQL, Redis, SMTP). Only
+environment variables differ between them; the code is the same.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent
+INSTANCE_DIR = Path(os.environ.get("INSTANCE_PATH", BASE_DIR / "instance"))
+
+# A key that must never reach production; ProductionConfig.validate refuses it.
+DEFAULT_SECRET_KEY = "dev-only-insecure-secret-key-change-me"  # noqa: S105  (the value production refuses)
+KNOWN_WEAK_KEYS = {DEFAULT_SECRET_KEY, "change-me", "changeme", "secret", "dev", "development", "please-change-me"}
+MIN_SECRET_KEY_LENGTH = 32
+
+
+class ConfigError(RuntimeError):
+    """Raised when a configuration is unsafe or incomplete."""
+
+
+def _bool(name: str, default: bool = False) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _normalise_db_url(url: str) -> str:
+    # Hosting platforms hand out postgres:// URLs; SQLAlchemy wants a driver.
+    if url.startswith("postgres://"):
+        url = "postgresql://" + url[len("postgres://") :]
+    if url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url[len("postgresql://") :]
+    return url
+
+
+class BaseConfig:
+    SECRET_KEY = os.environ.get("SECRET_KEY", DEFAULT_SECRET_KEY)
+    DEBUG = False
+    TESTING = False
+
+    SQLALCHEMY_DATABASE_URI = _normalise_db_url(
+        os.environ.get("DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'permits.db'}")
+    )
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
+    SQLALCHEMY_RECORD_QUERIES = False
+
+    REDIS_URL = os.environ.get("REDIS_URL", "")
+    # Celery: Redis in production; a broker that needs no server otherwise.
+    CELERY_BROKER_URL = os.environ.get(
+        "CELERY_BROKER_URL",
+        REDIS_URL or f"sqla+sqlite:///{INSTANCE_DIR / 'celery-broker.db'}",
+    )
+    CELERY_ALWAYS_EAGER = _bool("CELERY_ALWAYS_EAGER", False)
+
+    # Mail: an smtp:// or smtps:// URL, or "mailbox" to capture to instance/mailbox.
+    SMTP_URL = os.environ.get("SMTP_URL", "mailbox")
+    MAIL_FROM = os.environ.get("MAIL_FROM", "Film Permits <no-reply@filmpermit.az>")
+    MAILBOX_DIR = str(INSTANCE_DIR / "mailbox")
+    PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000")
+
+    UPLOAD_DIR = os.environ.get("UPLOAD_DIR", str(INSTANCE_DIR / "uploads"))
+    MAX_CONTENT_LENGTH = int(os.environ.get("MAX_UPLOAD_MB", "20")) * 1024 * 1024
+
+    # Rate limits: Redis when there is one, so every web worker shares the counters.
+    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", REDIS_URL or "memory://")
+    RATELIMIT_ENABLED = _bool("RATELIMIT_ENABLED", True)
+    RATELIMIT_HEADERS_ENABLED = True
+    LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "10 per minute;50 per hour")
+
+    BABEL_DEFAULT_LOCALE = "az"
+    BABEL_DEFAULT_TIMEZONE = "Asia/Baku"
+    LANGUAGES = ("az", "en", "ru")
+
+    WTF_CSRF_ENABLED = True
+    WTF_CSRF_TIME_LIMIT = None  # tied to the session instead of a clock
+
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = False
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_SECURE = False
+    REMEMBER_COOKIE_DURATION = 14 * 24 * 3600
+    PERMANENT_SESSION_LIFETIME = 12 * 3600
+
+    PASSWORD_RESET_MAX_AGE = 3600
+    HSTS = False
+    DEV_MAILBOX_PAGE = False
+
+    @classmethod
+    def validate(cls) -> None:
+        """Refuse unsafe settings; the base class has nothing to refuse."""
+
+
+class DevelopmentConfig(BaseConfig):
+    # Without SECRET_KEY in the environment, the factory makes a random key
+    # once and keeps it under instance/ (see permits.instance_secret_key).
+    SECRET_KEY = os.environ.get("SECRET_KEY", "")
+    DEBUG = _bool("FLASK_DEBUG", False)
+    DEV_MAILBOX_PAGE = True
+
+
+class TestingConfig(BaseConfig):
+    TESTING = True
+    SECRET_KEY = "testing-secret-key-that-is-long-enough-0123456789"  # noqa: S105
+    SQLALCHEMY_DATABASE_URI = _normalise_db_url(
+        os.environ.get("TEST_DATABASE_URL", "sqlite:///:memory:")
+    )
+    CELERY_BROKER_URL = "memory://"
+    CELERY_ALWAYS_EAGER = False
+    SMTP_URL = os.environ.get("TEST_SMTP_URL", "mailbox")
+    RATELIMIT_STORAGE_URI = "memory://"
+    SERVER_NAME = None
+    PUBLIC_BASE_URL = "http://localhost"
+    DEV_MAILBOX_PAGE = True
+
+
+class ProductionConfig(BaseConfig):
+    SECRET_KEY = os.environ.get("SECRET_KEY", "")
+    SESSION_COOKIE_SECURE = True
+    REMEMBER_COOKIE_SECURE = True
+    HSTS = True
+
+    @classmethod
+    def validate(cls) -> None:
+        problems = []
+        if cls.DEBUG or _bool("FLASK_DEBUG"):
+            problems.append("debug mode is on (unset FLASK_DEBUG)")
+        key = cls.SECRET_KEY or ""
+        if not key:
+            problems.append("SECRET_KEY is not set")
+        elif key.lower() in KNOWN_WEAK_KEYS:
+            problems.append("SECRET_KEY is the development default")
+        elif len(key) < MIN_SECRET_KEY_LENGTH:
+            problems.append(f"SECRET_KEY is shorter than {MIN_SECRET_KEY_LENGTH} characters")
+        if cls.SQLALCHEMY_DATABASE_URI.startswith("sqlite"):
+            problems.append("DATABASE_URL is not set to a PostgreSQL database")
+        if problems:
+            raise ConfigError("Refusing to start in production: " + "; ".join(problems) + ".")
+
+
+CONFIGS = {
+    "development": DevelopmentConfig,
+    "testing": TestingConfig,
+    "production": ProductionConfig,
+}
+
+
+def get_config(name: str | None = None) -> type[BaseConfig]:
+    name = name or os.environ.get("PERMITS_ENV", "development")
+    try:
+        return CONFIGS[name]
+    except KeyError:
+        raise ConfigError(f"Unknown PERMITS_ENV {name!r}; use one of {', '.join(CONFIGS)}.") from None

@@ -1,0 +1,27 @@
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import PasswordField, SelectField, StringField
+from wtforms.validators import DataRequired, EqualTo, Length
+
+from permits.auth.forms import LANGUAGE_CHOICES, PasswordPolicy
+from permits.services.passwords import MIN_LENGTH
+
+
+class ProfileForm(FlaskForm):
+    name = StringField(_l("Full name"), validators=[DataRequired(_l("Enter your full name.")), Length(max=255)])
+    language = SelectField(_l("Language for e-mails and pages"), choices=LANGUAGE_CHOICES)
+
+
+class ChangePasswordForm(FlaskForm):
+    current_password = PasswordField(
+        _l("Current password"), validators=[DataRequired(_l("Enter your current password."))]
+    )
+    password = PasswordField(
+        _l("New password"),
+        description=_l("At least %(n)d characters. A phrase of several words works well.", n=MIN_LENGTH),
+        validators=[DataRequired(_l("Choose a password.")), PasswordPolicy()],
+    )
+    confirm = PasswordField(
+        _l("Repeat the new password"),
+        validators=[DataRequired(_l("Repeat the password.")), EqualTo("password", _l("The two passwords do not match."))],
+    )

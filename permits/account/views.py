@@ -1,0 +1,53 @@
+"""The signed-in user's own account: name, language, password."""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required, login_user
+
+from permits.account.forms import ChangePasswordForm, ProfileForm
+from permits.extensions import db
+from permits.services import ServiceError, accounts
+
+bp = Blueprint("account", __name__)
+
+
+@bp.route("/", methods=["GET", "POST"])
+@login_required
+def profile():
+    form = ProfileForm(obj=current_user)
+    password_form = ChangePasswordForm(prefix="pw")
+    if form.validate_on_submit():
+        try:
+            accounts.update_profile(current_user, name=form.name.data, language=form.language.data)
+        except ServiceError as error:
+            db.session.rollback()
+            form.language.errors.append(error.message)
+        else:
+            db.session.commit()
+            session.pop("language", None)
+            flash(_("Your details have been saved."), "success")
+            return redirect(url_for("account.profile"))
+    return render_template("account/profile.html", form=form, password_form=password_form)
+
+
+@bp.route("/password", methods=["POST"])
+@login_required
+def change_password():
+    form = ProfileForm(obj=current_user)
+    password_form = ChangePasswordForm(prefix="pw")
+    if password_form.validate_on_submit():
+        try:
+            accounts.change_password(current_user, password_form.current_password.data, password_form.password.data)
+        except ServiceError as error:
+            db.session.rollback()
+            getattr(password_form, error.field or "password").errors.append(error.message)
+        else:
+            db.session.commit()
+            # Every other session ended with the version bump; keep this one.
+            session.clear()
+            login_user(current_user._get_current_object())
+            flash(_("Your password has been changed. You were signed out everywhere else."), "success")
+            return redirect(url_for("account.profile"))
+    return render_template("account/profile.html", form=form, password_form=password_form)

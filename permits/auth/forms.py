@@ -1,0 +1,65 @@
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
+from wtforms.validators import DataRequired, Email, EqualTo, Length, ValidationError
+
+from permits.i18n import LANGUAGE_NAMES
+from permits.services.passwords import MIN_LENGTH, policy_errors
+
+
+class PasswordPolicy:
+    """The password rules of services.passwords, shown next to the field."""
+
+    def __call__(self, form, field):
+        email_field = getattr(form, "email", None)
+        errors = policy_errors(field.data or "", email=email_field.data if email_field else "")
+        if errors:
+            raise ValidationError(errors[0])
+
+LANGUAGE_CHOICES = list(LANGUAGE_NAMES.items())
+
+
+class LoginForm(FlaskForm):
+    email = EmailField(_l("E-mail address"), validators=[DataRequired(_l("Enter your e-mail address."))])
+    password = PasswordField(_l("Password"), validators=[DataRequired(_l("Enter your password."))])
+    remember = BooleanField(_l("Keep me signed in on this device"))
+
+
+class RegistrationForm(FlaskForm):
+    name = StringField(_l("Your full name"), validators=[DataRequired(_l("Enter your full name.")), Length(max=255)])
+    email = EmailField(
+        _l("E-mail address"),
+        validators=[DataRequired(_l("Enter your e-mail address.")), Email(_l("Enter a valid e-mail address, like name@example.com.")), Length(max=255)],
+    )
+    phone = StringField(_l("Phone number"), validators=[Length(max=64)])
+    language = SelectField(_l("Language for e-mails and pages"), choices=LANGUAGE_CHOICES)
+    legal_name = StringField(
+        _l("Company legal name"), validators=[DataRequired(_l("Enter the company's legal name.")), Length(max=255)]
+    )
+    country = SelectField(_l("Country of the company"), validators=[DataRequired(_l("Choose the company's country."))])
+    registration_number = StringField(_l("Company registration number"), validators=[Length(max=64)])
+    password = PasswordField(
+        _l("Password"),
+        description=_l("At least %(n)d characters. A phrase of several words works well.", n=MIN_LENGTH),
+        validators=[DataRequired(_l("Choose a password.")), PasswordPolicy()],
+    )
+    confirm = PasswordField(
+        _l("Repeat the password"),
+        validators=[DataRequired(_l("Repeat the password.")), EqualTo("password", _l("The two passwords do not match."))],
+    )
+
+
+class ForgotPasswordForm(FlaskForm):
+    email = EmailField(_l("E-mail address"), validators=[DataRequired(_l("Enter your e-mail address."))])
+
+
+class ResetPasswordForm(FlaskForm):
+    password = PasswordField(
+        _l("New password"),
+        description=_l("At least %(n)d characters. A phrase of several words works well.", n=MIN_LENGTH),
+        validators=[DataRequired(_l("Choose a password.")), PasswordPolicy()],
+    )
+    confirm = PasswordField(
+        _l("Repeat the new password"),
+        validators=[DataRequired(_l("Repeat the password.")), EqualTo("password", _l("The two passwords do not match."))],
+    )

@@ -1,0 +1,141 @@
+"""Sign in, sign out, registration and password reset."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_login import current_user, login_user, logout_user
+
+from permits.auth.forms import ForgotPasswordForm, LoginForm, RegistrationForm, ResetPasswordForm
+from permits.extensions import db, limiter
+from permits.services import ServiceError, accounts
+
+bp = Blueprint("auth", __name__)
+
+def safe_next(target: str | None) -> str | None:
+    """Only a path on this site: no scheme, no host, no backslash tricks."""
+    if not target:
+        return None
+    target = target.strip()
+    if "\\" in target or any(ord(c) < 32 for c in target):
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return None
+    return target
+
+
+def country_choices() -> list[tuple[str, str]]:
+    territories = get_locale().territories
+    codes = sorted(
+        (code for code in territories if len(code) == 2 and code.isalpha() and code not in {"ZZ", "EU", "UN", "EZ", "QO"}),
+        key=lambda code: territories[code],
+    )
+    first = [("AZ", territories.get("AZ", "Azerbaijan"))]
+    return [("", _("Choose a country"))] + first + [(c, territories[c]) for c in codes if c != "AZ"]
+
+
+def _login_limit() -> str:
+    return current_app.config["LOGIN_RATE_LIMIT"]
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(_login_limit, methods=["POST"])
+def login():
+    if current_user.is_authenticated:
+        return redirect(url_for("main.home"))
+    form = LoginForm()
+    error = None
+    if form.validate_on_submit():
+        user = accounts.authenticate(form.email.data, form.password.data)
+        if user is None:
+            # One message for an unknown e-mail and a wrong password.
+            error = _("The e-mail address or password is not correct.")
+        else:
+            next_url = safe_next(request.args.get("next"))
+            language = session.get("language")
+            # Rotate the session: nothing from before sign-in survives it.
+            session.clear()
+            if language:
+                session["language"] = language
+            login_user(user, remember=form.remember.data)
+            db.session.commit()
+            return redirect(next_url or url_for("main.home"))
+    return render_template("auth/login.html", form=form, error=error)
+
+
+@bp.route("/logout", methods=["POST"])
+def logout():
+    if current_user.is_authenticated:
+        accounts.end_all_sessions(current_user)
+        db.session.commit()
+    logout_user()
+    session.clear()
+    flash(_("You have been signed out."), "success")
+    return redirect(url_for("main.index"))
+
+
+@bp.route("/register", methods=["GET", "POST"])
+def register():
+    if current_user.is_authenticated:
+        return redirect(url_for("main.home"))
+    form = RegistrationForm()
+    form.country.choices = country_choices()
+    if request.method == "GET":
+        form.language.data = str(get_locale().language)
+    if form.validate_on_submit():
+        try:
+            user = accounts.register_producer(
+                email=form.email.data,
+                name=form.name.data,
+                password=form.password.data,
+                language=form.language.data,
+                legal_name=form.legal_name.data,
+                country=form.country.data,
+                registration_number=form.registration_number.data or "",
+                phone=form.phone.data or "",
+            )
+        except ServiceError as error:
+            db.session.rollback()
+            getattr(form, error.field or "email").errors.append(error.message)
+        else:
+            session.clear()
+            login_user(user)
+            db.session.commit()
+            flash(_("Welcome! Your account and your company are registered."), "success")
+            return redirect(url_for("main.home"))
+    return render_template("auth/register.html", form=form)
+
+
+@bp.route("/forgot-password", methods=["GET", "POST"])
+@limiter.limit(_login_limit, methods=["POST"])
+def forgot_password():
+    form = ForgotPasswordForm()
+    if form.validate_on_submit():
+        accounts.request_password_reset(form.email.data)
+        db.session.commit()
+        return render_template("auth/forgot_sent.html", email=form.email.data)
+    return render_template("auth/forgot.html", form=form)
+
+
+@bp.route("/reset-password/<token>", methods=["GET", "POST"])
+def reset_password(token: str):
+    if accounts.user_for_reset_token(token) is None:
+        return render_template("auth/reset_invalid.html"), 400
+    form = ResetPasswordForm()
+    if form.validate_on_submit():
+        try:
+            accounts.reset_password(token, form.password.data)
+        except ServiceError as error:
+            db.session.rollback()
+            form.password.errors.append(error.message)
+        else:
+            db.session.commit()
+            logout_user()
+            session.clear()
+            flash(_("Your password has been changed. Sign in with the new password."), "success")
+            return redirect(url_for("auth.login"))
+    return render_template("auth/reset.html", form=form)

@@ -1,0 +1,82 @@
+"""Command-line tools: ``flask --app permits seed-demo | create-admin | ...``."""
+
+from __future__ import annotations
+
+import click
+from flask import Flask
+
+from permits.extensions import db
+
+
+def register(app: Flask) -> None:
+    @app.cli.command("seed-demo")
+    def seed_demo_command():
+        """Load the demo organisations, sites, companies and users (idempotent)."""
+        from permits.demo.seed import seed_demo
+
+        summary = seed_demo()
+        db.session.commit()
+        for line in summary:
+            click.echo(line)
+
+    @app.cli.command("create-admin")
+    @click.option("--email", prompt=True)
+    @click.option("--name", prompt=True)
+    @click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
+    def create_admin_command(email: str, name: str, password: str):
+        """Create a platform administrator."""
+        from permits.services import ServiceError, accounts
+
+        try:
+            accounts.create_user(email=email, name=name, password=password, language="en", is_platform_admin=True)
+        except ServiceError as error:
+            db.session.rollback()
+            raise click.ClickException(error.message) from None
+        db.session.commit()
+        click.echo(f"Platform admin {email} created.")
+
+    @app.cli.command("create-organisation")
+    @click.option("--key", required=True)
+    @click.option("--kind", required=True, type=click.Choice(["ministry", "site_owner", "tourism", "police", "aviation"]))
+    @click.option("--name-az", required=True)
+    @click.option("--name-en", required=True)
+    @click.option("--name-ru", required=True)
+    @click.option("--email", default="")
+    def create_organisation_command(key, kind, name_az, name_en, name_ru, email):
+        """Create a reviewing organisation."""
+        from permits.services import ServiceError, accounts
+
+        try:
+            accounts.create_organisation(key=key, kind=kind, name_az=name_az, name_en=name_en, name_ru=name_ru, email=email)
+        except ServiceError as error:
+            db.session.rollback()
+            raise click.ClickException(error.message) from None
+        db.session.commit()
+        click.echo(f"Organisation {key} created.")
+
+    @app.cli.command("create-staff")
+    @click.option("--organisation", "organisation_key", required=True, help="The organisation's key.")
+    @click.option("--email", required=True)
+    @click.option("--name", required=True)
+    @click.option("--role", default="reviewer", type=click.Choice(["reviewer", "supervisor", "admin"]))
+    @click.option("--language", default="az", type=click.Choice(["az", "en", "ru"]))
+    @click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
+    def create_staff_command(organisation_key, email, name, role, language, password):
+        """Create a reviewer, supervisor or organisation admin account."""
+        from sqlalchemy import select
+
+        from permits.models import Organisation
+        from permits.services import ServiceError, accounts
+
+        organisation = db.session.execute(select(Organisation).where(Organisation.key == organisation_key)).scalar_one_or_none()
+        if organisation is None:
+            raise click.ClickException(f"No organisation with key {organisation_key!r}.")
+        try:
+            accounts.create_staff_user(
+                organisation=organisation, email=email, name=name, password=password, role=role, language=language
+            )
+        except ServiceError as error:
+            db.session.rollback()
+            raise click.ClickException(error.message) from None
+        db.session.commit()
+        click.echo(f"{role.capitalize()} {email} created in {organisation_key}.")

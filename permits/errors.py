@@ -1,0 +1,62 @@
+"""Friendly, translated error pages that leak nothing."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Flask, jsonify, render_template, request
+from flask_babel import lazy_gettext as _l
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+log = logging.getLogger(__name__)
+
+MESSAGES = {
+    400: (_l("Bad request"), _l("The request could not be understood. Please go back and try again.")),
+    403: (_l("Not allowed"), _l("You do not have permission to do this.")),
+    404: (_l("Page not found"), _l("The page you asked for does not exist, or you cannot see it.")),
+    405: (_l("Not allowed"), _l("This page cannot be used that way.")),
+    409: (
+        _l("Someone else acted first"),
+        _l("This record was changed by someone else while you were looking at it. Reload the page to see the latest version."),
+    ),
+    413: (_l("File too large"), _l("The file you sent is larger than the limit. Please send a smaller file.")),
+    429: (_l("Too many attempts"), _l("You have tried too many times. Please wait a minute and try again.")),
+    500: (_l("Something went wrong"), _l("An unexpected error happened on our side. It has been logged. Please try again later.")),
+}
+
+
+def render_error(code: int, detail: str | None = None):
+    title, message = MESSAGES.get(code, MESSAGES[500])
+    if request.accept_mimetypes.best == "application/json":
+        return jsonify(error=str(title), message=str(detail or message)), code
+    return render_template("errors/error.html", code=code, title=title, message=detail or message), code
+
+
+def register(app: Flask) -> None:
+    @app.errorhandler(CSRFError)
+    def csrf_error(error):
+        return render_error(
+            400, _l("Your form expired or was sent from another site. Please reload the page and try again.")
+        )
+
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException):
+        if error.code in (301, 302, 303, 307, 308):
+            return error
+        detail = getattr(error, "user_message", None)
+        return render_error(error.code or 500, detail)
+
+    @app.errorhandler(Exception)
+    def unhandled(error: Exception):
+        if isinstance(error, HTTPException):
+            return http_error(error)
+        log.exception("Unhandled error on %s %s", request.method, request.path)
+        from permits.extensions import db
+
+        db.session.rollback()
+        return render_error(500)
+
+    @app.errorhandler(InternalServerError)
+    def internal(error):
+        return render_error(500)

@@ -1,0 +1,23 @@
+"""Language selection: the user's preference, else the switcher's choice
+kept in the session, else the browser's Accept-Language, else Azerbaijani."""
+
+from __future__ import annotations
+
+from flask import current_app, request, session
+from flask_login import current_user
+
+LANGUAGE_NAMES = {"az": "Azərbaycanca", "en": "English", "ru": "Русский"}
+
+
+def select_locale() -> str:
+    languages = current_app.config["LANGUAGES"]
+    if current_user and current_user.is_authenticated and current_user.language in languages:
+        return current_user.language
+    chosen = session.get("language")
+    if chosen in languages:
+        return chosen
+    return request.accept_languages.best_match(languages) or current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def select_timezone() -> str:
+    return current_app.config["BABEL_DEFAULT_TIMEZONE"]

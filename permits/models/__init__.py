@@ -1,0 +1,32 @@
+"""SQLAlchemy models, one module per aggregate. Importing this package
+registers every table (Alembic autogenerate relies on it)."""
+
+from permits.models.base import UTCDateTime, utcnow
+from permits.models.companies import Company, CompanyMembership
+from permits.models.locations import Location, LocationBlackout, LocationPhoto
+from permits.models.organisations import (
+    Organisation,
+    OrganisationKind,
+    OrganisationMembership,
+    StaffRole,
+)
+from permits.models.outbox import OutboxMessage, OutboxStatus
+from permits.models.users import User, normalise_email
+
+__all__ = [
+    "Company",
+    "CompanyMembership",
+    "Location",
+    "LocationBlackout",
+    "LocationPhoto",
+    "Organisation",
+    "OrganisationKind",
+    "OrganisationMembership",
+    "OutboxMessage",
+    "OutboxStatus",
+    "StaffRole",
+    "UTCDateTime",
+    "User",
+    "normalise_email",
+    "utcnow",
+]

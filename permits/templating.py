@@ -1,0 +1,70 @@
+"""Template globals and filters: navigation, languages, dates and money."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from flask import Flask, request
+from flask_babel import format_date, format_datetime, format_decimal, get_locale
+from flask_login import current_user
+
+from permits.i18n import LANGUAGE_NAMES
+from permits.labels import ORGANISATION_KINDS, ROLE_NAMES
+
+
+def money(value, currency: str = "AZN") -> str:
+    if value is None:
+        return ""
+    amount = format_decimal(Decimal(value).quantize(Decimal("0.01")), format="#,##0.00")
+    return f"{amount} ₼" if currency == "AZN" else f"{amount} {currency}"
+
+
+def local_datetime(value: dt.datetime | None, fmt: str = "medium") -> str:
+    return format_datetime(value, fmt) if value else ""
+
+
+def local_date(value: dt.date | dt.datetime | None, fmt: str = "medium") -> str:
+    return format_date(value, fmt) if value else ""
+
+
+def register(app: Flask) -> None:
+    app.jinja_env.filters["money"] = money
+    app.jinja_env.filters["datetime"] = local_datetime
+    app.jinja_env.filters["date"] = local_date
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True
+
+    @app.context_processor
+    def inject_globals():
+        locale = get_locale()
+        return {
+            "current_language": str(locale.language) if locale else "az",
+            "language_names": LANGUAGE_NAMES,
+            "navigation": navigation_for(current_user),
+            "role_names": ROLE_NAMES,
+            "organisation_kinds": ORGANISATION_KINDS,
+        }
+
+    app.jinja_env.globals["current_path"] = lambda: request.full_path.rstrip("?")
+    app.jinja_env.globals["has_endpoint"] = lambda name: name in app.view_functions
+
+
+def navigation_for(user) -> list[tuple[str, str]]:
+    """(endpoint, label) pairs for the signed-in user's role."""
+    from flask import current_app
+    from flask_babel import gettext as _
+
+    items: list[tuple[str, str]] = []
+    endpoints = current_app.view_functions
+    if "locations.catalogue" in endpoints:
+        items.append(("locations.catalogue", _("Filming sites")))
+    if not getattr(user, "is_authenticated", False):
+        return items
+    if user.is_producer and "portal.home" in endpoints:
+        items.append(("portal.home", _("My applications")))
+    if user.is_staff and "review.queue" in endpoints:
+        items.append(("review.queue", _("Review queue")))
+    if user.is_platform_admin or (user.membership and user.membership.role == "admin"):
+        items.append(("admin.index", _("Administration")))
+    return items

@@ -1,0 +1,82 @@
+"""The factory honours its configuration; production refuses unsafe settings."""
+
+import pytest
+
+from config import ConfigError, DevelopmentConfig, ProductionConfig, TestingConfig, get_config
+from permits import create_app
+
+
+def production(**attrs):
+    base = {"SECRET_KEY": "x" * 48, "SQLALCHEMY_DATABASE_URI": "postgresql+psycopg://db/permits", "DEBUG": False}
+    base.update(attrs)
+    return type("Prod", (ProductionConfig,), base)
+
+
+def test_testing_config_is_used(app):
+    assert app.config["TESTING"] is True
+    assert app.config["WTF_CSRF_ENABLED"] is True
+
+
+def test_get_config_by_name():
+    assert get_config("testing") is TestingConfig
+    assert get_config("development") is DevelopmentConfig
+    with pytest.raises(ConfigError, match="Unknown PERMITS_ENV"):
+        get_config("staging")
+
+
+def test_overrides_are_applied(tmp_path, monkeypatch):
+    monkeypatch.setenv("INSTANCE_PATH", str(tmp_path))
+    app = create_app(TestingConfig, SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path}/x.db", MAX_CONTENT_LENGTH=1234)
+    assert app.config["MAX_CONTENT_LENGTH"] == 1234
+    assert "celery" in app.extensions
+    assert app.extensions["celery"].conf.task_acks_late is True
+    assert app.extensions["celery"].conf.worker_prefetch_multiplier == 1
+    assert app.extensions["celery"].conf.accept_content == ["json"]
+
+
+def test_development_key_is_random_and_kept(tmp_path, monkeypatch):
+    monkeypatch.setenv("INSTANCE_PATH", str(tmp_path))
+    config = type("Dev", (DevelopmentConfig,), {"SECRET_KEY": "", "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/d.db"})
+    first = create_app(config).config["SECRET_KEY"]
+    second = create_app(config).config["SECRET_KEY"]
+    assert first == second and len(first) >= 64
+
+
+def test_sqlite_runs_in_wal_mode_with_a_busy_timeout(tmp_path, monkeypatch):
+    monkeypatch.setenv("INSTANCE_PATH", str(tmp_path))
+    app = create_app(TestingConfig, SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path}/wal.db")
+    with app.app_context():
+        from permits.extensions import db
+
+        with db.engine.connect() as conn:
+            assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+            assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() >= 5000
+            assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+
+
+@pytest.mark.parametrize(
+    ("attrs", "reason"),
+    [
+        ({"SECRET_KEY": ""}, "SECRET_KEY is not set"),
+        ({"SECRET_KEY": "dev-only-insecure-secret-key-change-me"}, "development default"),
+        ({"SECRET_KEY": "changeme"}, "development default"),
+        ({"SECRET_KEY": "short-key"}, "shorter than 32"),
+        ({"DEBUG": True}, "debug mode is on"),
+        ({"SQLALCHEMY_DATABASE_URI": "sqlite:///x.db"}, "PostgreSQL"),
+    ],
+)
+def test_production_refuses_unsafe_settings(attrs, reason):
+    with pytest.raises(ConfigError, match=reason):
+        create_app(production(**attrs))
+
+
+def test_production_refuses_debug_from_environment(monkeypatch):
+    monkeypatch.setenv("FLASK_DEBUG", "1")
+    with pytest.raises(ConfigError, match="debug"):
+        production().validate()
+
+
+def test_production_validates_with_a_strong_key():
+    production().validate()
+    assert production().SESSION_COOKIE_SECURE is True
+    assert production().HSTS is True
