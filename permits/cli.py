@@ -19,6 +19,21 @@ def register(app: Flask) -> None:
         for line in summary:
             click.echo(line)
 
+    @app.cli.command("demo-logins")
+    def demo_logins_command():
+        """Print the demo accounts and their password."""
+        from permits.demo import data
+
+        click.echo(f"  Demo logins (password for all: {data.DEMO_PASSWORD})")
+        for row in data.USERS:
+            if row.get("platform_admin"):
+                role = "platform admin"
+            elif row.get("company"):
+                role = f"producer, {row['company']}"
+            else:
+                role = f"{row.get('role')}, {row.get('organisation')}"
+            click.echo(f"    {row['email']:<48} {role}")
+
     @app.cli.command("create-admin")
     @click.option("--email", prompt=True)
     @click.option("--name", prompt=True)

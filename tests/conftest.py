@@ -100,7 +100,7 @@ def app(database_url, tmp_root):
     application = create_app(make_config(database_url, tmp_root))
     application.test_client_class = IsolatedClient
     with application.app_context():
-        upgrade()
+        upgrade(revision="heads")
     yield application
     with application.app_context():
         from permits.extensions import db

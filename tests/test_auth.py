@@ -152,7 +152,7 @@ def _reset_link(mailbox, address):
     db.session.commit()
     [message] = mailbox.to(address)
     text = mailbox.text(message)
-    return re.search(r"http://localhost(/auth/reset-password/\S+)", text).group(1), message
+    return re.search(r"https?://[^/\s]+(/auth/reset-password/\S+)", text).group(1), message
 
 
 def test_password_reset_is_single_use(app, client, db, mailbox):

@@ -89,6 +89,7 @@ def seed_companies() -> dict[str, Company]:
 
 def seed_users(organisations: dict[str, Organisation], companies: dict[str, Company]) -> list[User]:
     users = []
+    hashes: dict[str, str] = {}  # demo accounts share one passphrase: hash it once
     for row in data.USERS:
         user = _one(User, email_normalised=normalise_email(row["email"]))
         if user is None:
@@ -97,7 +98,9 @@ def seed_users(organisations: dict[str, Organisation], companies: dict[str, Comp
                 email_normalised=normalise_email(row["email"]),
                 name=row["name"],
                 language=row.get("language", "az"),
-                password_hash=hash_password(row.get("password", data.DEMO_PASSWORD)),
+                password_hash=hashes.setdefault(
+                    row.get("password", data.DEMO_PASSWORD), hash_password(row.get("password", data.DEMO_PASSWORD))
+                ),
                 is_platform_admin=bool(row.get("platform_admin")),
             )
             db.session.add(user)

@@ -1,0 +1,162 @@
+"""Table tests over every (state, action, role) triple of both state machines."""
+
+from __future__ import annotations
+
+import itertools
+
+import pytest
+
+from workflows import (
+    DEFINITION_V1,
+    ORGANISATION_ROLES,
+    ApplicationState,
+    ReviewState,
+    Role,
+    TransitionNotAllowed,
+)
+
+D = DEFINITION_V1
+UNKNOWN_ACTION = "frobnicate"
+
+REVIEW_TABLE = {
+    ("pending", "claim"): ("in_review", {"reviewer", "supervisor"}),
+    ("in_review", "release"): ("pending", {"reviewer", "supervisor"}),
+    ("pending", "approve"): ("approved", {"reviewer", "supervisor"}),
+    ("in_review", "approve"): ("approved", {"reviewer", "supervisor"}),
+    ("pending", "approve_with_conditions"): ("approved_with_conditions", {"reviewer", "supervisor"}),
+    ("in_review", "approve_with_conditions"): (
+        "approved_with_conditions",
+        {"reviewer", "supervisor"},
+    ),
+    ("pending", "reject"): ("rejected", {"reviewer", "supervisor"}),
+    ("in_review", "reject"): ("rejected", {"reviewer", "supervisor"}),
+    ("pending", "request_information"): ("info_requested", {"reviewer", "supervisor"}),
+    ("in_review", "request_information"): ("info_requested", {"reviewer", "supervisor"}),
+    ("info_requested", "provide_information"): ("in_review", {"producer"}),
+    ("pending", "cancel"): ("cancelled", {"system"}),
+    ("in_review", "cancel"): ("cancelled", {"system"}),
+    ("info_requested", "cancel"): ("cancelled", {"system"}),
+    ("info_requested", "lapse"): ("cancelled", {"system"}),
+    ("approved", "reopen"): ("pending", {"system"}),
+    ("approved_with_conditions", "reopen"): ("pending", {"system"}),
+    ("rejected", "reopen"): ("pending", {"system"}),
+    ("rejected", "drop"): ("cancelled", {"system"}),
+}
+
+DECIDERS = {"reviewer", "supervisor"}
+APPLICATION_TABLE = {
+    ("draft", "submit"): ("submitted", {"producer"}),
+    ("submitted", "start_review"): ("in_review", {"system"}),
+    ("submitted", "reject"): ("rejected", {"system"}),
+    ("in_review", "open_final"): ("final_review", {"system"}),
+    ("final_review", "return_to_parallel"): ("in_review", {"system"}),
+    ("final_review", "approve"): ("approved", DECIDERS | {"system"}),
+    ("final_review", "reject"): ("rejected", DECIDERS | {"system"}),
+    ("draft", "withdraw"): ("withdrawn", {"producer"}),
+    ("submitted", "withdraw"): ("withdrawn", {"producer"}),
+    ("in_review", "withdraw"): ("withdrawn", {"producer"}),
+    ("final_review", "withdraw"): ("withdrawn", {"producer"}),
+    ("submitted", "lapse"): ("lapsed", {"system"}),
+    ("in_review", "lapse"): ("lapsed", {"system"}),
+    ("final_review", "lapse"): ("lapsed", {"system"}),
+    ("approved", "revoke"): ("revoked", {"supervisor", "platform_admin"}),
+    ("approved", "expire"): ("expired", {"system"}),
+    ("approved", "amend"): ("approved", {"producer"}),
+}
+MINISTRY_ONLY = {("final_review", "approve"), ("final_review", "reject"), ("approved", "revoke")}
+
+REVIEW_ACTIONS = sorted({a for _, a in REVIEW_TABLE} | {UNKNOWN_ACTION})
+APPLICATION_ACTIONS = sorted({a for _, a in APPLICATION_TABLE} | {UNKNOWN_ACTION})
+
+
+def test_the_expected_tables_are_the_definition():
+    review = {(t.source, t.action): (t.target, {r.value for r in t.roles}) for t in D.review_transitions}
+    app = {(t.source, t.action): (t.target, {r.value for r in t.roles}) for t in D.application_transitions}
+    assert review == REVIEW_TABLE
+    assert app == APPLICATION_TABLE
+    assert len(D.review_transitions) == 19
+    assert len(D.application_transitions) == 17
+    assert {(t.source, t.action) for t in D.application_transitions if t.org_kinds} == MINISTRY_ONLY
+
+
+@pytest.mark.parametrize(
+    ("state", "action", "role"),
+    list(itertools.product(list(ReviewState), REVIEW_ACTIONS, list(Role))),
+    ids=lambda v: getattr(v, "value", v),
+)
+def test_review_table(state, action, role):
+    expected = REVIEW_TABLE.get((state.value, action))
+    for kind in D.review_kinds:
+        if expected is not None and role.value in expected[1]:
+            new = D.apply_review_action(kind.code, state, action, role)
+            assert new == ReviewState(expected[0])
+            assert isinstance(new, ReviewState)
+            assert action in D.allowed_review_actions(kind.code, state, role)
+        else:
+            with pytest.raises(TransitionNotAllowed) as err:
+                D.apply_review_action(kind.code, state, action, role)
+            assert action in str(err.value) and state.value in str(err.value)
+            assert action not in D.allowed_review_actions(kind.code, state, role)
+
+
+@pytest.mark.parametrize(
+    ("state", "action", "role"),
+    list(itertools.product(list(ApplicationState), APPLICATION_ACTIONS, list(Role))),
+    ids=lambda v: getattr(v, "value", v),
+)
+def test_application_table(state, action, role):
+    expected = APPLICATION_TABLE.get((state.value, action))
+    org_kind = "ministry" if role in ORGANISATION_ROLES else None
+    if expected is not None and role.value in expected[1]:
+        new = D.apply_application_action(state, action, role, org_kind=org_kind)
+        assert new == ApplicationState(expected[0])
+        assert action in D.allowed_application_actions(state, role, org_kind)
+    else:
+        with pytest.raises(TransitionNotAllowed) as err:
+            D.apply_application_action(state, action, role, org_kind=org_kind)
+        assert action in str(err.value) and state.value in str(err.value)
+        assert action not in D.allowed_application_actions(state, role, org_kind)
+
+
+@pytest.mark.parametrize(("source", "action"), sorted(MINISTRY_ONLY))
+@pytest.mark.parametrize("org_kind", ["site_owner", "tourism", None])
+def test_ministry_only_transitions_refuse_other_organisations(source, action, org_kind):
+    with pytest.raises(TransitionNotAllowed, match="only ministry organisations may"):
+        D.apply_application_action(source, action, Role.SUPERVISOR, org_kind=org_kind)
+
+
+def test_terminal_application_states_have_no_way_out():
+    from workflows import TERMINAL_APPLICATION_STATES
+
+    for t in D.application_transitions:
+        assert ApplicationState(t.source) not in TERMINAL_APPLICATION_STATES
+
+
+def test_messages_are_plain_english():
+    with pytest.raises(TransitionNotAllowed) as err:
+        D.apply_review_action("tourism", "pending", "approve", "producer")
+    assert str(err.value) == (
+        "The producer cannot 'approve' the tourism agency review that is 'pending'; only reviewer, supervisor may."
+    )
+    with pytest.raises(TransitionNotAllowed) as err:
+        D.apply_application_action("rejected", "withdraw", "producer")
+    assert "Nothing can be done from 'rejected'" in str(err.value)
+    with pytest.raises(TransitionNotAllowed) as err:
+        D.apply_application_action("approved", "withdraw", "producer")
+    assert "revoke (platform_admin, supervisor)" in str(err.value)
+
+
+def test_unknown_states_roles_and_kinds_are_refused():
+    with pytest.raises(TransitionNotAllowed, match="Unknown review state"):
+        D.apply_review_action("tourism", "limbo", "approve", "reviewer")
+    with pytest.raises(TransitionNotAllowed, match="Unknown role"):
+        D.apply_review_action("tourism", "pending", "approve", "janitor")
+    with pytest.raises(TransitionNotAllowed, match="no review kind"):
+        D.apply_review_action("police", "pending", "approve", "reviewer")
+    with pytest.raises(TransitionNotAllowed, match="Unknown application state"):
+        D.apply_application_action("limbo", "submit", "producer")
+
+
+def test_string_values_are_accepted():
+    assert D.apply_review_action("site_owner", "pending", "claim", "reviewer") == "in_review"
+    assert D.apply_application_action("draft", "submit", "producer") == "submitted"

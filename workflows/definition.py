@@ -1,0 +1,411 @@
+"""The review process as data: review kinds, transitions, routing, tiers.
+
+A :class:`ProcessDefinition` is an immutable value; every application stores
+the ``version`` it started on and finishes on it (see :mod:`workflows.registry`).
+
+Application life cycle (``ApplicationState``)::
+
+    draft --submit(producer)--> submitted          services open ministry screening
+    submitted --start_review(system)--> in_review  screening approved: parallel reviews open
+    submitted --reject(system)--> rejected         screening rejected
+    in_review --open_final(system)--> final_review the join: every parallel review settled
+    final_review --return_to_parallel(system)--> in_review
+                                                   a replaced site re-opened a parallel review
+    final_review --approve / reject--> approved / rejected
+                                                   the ministry (reviewer, supervisor) or the
+                                                   system acting on the ministry_final review
+    draft|submitted|in_review|final_review --withdraw(producer)--> withdrawn
+    submitted|in_review|final_review --lapse(system)--> lapsed
+                                                   the producer let an information request expire
+    approved --revoke(ministry supervisor, platform admin)--> revoked
+    approved --expire(system)--> expired
+    approved --amend(producer)--> approved         the permit stays valid while the amendment runs
+
+Amendments: ``amend`` is recorded on the application (which stays ``approved``)
+and the services create an *amendment record* that runs this same life cycle
+from ``in_review`` with its own review rows: the reviews
+:func:`workflows.routing.reviews_touched_by_amendment` names (the touched
+parallel reviews, then ministry final).  :func:`workflows.engine.next_step`
+drives the amendment record exactly like an application; when it reaches
+``approved`` the services add a rider to the permit, when ``rejected`` the
+permit stays as it was.
+
+Review life cycle (``ReviewState``)::
+
+    pending --claim--> in_review --release--> pending
+    pending|in_review --approve | approve_with_conditions | reject | request_information-->
+        approved | approved_with_conditions | rejected | info_requested
+    info_requested --provide_information(producer)--> in_review   the clock resumes
+    pending|in_review|info_requested --cancel(system)--> cancelled
+    info_requested --lapse(system)--> cancelled                    the application lapses
+    approved|approved_with_conditions|rejected --reopen(system)--> pending
+                                                                   a replaced site re-opens it
+    rejected --drop(system)--> cancelled           the producer dropped the refused sites
+
+Human review actions are for the reviewers and supervisors of the review's own
+organisation (the services check membership; the definition checks roles).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterable
+
+from .states import ORGANISATION_ROLES, ApplicationState, ReviewState, Role
+from .tiers import DEFAULT_TIER_POLICIES, Tier, TierPolicy
+
+__all__ = [
+    "DEFINITION_V1",
+    "STAGES",
+    "ProcessDefinition",
+    "ReviewKind",
+    "RoutingRule",
+    "Transition",
+    "TransitionNotAllowed",
+    "WorkflowError",
+]
+
+STAGES = ("screening", "parallel", "final")
+
+
+class WorkflowError(Exception):
+    """Base class of the errors of the workflows package."""
+
+
+class TransitionNotAllowed(WorkflowError):
+    """An action is not allowed from a state for a role; ``str()`` is plain English."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+@dataclasses.dataclass(frozen=True)
+class ReviewKind:
+    code: str
+    org_kind: str
+    label: str
+    sla_business_days: int
+    stage: str
+
+    def __post_init__(self) -> None:
+        if self.stage not in STAGES:
+            raise ValueError(f"stage must be one of {STAGES}, not {self.stage!r}")
+        if self.sla_business_days < 0:
+            raise ValueError("sla_business_days must not be negative")
+
+
+@dataclasses.dataclass(frozen=True)
+class Transition:
+    """``source --action--> target`` for the given roles.
+
+    ``org_kinds``, when not empty, restricts organisation roles (reviewer,
+    supervisor, admin) to organisations of those kinds.
+    """
+
+    source: str
+    action: str
+    target: str
+    roles: frozenset[Role]
+    org_kinds: frozenset[str] = frozenset()
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "roles", frozenset(Role(r) for r in self.roles))
+        object.__setattr__(self, "org_kinds", frozenset(self.org_kinds))
+        if not self.roles:
+            raise ValueError(f"transition {self.source} -{self.action}-> has no roles")
+
+    def permits(self, role: Role, org_kind: str | None) -> bool:
+        if role not in self.roles:
+            return False
+        if self.org_kinds and role in ORGANISATION_ROLES:
+            return org_kind in self.org_kinds
+        return True
+
+
+@dataclasses.dataclass(frozen=True)
+class RoutingRule:
+    review_kind: str
+    when: str  # name of a predicate in workflows.routing.PREDICATES
+
+
+def _coerce(enum_cls, value, what: str):
+    try:
+        return enum_cls(value)
+    except ValueError:
+        names = ", ".join(m.value for m in enum_cls)
+        raise TransitionNotAllowed(f"Unknown {what} {value!r}; known: {names}.") from None
+
+
+def _role_label(role: Role) -> str:
+    return {
+        Role.PRODUCER: "The producer",
+        Role.REVIEWER: "A reviewer",
+        Role.SUPERVISOR: "A supervisor",
+        Role.ADMIN: "An organisation admin",
+        Role.PLATFORM_ADMIN: "A platform admin",
+        Role.SYSTEM: "The system",
+    }[role]
+
+
+@dataclasses.dataclass(frozen=True)
+class ProcessDefinition:
+    version: int
+    review_kinds: tuple[ReviewKind, ...]
+    review_transitions: tuple[Transition, ...]
+    application_transitions: tuple[Transition, ...]
+    routing_rules: tuple[RoutingRule, ...]
+    tiers: tuple[TierPolicy, ...] = DEFAULT_TIER_POLICIES
+    info_response_business_days: int = 10
+    reminder_before_business_days: int = 1
+    escalate_after_business_days: int = 0
+    description: str = ""
+
+    def __post_init__(self) -> None:
+        for name in (
+            "review_kinds",
+            "review_transitions",
+            "application_transitions",
+            "routing_rules",
+            "tiers",
+        ):
+            object.__setattr__(self, name, tuple(getattr(self, name)))
+        self._validate()
+
+    # -- validation ---------------------------------------------------------------
+    def _validate(self) -> None:
+        from .routing import PREDICATES
+
+        codes = [k.code for k in self.review_kinds]
+        if len(codes) != len(set(codes)):
+            raise ValueError("review kind codes must be unique")
+        for stage in ("screening", "final"):
+            if not self.kinds_in_stage(stage):
+                raise ValueError(f"a definition needs a {stage} review kind")
+        for table, enum_cls in (
+            (self.review_transitions, ReviewState),
+            (self.application_transitions, ApplicationState),
+        ):
+            seen = set()
+            for t in table:
+                for s in (t.source, t.target):
+                    enum_cls(s)  # raises ValueError on a state the enums do not name
+                key = (t.source, t.action)
+                if key in seen:
+                    raise ValueError(f"duplicate transition {t.source} -{t.action}->")
+                seen.add(key)
+        for rule in self.routing_rules:
+            if rule.review_kind not in codes:
+                raise ValueError(f"routing rule names unknown review kind {rule.review_kind!r}")
+            if rule.when not in PREDICATES:
+                raise ValueError(f"routing rule names unknown predicate {rule.when!r}")
+        for kind in self.kinds_in_stage("screening") + self.kinds_in_stage("final"):
+            whens = {r.when for r in self.routing_rules if r.review_kind == kind.code}
+            if whens != {"always"}:
+                raise ValueError(f"{kind.stage} review kind {kind.code!r} must be routed 'always'")
+        if len(self.tiers) != len(Tier) or {p.tier for p in self.tiers} != set(Tier):
+            raise ValueError("tiers must define every Tier exactly once")
+
+    # -- lookups ------------------------------------------------------------------
+    def review_kind(self, code: str) -> ReviewKind:
+        for k in self.review_kinds:
+            if k.code == code:
+                return k
+        raise KeyError(f"definition v{self.version} has no review kind {code!r}")
+
+    def kinds_in_stage(self, stage: str) -> tuple[ReviewKind, ...]:
+        return tuple(k for k in self.review_kinds if k.stage == stage)
+
+    def stage_of(self, kind_code: str) -> str:
+        return self.review_kind(kind_code).stage
+
+    def sla_business_days(self, kind_code: str) -> int:
+        return self.review_kind(kind_code).sla_business_days
+
+    def tier_policy(self, tier: Tier | str) -> TierPolicy:
+        tier = Tier(tier)
+        return next(p for p in self.tiers if p.tier == tier)
+
+    @property
+    def review_actions(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(t.action for t in self.review_transitions))
+
+    @property
+    def application_actions(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(t.action for t in self.application_transitions))
+
+    # -- reviews --------------------------------------------------------------------
+    def review_transition(self, state: ReviewState | str, action: str) -> Transition | None:
+        state = ReviewState(state)
+        for t in self.review_transitions:
+            if t.source == state.value and t.action == action:
+                return t
+        return None
+
+    def allowed_review_actions(self, kind_code: str, state: ReviewState | str, role: Role | str) -> tuple[str, ...]:
+        self.review_kind(kind_code)
+        state = _coerce(ReviewState, state, "review state")
+        role = _coerce(Role, role, "role")
+        return tuple(t.action for t in self.review_transitions if t.source == state.value and t.permits(role, None))
+
+    def apply_review_action(
+        self, kind_code: str, state: ReviewState | str, action: str, role: Role | str
+    ) -> ReviewState:
+        try:
+            kind = self.review_kind(kind_code)
+        except KeyError:
+            raise TransitionNotAllowed(
+                f"There is no review kind {kind_code!r} in process version {self.version}."
+            ) from None
+        state = _coerce(ReviewState, state, "review state")
+        role = _coerce(Role, role, "role")
+        t = self.review_transition(state, action)
+        where = f"the {kind.label} review"
+        if t is None:
+            return self._refuse(where, state, action, role, self.review_transitions)
+        if not t.permits(role, None):
+            return self._refuse(where, state, action, role, self.review_transitions, t)
+        return ReviewState(t.target)
+
+    # -- applications --------------------------------------------------------------
+    def application_transition(self, state: ApplicationState | str, action: str) -> Transition | None:
+        state = ApplicationState(state)
+        for t in self.application_transitions:
+            if t.source == state.value and t.action == action:
+                return t
+        return None
+
+    def allowed_application_actions(
+        self, state: ApplicationState | str, role: Role | str, org_kind: str | None = None
+    ) -> tuple[str, ...]:
+        state = _coerce(ApplicationState, state, "application state")
+        role = _coerce(Role, role, "role")
+        return tuple(
+            t.action for t in self.application_transitions if t.source == state.value and t.permits(role, org_kind)
+        )
+
+    def apply_application_action(
+        self,
+        state: ApplicationState | str,
+        action: str,
+        role: Role | str,
+        org_kind: str | None = None,
+    ) -> ApplicationState:
+        state = _coerce(ApplicationState, state, "application state")
+        role = _coerce(Role, role, "role")
+        t = self.application_transition(state, action)
+        if t is None:
+            return self._refuse("an application", state, action, role, self.application_transitions)
+        if not t.permits(role, org_kind):
+            return self._refuse("an application", state, action, role, self.application_transitions, t, org_kind)
+        return ApplicationState(t.target)
+
+    # -- messages --------------------------------------------------------------------
+    @staticmethod
+    def _refuse(
+        where: str,
+        state,
+        action: str,
+        role: Role,
+        table: Iterable[Transition],
+        transition: Transition | None = None,
+        org_kind: str | None = None,
+    ):
+        options = [
+            f"{t.action} ({', '.join(sorted(r.value for r in t.roles))})" for t in table if t.source == state.value
+        ]
+        allowed = (
+            f" From '{state.value}' the possible actions are: {'; '.join(options)}."
+            if options
+            else f" Nothing can be done from '{state.value}'."
+        )
+        if transition is None:
+            raise TransitionNotAllowed(f"Cannot '{action}' {where} that is '{state.value}'.{allowed}")
+        if role in transition.roles and transition.org_kinds:
+            who = f"{_role_label(role)} of a {org_kind or 'different'} organisation"
+            need = f"only {', '.join(sorted(transition.org_kinds))} organisations may"
+            raise TransitionNotAllowed(f"{who} cannot '{action}' {where} that is '{state.value}': {need}.")
+        raise TransitionNotAllowed(
+            f"{_role_label(role)} cannot '{action}' {where} that is '{state.value}';"
+            f" only {', '.join(sorted(r.value for r in transition.roles))} may."
+        )
+
+
+# ------------------------------------------------------------------------------------
+# Version 1
+# ------------------------------------------------------------------------------------
+
+R = ReviewState
+A = ApplicationState
+_DECIDERS = frozenset({Role.REVIEWER, Role.SUPERVISOR})
+_SYSTEM = frozenset({Role.SYSTEM})
+_PRODUCER = frozenset({Role.PRODUCER})
+
+
+def _t(source, action, target, roles, org_kinds=()) -> Transition:
+    return Transition(source.value, action, target.value, frozenset(roles), frozenset(org_kinds))
+
+
+def _many(sources, action, target, roles, org_kinds=()) -> list[Transition]:
+    return [_t(s, action, target, roles, org_kinds) for s in sources]
+
+
+V1_REVIEW_KINDS = (
+    ReviewKind("ministry_screening", "ministry", "ministry screening", 2, "screening"),
+    ReviewKind("site_owner", "site_owner", "site owner", 5, "parallel"),
+    ReviewKind("tourism", "tourism", "tourism agency", 5, "parallel"),
+    ReviewKind("ministry_final", "ministry", "ministry final", 2, "final"),
+)
+
+_ACTIVE = (R.PENDING, R.IN_REVIEW)
+V1_REVIEW_TRANSITIONS = (
+    _t(R.PENDING, "claim", R.IN_REVIEW, _DECIDERS),
+    _t(R.IN_REVIEW, "release", R.PENDING, _DECIDERS),
+    *_many(_ACTIVE, "approve", R.APPROVED, _DECIDERS),
+    *_many(_ACTIVE, "approve_with_conditions", R.APPROVED_WITH_CONDITIONS, _DECIDERS),
+    *_many(_ACTIVE, "reject", R.REJECTED, _DECIDERS),
+    *_many(_ACTIVE, "request_information", R.INFO_REQUESTED, _DECIDERS),
+    _t(R.INFO_REQUESTED, "provide_information", R.IN_REVIEW, _PRODUCER),
+    *_many((R.PENDING, R.IN_REVIEW, R.INFO_REQUESTED), "cancel", R.CANCELLED, _SYSTEM),
+    _t(R.INFO_REQUESTED, "lapse", R.CANCELLED, _SYSTEM),
+    *_many((R.APPROVED, R.APPROVED_WITH_CONDITIONS, R.REJECTED), "reopen", R.PENDING, _SYSTEM),
+    _t(R.REJECTED, "drop", R.CANCELLED, _SYSTEM),
+)
+
+_PRE_DECISION = (A.SUBMITTED, A.IN_REVIEW, A.FINAL_REVIEW)
+_MINISTRY = ("ministry",)
+V1_APPLICATION_TRANSITIONS = (
+    _t(A.DRAFT, "submit", A.SUBMITTED, _PRODUCER),
+    _t(A.SUBMITTED, "start_review", A.IN_REVIEW, _SYSTEM),
+    _t(A.SUBMITTED, "reject", A.REJECTED, _SYSTEM),
+    _t(A.IN_REVIEW, "open_final", A.FINAL_REVIEW, _SYSTEM),
+    _t(A.FINAL_REVIEW, "return_to_parallel", A.IN_REVIEW, _SYSTEM),
+    _t(A.FINAL_REVIEW, "approve", A.APPROVED, _DECIDERS | _SYSTEM, _MINISTRY),
+    _t(A.FINAL_REVIEW, "reject", A.REJECTED, _DECIDERS | _SYSTEM, _MINISTRY),
+    *_many((A.DRAFT, *_PRE_DECISION), "withdraw", A.WITHDRAWN, _PRODUCER),
+    *_many(_PRE_DECISION, "lapse", A.LAPSED, _SYSTEM),
+    _t(A.APPROVED, "revoke", A.REVOKED, {Role.SUPERVISOR, Role.PLATFORM_ADMIN}, _MINISTRY),
+    _t(A.APPROVED, "expire", A.EXPIRED, _SYSTEM),
+    _t(A.APPROVED, "amend", A.APPROVED, _PRODUCER),
+)
+
+V1_ROUTING_RULES = (
+    RoutingRule("ministry_screening", "always"),
+    RoutingRule("site_owner", "per_owner_organisation"),
+    RoutingRule("tourism", "heritage_or_tourist_or_foreign"),
+    RoutingRule("ministry_final", "always"),
+)
+
+DEFINITION_V1 = ProcessDefinition(
+    version=1,
+    review_kinds=V1_REVIEW_KINDS,
+    review_transitions=V1_REVIEW_TRANSITIONS,
+    application_transitions=V1_APPLICATION_TRANSITIONS,
+    routing_rules=V1_ROUTING_RULES,
+    tiers=DEFAULT_TIER_POLICIES,
+    info_response_business_days=10,
+    reminder_before_business_days=1,
+    description=(
+        "Ministry screening; site owners (one per organisation) and tourism in parallel; ministry final decision."
+    ),
+)
