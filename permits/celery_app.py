@@ -9,7 +9,9 @@ from flask import Flask
 def celery_init_app(app: Flask) -> Celery:
     class FlaskTask(Task):
         def __call__(self, *args, **kwargs):
-            with app.app_context():
+            from permits.database import intends_to_write
+
+            with app.app_context(), intends_to_write():
                 return self.run(*args, **kwargs)
 
     celery = Celery(app.name, task_cls=FlaskTask)

@@ -36,6 +36,16 @@ def need(condition: bool, reason: str) -> None:
     pytest.skip(reason)
 
 
+def postgres_url() -> str | None:
+    """A PostgreSQL server for the tests that need one whatever the suite's
+    database is (migrations, concurrency): TEST_POSTGRES_URL, else
+    TEST_DATABASE_URL when it is PostgreSQL."""
+    url = os.environ.get("TEST_POSTGRES_URL") or os.environ.get("TEST_DATABASE_URL") or ""
+    if not url.startswith("postgres"):
+        return None
+    return url.replace("postgresql://", "postgresql+psycopg://", 1)
+
+
 def _worker_id() -> str:
     return os.environ.get("PYTEST_XDIST_WORKER", "main")
 

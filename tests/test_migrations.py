@@ -11,7 +11,7 @@ from sqlalchemy import create_engine, inspect, text
 from config import TestingConfig
 from permits import create_app
 from permits.extensions import db
-from tests.conftest import need
+from tests.conftest import need, postgres_url
 
 
 def _fresh_app(url, tmp_path):
@@ -38,9 +38,8 @@ def test_upgrade_from_empty_on_sqlite(tmp_path):
 
 @pytest.mark.postgres
 def test_upgrade_from_empty_on_postgresql(tmp_path):
-    base = os.environ.get("TEST_DATABASE_URL")
-    need(bool(base), "PostgreSQL not configured (set TEST_DATABASE_URL)")
-    base = base.replace("postgresql://", "postgresql+psycopg://", 1)
+    base = postgres_url()
+    need(bool(base), "PostgreSQL not configured (set TEST_POSTGRES_URL or TEST_DATABASE_URL)")
     admin = create_engine(base, isolation_level="AUTOCOMMIT")
     name = f"permits_migrations_{os.getpid()}"
     with admin.connect() as conn:

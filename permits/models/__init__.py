@@ -1,6 +1,7 @@
 """SQLAlchemy models, one module per aggregate. Importing this package
 registers every table (Alembic autogenerate relies on it)."""
 
+from permits.models.applications import Application, ApplicationDocument, Booking, Document
 from permits.models.base import UTCDateTime, utcnow
 from permits.models.companies import Company, CompanyMembership
 from permits.models.locations import Location, LocationBlackout, LocationPhoto
@@ -11,9 +12,33 @@ from permits.models.organisations import (
     StaffRole,
 )
 from permits.models.outbox import OutboxMessage, OutboxStatus
+from permits.models.permits import Notification, Permit, PermitVersion
+from permits.models.reviews import (
+    Amendment,
+    Deadline,
+    DeadlineKind,
+    Message,
+    ReviewTask,
+    SavedText,
+    WorkflowEvent,
+)
 from permits.models.users import User, normalise_email
 
 __all__ = [
+    "Amendment",
+    "Application",
+    "ApplicationDocument",
+    "Booking",
+    "Deadline",
+    "DeadlineKind",
+    "Document",
+    "Message",
+    "Notification",
+    "Permit",
+    "PermitVersion",
+    "ReviewTask",
+    "SavedText",
+    "WorkflowEvent",
     "Company",
     "CompanyMembership",
     "Location",

@@ -35,6 +35,9 @@ class User(UserMixin, Model):
     session_version: Mapped[int] = mapped_column(Integer, default=1)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_login_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    # Notification preferences: e-mail each event, or one daily digest.
+    email_notifications: Mapped[bool] = mapped_column(Boolean, default=True)
+    daily_digest: Mapped[bool] = mapped_column(Boolean, default=False)
 
     company_memberships: Mapped[list[CompanyMembership]] = relationship(
         back_populates="user", cascade="all, delete-orphan"
