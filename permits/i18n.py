@@ -3,7 +3,7 @@ kept in the session, else the browser's Accept-Language, else Azerbaijani."""
 
 from __future__ import annotations
 
-from flask import current_app, request, session
+from flask import current_app, has_request_context, request, session
 from flask_login import current_user
 
 LANGUAGE_NAMES = {"az": "Azərbaycanca", "en": "English", "ru": "Русский"}
@@ -11,6 +11,8 @@ LANGUAGE_NAMES = {"az": "Azərbaycanca", "en": "English", "ru": "Русский"
 
 def select_locale() -> str:
     languages = current_app.config["LANGUAGES"]
+    if not has_request_context():  # a task or a command: the default language
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
     if current_user and current_user.is_authenticated and current_user.language in languages:
         return current_user.language
     chosen = session.get("language")

@@ -7,6 +7,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask_migrate import downgrade, upgrade
 from sqlalchemy import create_engine, inspect, text
+from sqlalchemy.engine import make_url
 
 from config import TestingConfig
 from permits import create_app
@@ -40,7 +41,7 @@ def test_upgrade_from_empty_on_sqlite(tmp_path):
 def test_upgrade_from_empty_on_postgresql(tmp_path):
     base = postgres_url()
     need(bool(base), "PostgreSQL not configured (set TEST_POSTGRES_URL or TEST_DATABASE_URL)")
-    admin = create_engine(base, isolation_level="AUTOCOMMIT")
+    admin = create_engine(make_url(base).set(database="postgres"), isolation_level="AUTOCOMMIT")
     name = f"permits_migrations_{os.getpid()}"
     with admin.connect() as conn:
         conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))

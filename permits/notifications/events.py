@@ -1,0 +1,149 @@
+"""Every notification the product sends, as data: subject, lines and the
+link's label, in English msgids that the catalogues translate.
+
+One generic template (``templates/emails/event.*``) renders them all, so the
+e-mails stay consistent and every text is in the catalogues. Placeholders are
+filled from the outbox row's context (reference, title, organisation...).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask_babel import lazy_gettext as _l
+
+
+@dataclass(frozen=True)
+class EventSpec:
+    subject: object
+    lines: tuple
+    action: object  # the link's label
+    audience: str  # producer | reviewer (which page the link opens)
+
+
+EVENTS: dict[str, EventSpec] = {
+    "application_received": EventSpec(
+        _l("We received your application %(reference)s"),
+        (
+            _l("Your application %(reference)s for “%(title)s” has been received."),
+            _l("The film commission screens it first, within %(days)s business days. You can follow every review and its deadline on the application's page."),
+        ),
+        _l("Follow your application"),
+        "producer",
+    ),
+    "review_opened": EventSpec(
+        _l("New application to review: %(reference)s"),
+        (
+            _l("Application %(reference)s for “%(title)s” by %(company)s is waiting for the review of %(organisation)s (%(review)s)."),
+            _l("It is due by %(due)s."),
+        ),
+        _l("Open the review"),
+        "reviewer",
+    ),
+    "information_requested": EventSpec(
+        _l("Information needed for application %(reference)s"),
+        (
+            _l("%(organisation)s needs more information about your application %(reference)s:"),
+            "%(body)s",
+            _l("Please answer by %(due)s. The review is paused until you answer; without an answer the application lapses."),
+        ),
+        _l("Answer now"),
+        "producer",
+    ),
+    "information_provided": EventSpec(
+        _l("The producer answered: %(reference)s"),
+        (
+            _l("%(company)s answered your request for information on application %(reference)s."),
+            _l("The review's clock is running again; it is due by %(due)s."),
+        ),
+        _l("Open the review"),
+        "reviewer",
+    ),
+    "review_decided": EventSpec(
+        _l("%(organisation)s has decided on application %(reference)s"),
+        (
+            _l("%(organisation)s has decided on your application %(reference)s: %(decision)s."),
+            "%(details)s",
+        ),
+        _l("See the decision"),
+        "producer",
+    ),
+    "application_approved": EventSpec(
+        _l("Permit granted: %(reference)s"),
+        (
+            _l("Your application %(reference)s for “%(title)s” has been approved."),
+            _l("Your permit is being prepared; you can download it from the application's page, with its conditions."),
+        ),
+        _l("Download the permit"),
+        "producer",
+    ),
+    "application_rejected": EventSpec(
+        _l("Application %(reference)s was not approved"),
+        (
+            _l("Your application %(reference)s for “%(title)s” was not approved."),
+            _l("Reason: %(reason)s"),
+        ),
+        _l("See the details"),
+        "producer",
+    ),
+    "application_withdrawn": EventSpec(
+        _l("Application %(reference)s was withdrawn"),
+        (_l("Application %(reference)s for “%(title)s” was withdrawn by the producer. Open reviews are closed."),),
+        _l("See the application"),
+        "any",
+    ),
+    "review_reminder": EventSpec(
+        _l("Reminder: review of %(reference)s is due %(due)s"),
+        (_l("The review of application %(reference)s (%(review)s) by %(organisation)s is due by %(due)s."),),
+        _l("Open the review"),
+        "reviewer",
+    ),
+    "review_escalated": EventSpec(
+        _l("Overdue: review of %(reference)s"),
+        (
+            _l("The review of application %(reference)s (%(review)s) by %(organisation)s was due by %(due)s and is not decided."),
+            _l("Please decide it or reassign it today."),
+        ),
+        _l("Open the review"),
+        "reviewer",
+    ),
+    "information_due_soon": EventSpec(
+        _l("Your answer for %(reference)s is due soon"),
+        (
+            _l("%(organisation)s is still waiting for your answer on application %(reference)s."),
+            _l("Please answer by %(due)s, or the application lapses."),
+        ),
+        _l("Answer now"),
+        "producer",
+    ),
+    "application_lapsed": EventSpec(
+        _l("Application %(reference)s has lapsed"),
+        (_l("Application %(reference)s lapsed because the information requested was not provided in time. You can file a new application at any time."),),
+        _l("See the application"),
+        "any",
+    ),
+    "site_decision_needed": EventSpec(
+        _l("A site was refused: application %(reference)s"),
+        (
+            _l("A reviewing organisation refused part of application %(reference)s. The film commission will either reject the application or ask you to drop or replace the site."),
+        ),
+        _l("See the application"),
+        "producer",
+    ),
+    "permit_expiring": EventSpec(
+        _l("Your permit %(number)s ends soon"),
+        (_l("Permit %(number)s for “%(title)s” is valid until %(until)s."),),
+        _l("See the permit"),
+        "producer",
+    ),
+    "permit_revoked": EventSpec(
+        _l("Permit %(number)s has been revoked"),
+        (_l("Permit %(number)s for “%(title)s” has been revoked by the film commission."), _l("Reason: %(reason)s")),
+        _l("See the details"),
+        "producer",
+    ),
+}
+
+
+def spec(name: str) -> EventSpec:
+    return EVENTS[name]
