@@ -88,18 +88,31 @@ def register_extensions(app: Flask) -> None:
     init_storage(app)
 
 
-def register_blueprints(app: Flask) -> None:
-    from permits.account.views import bp as account_bp
-    from permits.admin.views import bp as admin_bp
-    from permits.auth.views import bp as auth_bp
-    from permits.dev.views import bp as dev_bp
-    from permits.main.views import bp as main_bp
+BLUEPRINTS = (
+    # (module, url prefix)
+    ("permits.main.views", None),
+    ("permits.auth.views", "/auth"),
+    ("permits.account.views", "/account"),
+    ("permits.admin.views", "/admin"),
+    ("permits.outbox_admin.views", "/admin/outbox"),
+    ("permits.locations.views", "/sites"),
+    ("permits.portal.views", "/applications"),
+    ("permits.issued.views", "/permits"),
+    ("permits.review.views", "/review"),
+    ("permits.inbox.views", "/notifications"),
+    ("permits.verify.views", "/verify"),
+    ("permits.transparency.views", "/scorecard"),
+)
 
-    app.register_blueprint(main_bp)
-    app.register_blueprint(auth_bp, url_prefix="/auth")
-    app.register_blueprint(account_bp, url_prefix="/account")
-    app.register_blueprint(admin_bp, url_prefix="/admin")
+
+def register_blueprints(app: Flask) -> None:
+    from importlib import import_module
+
+    for module, prefix in BLUEPRINTS:
+        app.register_blueprint(import_module(module).bp, url_prefix=prefix)
     if app.config.get("DEV_MAILBOX_PAGE"):
+        from permits.dev.views import bp as dev_bp
+
         app.register_blueprint(dev_bp, url_prefix="/dev")
 
 

@@ -1,0 +1,1 @@
+"""Issued permits: PDF download, revocation, amendments (riders)."""

@@ -1,0 +1,5 @@
+"""Issued permits: PDF download, revocation, amendments (riders)."""
+
+from flask import Blueprint
+
+bp = Blueprint("issued", __name__)

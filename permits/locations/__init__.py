@@ -1,0 +1,1 @@
+"""The public catalogue of filming sites."""

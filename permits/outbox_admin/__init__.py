@@ -1,0 +1,1 @@
+"""Admin page of failed and dead outbox messages, with re-send."""

@@ -1,0 +1,1 @@
+"""The producer portal: drafts, the task list, status pages, the production passport."""

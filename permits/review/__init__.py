@@ -1,0 +1,1 @@
+"""The reviewers' dashboard: queues, the review page, ministry views, site-owner tools, statistics."""

@@ -1,0 +1,1 @@
+"""The public scorecard: permits issued and turnaround of every reviewing body."""

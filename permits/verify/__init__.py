@@ -1,0 +1,1 @@
+"""Public verification of permits by QR token or number and short code."""
