@@ -34,6 +34,22 @@ def register(app: Flask) -> None:
                 role = f"{row.get('role')}, {row.get('organisation')}"
             click.echo(f"    {row['email']:<48} {role}")
 
+    @app.cli.command("process-diagram")
+    @click.option("--write-readme", is_flag=True, help="Rewrite the diagram section of README.md.")
+    def process_diagram_command(write_readme: bool):
+        """Print the process diagram (Mermaid) generated from the definition."""
+        from workflows import current_definition
+        from workflows.diagram import to_mermaid
+
+        text = to_mermaid(current_definition())
+        if not write_readme:
+            click.echo(text)
+            return
+        from permits.readme import write_diagram
+
+        write_diagram(text)
+        click.echo("README.md updated.")
+
     @app.cli.command("create-admin")
     @click.option("--email", prompt=True)
     @click.option("--name", prompt=True)

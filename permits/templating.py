@@ -10,7 +10,7 @@ from flask_babel import format_date, format_datetime, format_decimal, get_locale
 from flask_login import current_user
 
 from permits.i18n import LANGUAGE_NAMES
-from permits.labels import ORGANISATION_KINDS, ROLE_NAMES
+from permits.labels import ORGANISATION_KINDS, REVIEW_KINDS, ROLE_NAMES
 
 
 def money(value, currency: str = "AZN") -> str:
@@ -44,6 +44,7 @@ def register(app: Flask) -> None:
             "navigation": navigation_for(current_user),
             "role_names": ROLE_NAMES,
             "organisation_kinds": ORGANISATION_KINDS,
+            "review_kind_names": REVIEW_KINDS,
         }
 
     app.jinja_env.globals["current_path"] = lambda: request.full_path.rstrip("?")

@@ -118,14 +118,9 @@ def app(database_url, tmp_root):
         db.engine.dispose()
 
 
-@pytest.fixture(autouse=True)
-def _clean_state(request, tmp_root):
-    """Empty every table and the mailbox after each test that used the app."""
-    yield
-    if "app" not in request.fixturenames:
-        return
-    application = request.getfixturevalue("app")
-    from permits.extensions import db, limiter
+def empty_tables(application) -> None:
+    """Delete every row (the schema stays); works with several connections."""
+    from permits.extensions import db
 
     with application.app_context():
         db.session.remove()
@@ -136,6 +131,19 @@ def _clean_state(request, tmp_root):
             else:
                 for table in tables:
                     conn.execute(text(f'DELETE FROM "{table}"'))
+
+
+@pytest.fixture(autouse=True)
+def _clean_state(request, tmp_root):
+    """Empty every table and the mailbox after each test that used the app."""
+    yield
+    if "app" not in request.fixturenames:
+        return
+    application = request.getfixturevalue("app")
+    from permits.extensions import limiter
+
+    empty_tables(application)
+    with application.app_context():
         limiter.reset()
     shutil.rmtree(tmp_root / "mailbox", ignore_errors=True)
 

@@ -100,3 +100,23 @@ def staff():
         .order_by(OrganisationMembership.organisation_id, OrganisationMembership.role)
     ).scalars().all()
     return render_template("admin/staff.html", form=form, members=members)
+
+
+@bp.route("/process")
+@platform_admin_required
+def process():
+    """The process as the code defines it: a picture and every transition."""
+    from markupsafe import Markup
+
+    from workflows import current_definition, registered_versions
+    from workflows.diagram import to_mermaid, to_svg
+
+    definition = current_definition()
+    return render_template(
+        "admin/process.html",
+        definition=definition,
+        versions=registered_versions(),
+        # Generated from our own definition; every label is escaped by to_svg.
+        diagram=Markup(to_svg(definition)),  # noqa: S704
+        mermaid=to_mermaid(definition),
+    )
