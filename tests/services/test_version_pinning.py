@@ -43,8 +43,8 @@ def test_started_on_version_one_finishes_on_version_one(db, version_two, monkeyp
 
 
 def test_new_applications_start_on_the_current_version(db, version_two, monkeypatch):
-    from permits.models import Organisation
     from permits.extensions import db as database
+    from permits.models import Organisation
     from tests.factories import OrganisationFactory
 
     world = build_world()
