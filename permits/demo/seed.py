@@ -87,6 +87,12 @@ def seed_companies() -> dict[str, Company]:
     return companies
 
 
+def _hash_once(cache: dict[str, str], password: str) -> str:
+    if password not in cache:
+        cache[password] = hash_password(password)
+    return cache[password]
+
+
 def seed_users(organisations: dict[str, Organisation], companies: dict[str, Company]) -> list[User]:
     users = []
     hashes: dict[str, str] = {}  # demo accounts share one passphrase: hash it once
@@ -98,9 +104,7 @@ def seed_users(organisations: dict[str, Organisation], companies: dict[str, Comp
                 email_normalised=normalise_email(row["email"]),
                 name=row["name"],
                 language=row.get("language", "az"),
-                password_hash=hashes.setdefault(
-                    row.get("password", data.DEMO_PASSWORD), hash_password(row.get("password", data.DEMO_PASSWORD))
-                ),
+                password_hash=_hash_once(hashes, row.get("password", data.DEMO_PASSWORD)),
                 is_platform_admin=bool(row.get("platform_admin")),
             )
             db.session.add(user)
@@ -126,7 +130,11 @@ def seed_demo() -> list[str]:
     locations = seed_locations(organisations)
     companies = seed_companies()
     users = seed_users(organisations, companies)
+    db.session.commit()
+    from permits.demo.applications import seed_applications
+
+    made = seed_applications()
     return [
         f"Demo data ready: {len(organisations)} organisations, {len(locations)} filming sites, "
-        f"{len(companies)} companies, {len(users)} users.",
+        f"{len(companies)} companies, {len(users)} users, {made} new demo applications.",
     ]

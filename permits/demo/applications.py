@@ -1,0 +1,224 @@
+"""Demo applications in every state, made through the front door: each is
+created and moved by the services, as the right actor, at plausible moments
+in the past, so the demo is always a state the process can reach."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+
+from sqlalchemy import select
+
+from permits.extensions import db
+from permits.models import Application, Location, ReviewTask, User
+from permits.services import applications, deadlines, workflow
+from permits.services.context import calendar, now_utc
+
+DAY = dt.timedelta(days=1)
+
+
+def _user(email: str) -> User:
+    return db.session.execute(select(User).where(User.email_normalised == email)).scalar_one()
+
+
+def _site(slug: str) -> Location:
+    return db.session.execute(select(Location).where(Location.slug == slug)).scalar_one()
+
+
+def _reviewer_for(review: ReviewTask) -> User:
+    """A demo reviewer of the organisation holding the review."""
+    for membership in review.organisation.memberships:
+        if membership.role == "reviewer":
+            return membership.user
+    return review.organisation.memberships[0].user
+
+
+def _open(application: Application, kind: str | None = None) -> list[ReviewTask]:
+    db.session.refresh(application)
+    return [r for r in application.reviews if r.is_open and (kind is None or r.kind == kind)]
+
+
+def _decide_all(application: Application, kind: str, at: dt.datetime, action: str = "approve", **kwargs) -> None:
+    for review in _open(application, kind):
+        workflow.decide(review, _reviewer_for(review), action, now=at, **kwargs)
+    db.session.flush()
+
+
+def _book(application: Application, producer: User, slug: str, start: dt.date, days: int, crew: int) -> None:
+    """Book a site, moving the dates a week on while they hit a closure."""
+    site = _site(slug)
+    for _week in range(30):
+        end = start + (days - 1) * DAY
+        if not applications.booking_problems(site, start, end, crew):
+            applications.add_booking(application, producer, site, start=start, end=end, crew_on_site=crew,
+                                     daily_start=dt.time(8), daily_end=dt.time(19))
+            return
+        start += 7 * DAY
+    raise RuntimeError(f"no free dates found for the demo at {slug}")
+
+
+def _draft(producer: User, title: str, kind: str, sites: list[tuple[str, int, int]], first_day: dt.date,
+           activities=(), crew: int = 20, synopsis: str = "") -> Application:
+    application = applications.create_draft(
+        producer, title=title, production_type=kind, activities=list(activities), crew_total=crew, synopsis=synopsis
+    )
+    application.local_contact = f"{producer.name}, {producer.email}"
+    application.completed_sections = ["company", "production", "sites", "activities", "crew", "documents", "declaration"]
+    application.declaration_name = producer.name
+    offset = 0
+    for slug, days, site_crew in sites:
+        _book(application, producer, slug, first_day + offset * DAY, days, site_crew)
+        offset += days + 2
+    db.session.flush()
+    return application
+
+
+SCENARIOS: list[tuple[str, Callable]] = []
+
+
+def scenario(title: str):
+    def register(fn):
+        SCENARIOS.append((title, fn))
+        return fn
+
+    return register
+
+
+@scenario("Caspian Lights")
+def draft_only(title, now, today):
+    _draft(_user("nigar.producer@demo.filmpermit.test"), title, "commercial",
+           [("baku-boulevard", 2, 25)], today + 40 * DAY, activities=["night_work"],
+           synopsis="A night-time commercial for a lighting brand along the seafront.")
+
+
+@scenario("The Silk Caravan")
+def screening(title, now, today):
+    producer = _user("camille.producer@demo.filmpermit.test")
+    application = _draft(producer, title, "feature", [("sheki-caravanserai", 4, 30), ("sheki-khans-palace", 1, 8)],
+                         today + 45 * DAY, synopsis="A period drama following a 19th-century silk merchant.")
+    workflow.submit(application, producer, now=now - 2 * DAY)
+
+
+@scenario("Fire Mountain")
+def parallel(title, now, today):
+    producer = _user("asel.producer@demo.filmpermit.test")
+    application = _draft(producer, title, "documentary", [("yanar-dag", 2, 12), ("ateshgah", 2, 10)],
+                         today + 30 * DAY, activities=["drone"],
+                         synopsis="A documentary about Absheron's eternal fires and the Zoroastrian heritage.")
+    workflow.submit(application, producer, now=now - 3 * DAY)
+    _decide_all(application, "ministry_screening", now - 2 * DAY)
+
+
+@scenario("Stones That Speak")
+def waiting_on_producer(title, now, today):
+    producer = _user("tural.producer@demo.filmpermit.test")
+    application = _draft(producer, title, "documentary", [("gobustan-rock-art", 3, 15)], today + 35 * DAY,
+                         activities=["drone"], synopsis="Gobustan's petroglyphs, filmed at dawn and dusk.")
+    workflow.submit(application, producer, now=now - 4 * DAY)
+    _decide_all(application, "ministry_screening", now - 3 * DAY)
+    owner_review = _open(application, "site_owner")[0]
+    workflow.decide(owner_review, _reviewer_for(owner_review), "request_information", now=now - 1 * DAY,
+                    reason="Please send the drone operator's licence and a map of the take-off points.")
+
+
+@scenario("Mud and Thunder")
+def overdue(title, now, today):
+    producer = _user("daniyar.producer@demo.filmpermit.test")
+    application = _draft(producer, title, "music_video", [("dashgil-mud-volcanoes", 2, 20)], today + 25 * DAY,
+                         synopsis="A music video among the bubbling mud volcanoes.")
+    workflow.submit(application, producer, now=now - 14 * DAY)
+    _decide_all(application, "ministry_screening", now - 13 * DAY)
+
+
+@scenario("The Maiden's Tower")
+def final_review(title, now, today):
+    producer = _user("ilkin.producer@demo.filmpermit.test")
+    application = _draft(producer, title, "series", [("maiden-tower", 2, 12), ("icherisheher", 3, 40)],
+                         today + 28 * DAY, synopsis="A mystery series set in Baku's Old City.")
+    workflow.submit(application, producer, now=now - 8 * DAY)
+    _decide_all(application, "ministry_screening", now - 7 * DAY)
+    _decide_all(application, "tourism", now - 4 * DAY)
+    _decide_all(application, "site_owner", now - 3 * DAY, action="approve_with_conditions",
+                conditions=["A museum guide must be present at all times.", "No filming from 12:00 to 14:00."])
+
+
+@scenario("Lands of Fire")
+def approved(title, now, today):
+    producer = _user("julien.producer@demo.filmpermit.test")
+    application = _draft(producer, title, "feature", [("icherisheher", 3, 40), ("candy-cane-mountains", 2, 30)],
+                         today + 20 * DAY, activities=["drone", "animals"],
+                         synopsis="A road movie from the Old City to the striped hills of Khizi.")
+    workflow.submit(application, producer, now=now - 12 * DAY)
+    _decide_all(application, "ministry_screening", now - 11 * DAY)
+    _decide_all(application, "site_owner", now - 8 * DAY, action="approve_with_conditions",
+                conditions=["A museum guide must be present at all times."])
+    _decide_all(application, "tourism", now - 7 * DAY)
+    _decide_all(application, "ministry_final", now - 6 * DAY)
+
+
+@scenario("Highland Night Race")
+def rejected(title, now, today):
+    producer = _user("igor.producer@demo.filmpermit.test")
+    application = _draft(producer, title, "commercial", [("highland-park", 1, 50)], today + 15 * DAY,
+                         activities=["road_closure", "pyrotechnics", "night_work"],
+                         synopsis="A car commercial with pyrotechnics at night.")
+    workflow.submit(application, producer, now=now - 6 * DAY)
+    [screening_review] = _open(application, "ministry_screening")
+    workflow.decide(screening_review, _reviewer_for(screening_review), "reject", now=now - 5 * DAY,
+                    reason="Pyrotechnics and a road closure at Highland Park need 10 business days' notice and a police plan.")
+
+
+@scenario("Goygol Reflections")
+def withdrawn(title, now, today):
+    producer = _user("nigar.producer@demo.filmpermit.test")
+    application = _draft(producer, title, "stills", [("nohur-lake", 1, 6)], today + 18 * DAY,
+                         synopsis="A fashion stills shoot by the lake.")
+    workflow.submit(application, producer, now=now - 5 * DAY)
+    workflow.withdraw(application, producer, now=now - 4 * DAY, reason="The shoot moved to next season.")
+
+
+@scenario("The Coppersmith of Lahij")
+def lapsed(title, now, today):
+    producer = _user("asel.producer@demo.filmpermit.test")
+    application = _draft(producer, title, "student", [("lahij", 2, 8)], today + 60 * DAY,
+                         synopsis="A student short about a coppersmith's family.")
+    workflow.submit(application, producer, now=now - 40 * DAY)
+    _decide_all(application, "ministry_screening", now - 39 * DAY)
+    owner_review = _open(application, "site_owner")[0]
+    workflow.decide(owner_review, _reviewer_for(owner_review), "request_information", now=now - 38 * DAY,
+                    reason="Please confirm the number of vehicles and where they will park.")
+
+
+@scenario("Shusha Dawn")
+def site_refused(title, now, today):
+    producer = _user("camille.producer@demo.filmpermit.test")
+    application = _draft(producer, title, "documentary", [("jidir-duzu", 2, 20), ("heydar-aliyev-center", 1, 20)],
+                         today + 50 * DAY, synopsis="Karabakh horses at Jidir Duzu and modern Baku.")
+    workflow.submit(application, producer, now=now - 9 * DAY)
+    _decide_all(application, "ministry_screening", now - 8 * DAY)
+    _decide_all(application, "tourism", now - 6 * DAY)
+    for review in _open(application, "site_owner"):
+        if review.organisation.key == "shusha":
+            workflow.decide(review, _reviewer_for(review), "reject", now=now - 5 * DAY,
+                            reason="Jidir Duzu is reserved for the Kharibulbul festival preparations on these dates.")
+        else:
+            workflow.decide(review, _reviewer_for(review), "approve", now=now - 5 * DAY)
+
+
+def seed_applications(now: dt.datetime | None = None) -> int:
+    """Create the demo applications that do not exist yet; returns how many."""
+    now = now or now_utc()
+    today = calendar().local_date(now)
+    existing = set(db.session.execute(select(Application.title)).scalars())
+    made = 0
+    for title, make in SCENARIOS:
+        if title in existing:
+            continue
+        make(title, now, today)
+        db.session.flush()
+        made += 1
+    if made:
+        # Time has passed for the older ones: reminders, escalations, the lapse.
+        db.session.commit()
+        deadlines.sweep(now)
+    return made
