@@ -7,6 +7,8 @@ acts for the application's company and that the draft can still change.
 from __future__ import annotations
 
 import datetime as dt
+import re
+from dataclasses import dataclass
 
 from flask_babel import gettext as _
 from sqlalchemy import and_, select
@@ -142,3 +144,372 @@ def remove_booking(application: Application, actor: User, booking: Booking) -> N
         raise PermissionDenied(_("This booking belongs to another application."))
     db.session.delete(booking)
     db.session.flush()
+
+
+# ----------------------------------------------------------------------------- the task list
+
+SECTIONS = ("company", "production", "sites", "activities", "crew", "documents", "declaration")
+STATUS_NOT_STARTED, STATUS_IN_PROGRESS, STATUS_COMPLETED = "not_started", "in_progress", "completed"
+
+
+def section_started(application: Application, section: str) -> bool:
+    if section == "company":
+        return bool(application.contact_name or application.contact_email or application.local_contact)
+    if section == "production":
+        return bool(application.title or application.synopsis)
+    if section == "sites":
+        return bool(application.bookings)
+    if section == "activities":
+        return bool(application.activities or application.safety_notes)
+    if section == "crew":
+        return bool(application.crew_total or application.equipment_notes)
+    if section == "documents":
+        return bool(application.documents)
+    if section == "declaration":
+        return bool(application.declaration_name)
+    raise ValueError(f"unknown section {section!r}")
+
+
+def section_status(application: Application, section: str) -> str:
+    if section in (application.completed_sections or []):
+        return STATUS_COMPLETED
+    return STATUS_IN_PROGRESS if section_started(application, section) else STATUS_NOT_STARTED
+
+
+def _looks_like_email(value: str) -> bool:
+    return bool(re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", value or ""))
+
+
+def section_problems(application: Application, section: str, *, today: dt.date | None = None) -> list[tuple[str, str]]:
+    """(field, message) pairs that keep a section from being complete."""
+    problems: list[tuple[str, str]] = []
+    if section == "company":
+        if not application.contact_name.strip():
+            problems.append(("contact_name", _("Enter the name of the contact person for this shoot.")))
+        if not _looks_like_email(application.contact_email):
+            problems.append(("contact_email", _("Enter the contact's e-mail address, like name@example.com.")))
+        if not application.contact_phone.strip():
+            problems.append(("contact_phone", _("Enter a telephone number reviewers can call during the shoot.")))
+    elif section == "production":
+        if not application.title.strip():
+            problems.append(("title", _("Enter the title of the production.")))
+        if application.production_type not in PRODUCTION_TYPES:
+            problems.append(("production_type", _("Choose the type of production.")))
+        if not re.fullmatch(r"[A-Z]{2}", application.country_of_origin or ""):
+            problems.append(("country_of_origin", _("Enter the country of origin as a two-letter code, like AZ or FR.")))
+        if len(application.synopsis.strip()) < 20:
+            problems.append(("synopsis", _("Describe the production in a few sentences (at least 20 characters).")))
+    elif section == "sites":
+        active = [b for b in application.bookings if b.active]
+        if not active:
+            problems.append(("location_id", _("Add at least one filming site and its dates.")))
+        for booking in active:
+            for field, message in booking_problems(booking.location, booking.start_date, booking.end_date,
+                                                   booking.crew_on_site, today=today):
+                problems.append((field, f"{booking.location.name}: {message}"))
+    elif section == "activities":
+        if application.activities and len(application.safety_notes.strip()) < 10:
+            problems.append(("safety_notes", _("Describe the safety measures for the activities you declared.")))
+    elif section == "crew":
+        largest = max((b.crew_on_site for b in application.bookings if b.active), default=0)
+        if application.crew_total < 1:
+            problems.append(("crew_total", _("Enter the size of the whole crew.")))
+        elif application.crew_total < largest:
+            problems.append(("crew_total", _("The whole crew cannot be smaller than the crew on site at one of your sites (%(n)d).", n=largest)))
+    elif section == "documents":
+        from permits.services.documents import document_checks
+
+        problems.extend(("document_id", check.message) for check in document_checks(application, today) if check.blocking)
+    elif section == "declaration" and (not application.declaration_name.strip() or application.declared_at is None):
+        problems.append(("declaration_name", _("Type your full name to sign the declaration.")))
+    return problems
+
+
+def _set_completed(application: Application, section: str, complete: bool, *, today: dt.date | None = None) -> None:
+    done = [s for s in (application.completed_sections or []) if s != section]
+    if complete:
+        problems = section_problems(application, section, today=today)
+        if problems:
+            field, message = problems[0]
+            raise ServiceError(message, field=field)
+        done.append(section)
+    application.completed_sections = [s for s in SECTIONS if s in done]
+
+
+def _reopen(application: Application, *sections: str) -> None:
+    application.completed_sections = [s for s in (application.completed_sections or []) if s not in sections]
+
+
+def save_contacts(application: Application, actor: User, *, contact_name: str, contact_email: str, contact_phone: str,
+                  local_contact: str = "", complete: bool = False) -> Application:
+    ensure_editable(application, actor)
+    application.contact_name = (contact_name or "").strip()[:255]
+    application.contact_email = (contact_email or "").strip()[:255]
+    application.contact_phone = (contact_phone or "").strip()[:64]
+    application.local_contact = (local_contact or "").strip()[:255]
+    _set_completed(application, "company", complete)
+    db.session.flush()
+    return application
+
+
+def save_production(application: Application, actor: User, *, title: str, production_type: str, country_of_origin: str,
+                    synopsis: str, complete: bool = False) -> Application:
+    ensure_editable(application, actor)
+    if production_type and production_type not in PRODUCTION_TYPES:
+        raise ServiceError(_("Choose one of the offered production types."), field="production_type")
+    application.title = (title or "").strip()[:255]
+    application.production_type = production_type or ""
+    application.country_of_origin = (country_of_origin or "").strip().upper()[:2]
+    application.synopsis = (synopsis or "").strip()
+    _set_completed(application, "production", complete)
+    db.session.flush()
+    return application
+
+
+def save_activities(application: Application, actor: User, *, activities: list[str], safety_notes: str,
+                    complete: bool = False) -> Application:
+    ensure_editable(application, actor)
+    unknown = set(activities or ()) - set(ACTIVITIES)
+    if unknown:
+        raise ServiceError(_("Choose activities from the list."), field="activities")
+    chosen = sorted(set(activities or ()))
+    if chosen != sorted(application.activities or []):
+        # A drone needs a licence; the documents must be checked again.
+        _reopen(application, "documents")
+    application.activities = chosen
+    application.safety_notes = (safety_notes or "").strip()
+    _set_completed(application, "activities", complete)
+    db.session.flush()
+    return application
+
+
+def save_crew(application: Application, actor: User, *, crew_total: int, equipment_notes: str,
+              complete: bool = False) -> Application:
+    ensure_editable(application, actor)
+    if crew_total is None or crew_total < 0:
+        raise ServiceError(_("Enter the size of the whole crew."), field="crew_total")
+    application.crew_total = int(crew_total)
+    application.equipment_notes = (equipment_notes or "").strip()
+    _set_completed(application, "crew", complete)
+    db.session.flush()
+    return application
+
+
+def mark_section(application: Application, actor: User, section: str, complete: bool) -> Application:
+    """For the sections whose content is saved item by item (sites, documents)."""
+    ensure_editable(application, actor)
+    if section not in ("sites", "documents"):
+        raise ServiceError(_("This section is saved with its own form."))
+    _set_completed(application, section, complete)
+    db.session.flush()
+    return application
+
+
+def declare(application: Application, actor: User, *, name: str, confirmed: bool, now: dt.datetime | None = None) -> Application:
+    ensure_editable(application, actor)
+    if not confirmed:
+        raise ServiceError(_("Confirm that the information is true and complete."), field="confirm")
+    if not (name or "").strip():
+        raise ServiceError(_("Type your full name to sign the declaration."), field="declaration_name")
+    application.declaration_name = name.strip()[:255]
+    application.declared_at = now or now_utc()
+    _set_completed(application, "declaration", True)
+    db.session.flush()
+    return application
+
+
+def add_site_booking(application: Application, actor: User, location: Location, **kwargs) -> Booking:
+    """Add a booking from the task list: the sites section is open again."""
+    booking = add_booking(application, actor, location, **kwargs)
+    _reopen(application, "sites")
+    db.session.flush()
+    return booking
+
+
+def remove_site_booking(application: Application, actor: User, booking: Booking) -> None:
+    remove_booking(application, actor, booking)
+    _reopen(application, "sites")
+    db.session.flush()
+    db.session.refresh(application)
+
+
+def draft_for_site(actor: User) -> Application:
+    """The producer's newest draft, or a new one (the catalogue's "Add to my application")."""
+    company = _company_of(actor)
+    newest = db.session.execute(
+        select(Application)
+        .where(Application.company_id == company.id, Application.state == "draft")
+        .order_by(Application.updated_at.desc(), Application.id.desc())
+        .limit(1)
+    ).scalar_one_or_none()
+    return newest or create_draft(actor)
+
+
+# ----------------------------------------------------------------------------- warnings and submission
+
+
+@dataclass(frozen=True)
+class BookingWarning:
+    booking_id: int | None
+    kind: str  # late | conflict
+    message: str
+
+
+def booking_warnings(application: Application, now: dt.datetime | None = None) -> list[BookingWarning]:
+    """What does not block submission but the producer must know."""
+    from permits.services.quotes import timeline_for
+
+    warnings: list[BookingWarning] = []
+    active = [b for b in application.bookings if b.active]
+    if active:
+        timeline = timeline_for(application, now)
+        if timeline.late and timeline.latest_submission:
+            warnings.append(BookingWarning(None, "late", _(
+                "For a first shoot day of %(start)s, the last day to apply is %(latest)s. You can still submit, "
+                "but your application will be marked late and the permit may not be ready in time.",
+                start=application.first_shoot_date.isoformat(), latest=timeline.latest_submission.isoformat())))
+    for booking in active:
+        if conflicts_for(booking.location_id, booking.start_date, booking.end_date, exclude_application_id=application.id):
+            warnings.append(BookingWarning(booking.id, "conflict", _(
+                "Another production holds or has %(site)s on some of these days (%(start)s to %(end)s). "
+                "You can apply, but the site owner may refuse or ask you to change dates.",
+                site=booking.location.name, start=booking.start_date.isoformat(), end=booking.end_date.isoformat())))
+    return warnings
+
+
+def readiness(application: Application, today: dt.date | None = None) -> list[tuple[str, str]]:
+    """(section, message) pairs that keep the draft from being submitted."""
+    problems: list[tuple[str, str]] = []
+    for section in SECTIONS:
+        if section not in (application.completed_sections or []):
+            problems.append((section, _("Complete this section.")))
+            continue
+        problems.extend((section, message) for _field, message in section_problems(application, section, today=today))
+    return problems
+
+
+def submit_application(application: Application, actor: User, expected_version: int | None,
+                       now: dt.datetime | None = None) -> Application:
+    """The check-your-answers page: every section complete, then submit."""
+    from permits.services import StaleVersion
+    from permits.services.audit import record_event
+    from permits.services.quotes import timeline_for
+    from permits.services.workflow import submit
+
+    now = now or now_utc()
+    if expected_version is not None and int(expected_version) != application.version:
+        raise StaleVersion(_("Someone else changed this application first. Reload the page to see the latest version."))
+    ensure_editable(application, actor)
+    problems = readiness(application, calendar().local_date(now))
+    if problems:
+        raise ServiceError(problems[0][1])
+    timeline = timeline_for(application, now)
+    submit(application, actor, expected_version, now=now)
+    if timeline.late:
+        record_event(application, actor=actor, actor_role="producer", subject="application", action="flagged_late",
+                     from_state=None, to_state=None,
+                     payload={"latest_submission": timeline.latest_submission.isoformat()
+                              if timeline.latest_submission else None})
+    return application
+
+
+def answer_request(review, actor: User, body: str, uploads: list, expected_version: int | None,
+                   now: dt.datetime | None = None):
+    """The producer answers a request for information, with documents."""
+    from permits.services import documents
+    from permits.services.workflow import provide_information
+
+    message = provide_information(review, actor, body, expected_version, now=now)
+    application = review.application
+    for upload in uploads:
+        documents.upload_to_application(application, actor, upload, kind="other", message_id=message.id)
+    return message
+
+
+# ----------------------------------------------------------------------------- quotes before applying
+
+
+@dataclass(frozen=True)
+class PlannedSite:
+    location: Location
+    start: dt.date
+    end: dt.date
+    crew: int
+    vehicles: int = 0
+
+
+@dataclass(frozen=True)
+class Plan:
+    """A quote and timeline for sites not yet in an application."""
+
+    timeline: object  # permits.services.quotes.Timeline
+    problems: list[tuple[Location, str]]
+    conflicts: list[Location]
+
+
+def plan(sites: list[PlannedSite], *, activities: list[str], country_of_origin: str = "AZ",
+         production_type: str = "feature", now: dt.datetime | None = None) -> Plan:
+    """The same numbers as ``quotes.timeline_for`` on an application with
+    these bookings, built from the same workflows functions."""
+    from permits.services.quotes import Timeline
+    from workflows import (
+        ApplicationFacts,
+        BookingFacts,
+        current_definition,
+        earliest_permit_date,
+        impact_tier_for,
+        latest_submission_date,
+        quote,
+        required_reviews,
+    )
+
+    now = now or now_utc()
+    defn = current_definition()
+    cal = calendar()
+    acts = frozenset(a for a in activities if a in ACTIVITIES)
+    facts = ApplicationFacts(
+        production_type=production_type if production_type in PRODUCTION_TYPES else "feature",
+        country_of_origin=(country_of_origin or "AZ").upper(),
+        bookings=tuple(
+            BookingFacts(
+                location_id=s.location.id, owner_org_id=s.location.owner_organisation_id, heritage=s.location.heritage,
+                tourist=s.location.tourist_site, restricted=s.location.restricted, start_date=s.start, end_date=s.end,
+                crew=s.crew, vehicles=s.vehicles, activities=acts,
+            )
+            for s in sites
+        ),
+    )
+    tier = impact_tier_for(facts)
+    lines = [(s.location.fee_per_day, s.end.toordinal() - s.start.toordinal() + 1, s.location.name_en) for s in sites]
+    reviews = required_reviews(defn, facts, stages=("screening", "parallel", "final"))
+    start = min((s.start for s in sites), default=None)
+    latest = latest_submission_date(cal, start, tier, defn) if start else None
+    timeline = Timeline(
+        tier=tier,
+        quote=quote(tier, lines, defn),
+        reviews=reviews,
+        latest_submission=latest,
+        earliest_permit=earliest_permit_date(cal, now, defn, reviews),
+        late=bool(latest and cal.local_date(now) > latest),
+    )
+    today = cal.local_date(now)
+    problems = [(s.location, message) for s in sites
+                for _field, message in booking_problems(s.location, s.start, s.end, s.crew, today=today)]
+    conflicts = [s.location for s in sites if conflicts_for(s.location.id, s.start, s.end)]
+    return Plan(timeline=timeline, problems=problems, conflicts=conflicts)
+
+
+def review_organisations(reviews) -> list[tuple[object, object, int]]:
+    """(required review, organisation or None, SLA business days) for display."""
+    from permits.services.context import organisation_for
+    from workflows import current_definition
+
+    defn = current_definition()
+    result = []
+    for required in reviews:
+        try:
+            organisation = organisation_for(required)
+        except ServiceError:
+            organisation = None
+        result.append((required, organisation, defn.sla_business_days(required.kind_code)))
+    return result

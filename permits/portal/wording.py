@@ -1,0 +1,113 @@
+"""Human wording for the producer's view of an application: events and clocks."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from flask_babel import gettext as _
+
+from permits.labels import REVIEW_KINDS
+from permits.models import ReviewTask, WorkflowEvent
+from workflows import BusinessCalendar
+
+
+def _review_name(event: WorkflowEvent) -> str:
+    review = event.review
+    if review is None:
+        return _("a review")
+    label = str(REVIEW_KINDS.get(review.kind, review.kind))
+    if review.kind == "site_owner" and review.organisation is not None:
+        return f"{label} ({review.organisation.name})"
+    return label
+
+
+# Staff-internal steps the producer does not need to see.
+HIDDEN = {("review", "assign"), ("review", "release"), ("deadline", "escalate")}
+
+
+def visible(event: WorkflowEvent) -> bool:
+    return (event.subject, event.action) not in HIDDEN
+
+
+def describe(event: WorkflowEvent) -> tuple[str, str]:
+    """(title, modifier) of a timeline item; modifier is complete|current|warning|error."""
+    a = event.action
+    if event.subject == "application":
+        texts = {
+            "submit": (_("You submitted the application"), "complete"),
+            "start_review": (_("Screening passed: the site owners and agencies are reviewing"), "complete"),
+            "open_final": (_("Sent for the film commission's final decision"), "complete"),
+            "return_to_parallel": (_("Sent back to the site reviews"), "current"),
+            "approve": (_("Approved: your permit is issued"), "complete"),
+            "reject": (_("The application was refused"), "error"),
+            "withdraw": (_("You withdrew the application"), "warning"),
+            "lapse": (_("The application lapsed: the requested information did not arrive in time"), "error"),
+            "revoke": (_("The permit was revoked"), "error"),
+            "expire": (_("The permit expired"), "complete"),
+            "amend": (_("You asked for an amendment"), "current"),
+            "drop_sites": (_("The refused sites were dropped from the application"), "warning"),
+            "flagged_late": (_("Submitted after the latest day to apply for the first shoot day"), "warning"),
+        }
+        return texts.get(a, (a.replace("_", " ").capitalize(), "complete"))
+    if event.subject == "review":
+        name = _review_name(event)
+        if a == "open":
+            return _("%(review)s started", review=name), "current"
+        if a == "claim":
+            return _("%(review)s: a reviewer is working on it", review=name), "current"
+        if a == "message_producer":
+            return _("%(review)s: a reviewer wrote to you", review=name), "current"
+        if a == "release":
+            return _("%(review)s is waiting for a reviewer", review=name), "current"
+        if a == "approve":
+            return _("%(review)s: approved", review=name), "complete"
+        if a == "approve_with_conditions":
+            return _("%(review)s: approved with conditions", review=name), "complete"
+        if a == "reject":
+            return _("%(review)s: refused", review=name), "error"
+        if a == "request_information":
+            return _("%(review)s: more information needed from you", review=name), "warning"
+        if a == "provide_information":
+            return _("You answered the %(review)s", review=name), "complete"
+        if a in ("cancel", "lapse", "drop"):
+            return _("%(review)s closed", review=name), "complete"
+        if a == "reopen":
+            return _("%(review)s reopened", review=name), "current"
+        if a == "assign":
+            return _("%(review)s assigned to a reviewer", review=name), "current"
+        return f"{name}: {a.replace('_', ' ')}", "complete"
+    if event.subject == "permit":
+        return _("Permit: %(action)s", action=a.replace("_", " ")), "complete"
+    if event.subject == "amendment":
+        return _("Amendment: %(action)s", action=a.replace("_", " ")), "current"
+    if event.subject == "deadline":
+        return _("A deadline passed: %(action)s", action=a.replace("_", " ")), "warning"
+    return a.replace("_", " ").capitalize(), "complete"
+
+
+@dataclass(frozen=True)
+class Clock:
+    modifier: str  # on-time | due-soon | overdue | paused | done
+    label: str
+    detail: str
+
+
+def clock_for(review: ReviewTask, cal: BusinessCalendar, now: dt.datetime) -> Clock:
+    if not review.is_open:
+        return Clock("done", "", "")
+    if review.is_paused or review.due_at is None:
+        return Clock("paused", _("Paused"), _("The clock stops while the reviewer waits for your answer."))
+    seconds = cal.business_seconds_between(now, review.due_at) if review.due_at > now else 0
+    if review.due_at <= now:
+        return Clock("overdue", _("Overdue"), _("Was due %(when)s", when=_fmt(review.due_at)))
+    days = seconds / cal.business_day_seconds
+    left = _("%(n)s business days left", n=f"{days:.1f}".rstrip("0").rstrip(".")) if days >= 1 else _("less than one business day left")
+    modifier = "due-soon" if days < 1 else "on-time"
+    return Clock(modifier, _("Due %(when)s", when=_fmt(review.due_at)), left)
+
+
+def _fmt(value: dt.datetime) -> str:
+    from permits.templating import local_datetime
+
+    return local_datetime(value, "medium")

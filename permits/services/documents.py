@@ -1,0 +1,283 @@
+"""Documents: the production passport and the files of an application.
+
+Uploads are checked by their bytes, never by their name or the browser's
+content type: PDF, JPEG and PNG only. Files are stored through
+``permits.storage`` under random keys outside the static folder; the database
+keeps a sanitised original name, the detected content type, the size and the
+SHA-256. The checks of a passport before submission (insurance, drone
+licence, expiry, insured name) live here too.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import io
+import re
+import unicodedata
+from dataclasses import dataclass
+from typing import BinaryIO
+
+from flask import current_app
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select
+
+from permits.extensions import db
+from permits.models import Application, ApplicationDocument, Document, User
+from permits.services import PermissionDenied, ServiceError
+from permits.services.context import calendar, now_utc
+from permits.storage import storage
+
+DOCUMENT_KINDS = {
+    "insurance": _l("Insurance certificate"),
+    "registration": _l("Company registration certificate"),
+    "drone_licence": _l("Drone licence"),
+    "synopsis": _l("Synopsis or script"),
+    "site_plan": _l("Site plan"),
+    "other": _l("Other document"),
+}
+PASSPORT_KINDS = ("insurance", "registration", "drone_licence", "other")
+MAX_DOCUMENTS_PER_APPLICATION = 20
+EXPIRY_WARNING_DAYS = 30
+PDF, JPEG, PNG = "application/pdf", "image/jpeg", "image/png"
+EXTENSIONS = {PDF: ".pdf", JPEG: ".jpg", PNG: ".png"}
+
+# Legal-form words ignored when comparing a company's name with the name on
+# an insurance certificate (Azerbaijani, Russian/Kazakh, English, French...).
+LEGAL_FORMS = frozenset(
+    {
+        "llc", "ltd", "limited", "inc", "incorporated", "corp", "corporation", "co", "company",
+        "plc", "gmbh", "ag", "sa", "sas", "sarl", "srl", "spa", "bv", "nv", "oy", "ab", "as",
+        "mmc", "asc", "qsc", "ooo", "zao", "oao", "pao", "ao", "too", "tov", "llp",
+        "ооо", "зао", "оао", "пао", "ао", "тоо", "ип",
+    }
+)
+
+
+# ----------------------------------------------------------------------------- bytes
+
+
+def sniff(head: bytes, tail: bytes) -> str | None:
+    """The content type of a file from its first and last bytes, or None."""
+    if head.startswith(b"%PDF-"):
+        # A real PDF ends with %%EOF (possibly followed by a newline); a file
+        # that merely starts like one, or HTML posing as one, is refused.
+        return PDF if b"%%EOF" in tail else None
+    if head.startswith(b"\xff\xd8\xff"):
+        return JPEG
+    if head.startswith(b"\x89PNG\r\n\x1a\n"):
+        return PNG
+    return None
+
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+def sanitise_filename(name: str | None, content_type: str | None = None) -> str:
+    """The last path part of a file name, without control characters."""
+    name = unicodedata.normalize("NFC", name or "")
+    name = _CONTROL.sub("", name)
+    name = re.split(r"[\\/]", name)[-1]
+    name = name.strip().lstrip(".").strip()
+    name = re.sub(r"\s+", " ", name)
+    if not name:
+        name = "document" + EXTENSIONS.get(content_type or "", "")
+    if len(name) > 200:
+        stem, dot, ext = name.rpartition(".")
+        name = (stem[: 200 - len(ext) - 1] + dot + ext) if dot and len(ext) <= 10 else name[:200]
+    return name
+
+
+# ----------------------------------------------------------------------------- uploads
+
+
+@dataclass
+class Upload:
+    """What a view hands to the service: the stream and the browser's name."""
+
+    stream: BinaryIO
+    filename: str
+
+
+def _company_id(actor: User) -> int:
+    company = actor.company if actor is not None else None
+    if company is None:
+        raise PermissionDenied(_("Only a producer acting for a company can upload documents."))
+    return company.id
+
+
+def store(actor: User, upload: Upload, *, kind: str, in_passport: bool = False, expires_on: dt.date | None = None,
+          insured_name: str = "", field: str = "file") -> Document:
+    """Check and store one file; returns the (flushed) Document row."""
+    company_id = _company_id(actor)
+    if kind not in DOCUMENT_KINDS:
+        raise ServiceError(_("Choose the kind of document."), field="kind")
+    if upload is None or upload.stream is None or not (upload.filename or "").strip():
+        raise ServiceError(_("Choose a file to upload."), field=field)
+    limit = int(current_app.config.get("MAX_CONTENT_LENGTH") or 20 * 1024 * 1024)
+    data = upload.stream.read(limit + 1)
+    if not data:
+        raise ServiceError(_("The file is empty."), field=field)
+    if len(data) > limit:
+        raise ServiceError(
+            _("The file is larger than %(mb)d MB. Send a smaller file.", mb=max(1, limit // (1024 * 1024))), field=field
+        )
+    content_type = sniff(data[:16], data[-1024:])
+    if content_type is None:
+        raise ServiceError(_("The file must be a PDF, JPEG or PNG. Other kinds of file are refused."), field=field)
+    if kind == "insurance":
+        if expires_on is None:
+            raise ServiceError(_("Enter the date the insurance ends."), field="expires_on")
+        if not (insured_name or "").strip():
+            raise ServiceError(_("Enter the insured company's name as written on the certificate."), field="insured_name")
+    key = storage().save(io.BytesIO(data))
+    document = Document(
+        company_id=company_id,
+        kind=kind,
+        original_filename=sanitise_filename(upload.filename, content_type),
+        content_type=content_type,
+        size=len(data),
+        sha256=hashlib.sha256(data).hexdigest(),
+        storage_key=key,
+        in_passport=in_passport,
+        expires_on=expires_on,
+        insured_name=(insured_name or "").strip()[:255],
+        uploaded_by_id=actor.id,
+    )
+    db.session.add(document)
+    db.session.flush()
+    return document
+
+
+def add_to_passport(actor: User, upload: Upload, *, kind: str, expires_on: dt.date | None = None,
+                    insured_name: str = "") -> Document:
+    if kind not in PASSPORT_KINDS:
+        raise ServiceError(_("Choose the kind of document."), field="kind")
+    return store(actor, upload, kind=kind, in_passport=True, expires_on=expires_on, insured_name=insured_name)
+
+
+def remove_from_passport(actor: User, document: Document) -> None:
+    """The document stays on the applications it is attached to."""
+    if document.company_id != _company_id(actor):
+        raise PermissionDenied(_("This document belongs to another company."))
+    document.in_passport = False
+    db.session.flush()
+
+
+def passport_of(company_id: int) -> list[Document]:
+    return list(
+        db.session.execute(
+            select(Document)
+            .where(Document.company_id == company_id, Document.in_passport.is_(True))
+            .order_by(Document.kind, Document.created_at.desc())
+        ).scalars()
+    )
+
+
+def _count(application: Application) -> int:
+    return db.session.execute(
+        select(func.count(ApplicationDocument.id)).where(ApplicationDocument.application_id == application.id)
+    ).scalar_one()
+
+
+def _check_room(application: Application, adding: int = 1, field: str = "file") -> None:
+    if _count(application) + adding > MAX_DOCUMENTS_PER_APPLICATION:
+        raise ServiceError(
+            _("An application can have at most %(n)d documents. Remove one before adding another.",
+              n=MAX_DOCUMENTS_PER_APPLICATION),
+            field=field,
+        )
+
+
+def attach(application: Application, actor: User, document: Document, *, message_id: int | None = None) -> ApplicationDocument:
+    """Attach a company document to an application (once)."""
+    if document.company_id != application.company_id or document.company_id != _company_id(actor):
+        raise PermissionDenied(_("This document belongs to another company."))
+    for link in application.documents:
+        if link.document_id == document.id:
+            return link
+    _check_room(application, field="document_id")
+    link = ApplicationDocument(application_id=application.id, document_id=document.id, message_id=message_id)
+    db.session.add(link)
+    db.session.flush()
+    db.session.refresh(application)
+    return link
+
+
+def upload_to_application(application: Application, actor: User, upload: Upload, *, kind: str,
+                          expires_on: dt.date | None = None, insured_name: str = "",
+                          in_passport: bool = False, message_id: int | None = None) -> Document:
+    _check_room(application)
+    document = store(actor, upload, kind=kind, in_passport=in_passport, expires_on=expires_on, insured_name=insured_name)
+    attach(application, actor, document, message_id=message_id)
+    return document
+
+
+def detach(application: Application, actor: User, document: Document) -> None:
+    for link in list(application.documents):
+        if link.document_id == document.id and link.message_id is None:
+            db.session.delete(link)
+    db.session.flush()
+    db.session.refresh(application)
+
+
+def read(document: Document) -> BinaryIO:
+    return storage().open(document.storage_key)
+
+
+# ----------------------------------------------------------------------------- checks
+
+
+def normalise_company_name(name: str) -> str:
+    """Lower case, no accents or punctuation, no legal-form words."""
+    text = unicodedata.normalize("NFKD", name or "")
+    text = "".join(c for c in text if not unicodedata.combining(c)).casefold()
+    text = re.sub(r"[.'’`]", "", text)  # S.A.S. -> sas, O'Neil -> oneil
+    text = re.sub(r"[^\w\s]", " ", text)
+    words = [w for w in text.split() if w not in LEGAL_FORMS]
+    return " ".join(words)
+
+
+def names_match(company_name: str, insured_name: str) -> bool:
+    return normalise_company_name(company_name) == normalise_company_name(insured_name)
+
+
+@dataclass(frozen=True)
+class DocumentCheck:
+    """A finding about the documents of an application: blocking or a warning."""
+
+    message: str
+    blocking: bool = True
+
+
+def document_checks(application: Application, today: dt.date | None = None) -> list[DocumentCheck]:
+    today = today or calendar().local_date(now_utc())
+    documents = [link.document for link in application.documents]
+    last_day = application.last_shoot_date
+    checks: list[DocumentCheck] = []
+    insurances = [d for d in documents if d.kind == "insurance"]
+    if not insurances:
+        checks.append(DocumentCheck(_("Attach an insurance certificate: every application needs one.")))
+    if "drone" in (application.activities or []) and not any(d.kind == "drone_licence" for d in documents):
+        checks.append(DocumentCheck(_("You declared drone filming: attach a drone licence.")))
+    for document in documents:
+        if document.expires_on is None:
+            continue
+        label = str(DOCUMENT_KINDS.get(document.kind, document.kind))
+        when = document.expires_on.isoformat()
+        if document.expires_on < today:
+            checks.append(DocumentCheck(_("%(doc)s “%(name)s” expired on %(date)s. Attach a valid one.",
+                                          doc=label, name=document.original_filename, date=when)))
+        elif last_day is not None and document.expires_on < last_day:
+            checks.append(DocumentCheck(_("%(doc)s “%(name)s” ends on %(date)s, before your last shoot day. Attach one that covers the whole shoot.",
+                                          doc=label, name=document.original_filename, date=when)))
+        elif document.expires_on <= today + dt.timedelta(days=EXPIRY_WARNING_DAYS):
+            checks.append(DocumentCheck(_("%(doc)s “%(name)s” ends soon, on %(date)s.",
+                                          doc=label, name=document.original_filename, date=when), blocking=False))
+    legal_name = application.company.legal_name
+    for document in insurances:
+        if document.insured_name and not names_match(legal_name, document.insured_name):
+            checks.append(DocumentCheck(_("The insurance certificate “%(name)s” is in the name of “%(insured)s”, not of your company “%(company)s”. Attach a certificate in your company's name.",
+                                          name=document.original_filename, insured=document.insured_name, company=legal_name)))
+    return checks
