@@ -6,7 +6,7 @@ import datetime as dt
 from decimal import Decimal
 
 from flask import Flask, request
-from flask_babel import format_date, format_datetime, format_decimal, get_locale
+from flask_babel import format_currency, format_date, format_datetime, get_locale
 from flask_login import current_user
 
 from permits.i18n import LANGUAGE_NAMES
@@ -14,10 +14,10 @@ from permits.labels import ORGANISATION_KINDS, REVIEW_KINDS, ROLE_NAMES
 
 
 def money(value, currency: str = "AZN") -> str:
+    """Money as the reader's language writes it (1.234,50 ₼ / AZN 1,234.50 / 1 234,50 AZN)."""
     if value is None:
         return ""
-    amount = format_decimal(Decimal(value).quantize(Decimal("0.01")), format="#,##0.00")
-    return f"{amount} ₼" if currency == "AZN" else f"{amount} {currency}"
+    return format_currency(Decimal(value).quantize(Decimal("0.01")), currency)
 
 
 def local_datetime(value: dt.datetime | None, fmt: str = "medium") -> str:
