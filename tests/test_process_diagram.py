@@ -37,4 +37,6 @@ def test_admin_process_page(client, db):
     page = other.get("/admin/process")
     assert page.status_code == 200
     html = page.get_data(as_text=True)
-    assert "<svg" in html and "approve_with_conditions" in html
+    assert "/admin/process.svg" in html and "approve_with_conditions" in html
+    svg = other.get("/admin/process.svg")
+    assert svg.mimetype == "image/svg+xml" and b"final_review" in svg.data
