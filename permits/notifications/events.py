@@ -72,6 +72,7 @@ EVENTS: dict[str, EventSpec] = {
         _l("Permit granted: %(reference)s"),
         (
             _l("Your application %(reference)s for “%(title)s” has been approved."),
+            _l("Your permit number is %(number)s."),
             _l("Your permit is being prepared; you can download it from the application's page, with its conditions."),
         ),
         _l("Download the permit"),
@@ -139,6 +140,26 @@ EVENTS: dict[str, EventSpec] = {
     "permit_revoked": EventSpec(
         _l("Permit %(number)s has been revoked"),
         (_l("Permit %(number)s for “%(title)s” has been revoked by the film commission."), _l("Reason: %(reason)s")),
+        _l("See the details"),
+        "producer",
+    ),
+    # Amendments (riders) to a permit - area: permits (issue 7).
+    "amendment_approved": EventSpec(
+        _l("Amendment approved: %(reference)s"),
+        (
+            _l("The amendment of your permit for “%(title)s” was approved: %(summary)s"),
+            _l("Version %(version)s of the permit is being prepared; you can download it from the application's page."),
+        ),
+        _l("See the permit"),
+        "producer",
+    ),
+    "amendment_refused": EventSpec(
+        _l("Amendment not approved: %(reference)s"),
+        (
+            _l("The amendment of your permit for “%(title)s” was not approved: %(summary)s"),
+            _l("Reason: %(reason)s"),
+            _l("Your permit stays valid as it was."),
+        ),
         _l("See the details"),
         "producer",
     ),

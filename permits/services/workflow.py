@@ -476,6 +476,10 @@ def decide(
             raise WorkflowRefused(
                 _("A site was refused. Reject the application, or ask the producer to drop or replace the site.")
             )
+    if review.amendment_id is not None:  # an amendment's review: its own join (services/amendments.py)
+        from permits.services import amendments
+
+        amendments.check_final_approval(review, action)
     if defn.stage_of(review.kind) == "final" and action == "request_information" and application.needs_ministry_decision:
         raise WorkflowRefused(_("To change a refused site, use “drop the refused site” instead."))
 
@@ -516,7 +520,12 @@ def decide(
     clock.stop_clock(review)
     details = "; ".join(conditions) if conditions else reason
     _producer_decision_notice(review, action, details)
-    advance(application, now, actor)
+    if review.amendment_id is not None:
+        from permits.services import amendments
+
+        amendments.advance(review.amendment_id, now, actor)
+    else:
+        advance(application, now, actor)
     return review
 
 
@@ -588,6 +597,11 @@ def revoke(application: Application, actor: User, reason: str, expected_version:
 def lapse(review: ReviewTask, now=None) -> Application:
     """The producer did not answer in time: the application lapses."""
     now = now or now_utc()
+    if review.amendment_id is not None:  # only the amendment lapses; the permit stays
+        from permits.services import amendments
+
+        amendments.lapse(review, now)
+        return review.application
     application = _lock_application(review.application_id)
     review = _lock_review(review.id)
     if review.state != ReviewState.INFO_REQUESTED.value:

@@ -1,0 +1,92 @@
+"""The permit PDF: made by the task after approval, with everything printed."""
+
+import hashlib
+
+from permits.models import PermitVersion
+from tests.permits_issue.helpers import CONDITION, approved, pdf_bytes, pdf_text, qr_urls, render_pending
+from tests.services.scenario import build_world
+
+
+def test_approval_queues_a_pending_version_that_the_task_renders(db, app):
+    world = build_world()
+    _application, permit = approved(world)
+    [version] = permit.versions
+    assert version.status == "pending" and version.version == 1
+    render_pending(permit)
+    version = db.session.get(PermitVersion, version.id)
+    assert version.status == "ready"
+    data = pdf_bytes(version)
+    assert data.startswith(b"%PDF")
+    assert version.sha256 == hashlib.sha256(data).hexdigest()
+
+
+def test_pdf_prints_number_code_sites_dates_conditions_and_bilingual_labels(db, app):
+    world = build_world()
+    world.producer.language = "az"
+    world.owner_a.name_az = "İçərişəhər Qoruğu"
+    world.site_a.name_az = "Qız qalası"
+    db.session.commit()
+    application, permit = approved(world)
+    render_pending(permit)
+    text = pdf_text(pdf_bytes(permit.versions[0]))
+    assert permit.number in text
+    assert permit.short_code in text
+    assert "İcazə nömrəsi / Permit number" in text
+    assert "Qız qalası / Maiden Tower" in text and "Yanar Dag" in text
+    assert "07.06.2027 – 09.06.2027" in text
+    assert "08:00–20:00" in text
+    assert CONDITION in text
+    assert "The Silk Road" in text and "Lumière SAS" in text
+    # The conditions are grouped under the organisation that set them.
+    organisation = next(r.organisation for r in application.reviews if r.conditions)
+    assert organisation.translated("name", "az") in text
+
+
+def test_russian_producer_gets_russian_labels(db, app):
+    world = build_world()
+    world.producer.language = "ru"
+    db.session.commit()
+    _application, permit = approved(world)
+    render_pending(permit)
+    text = pdf_text(pdf_bytes(permit.versions[0]))
+    assert "Номер разрешения / Permit number" in text
+
+
+def test_qr_code_decodes_to_the_public_verification_url(db, app):
+    world = build_world()
+    _application, permit = approved(world)
+    render_pending(permit)
+    urls = qr_urls(pdf_bytes(permit.versions[0]))
+    assert urls == [app.config["PUBLIC_BASE_URL"].rstrip("/") + f"/verify/{permit.verification_token}"]
+
+
+def test_catch_up_renders_versions_whose_nudge_was_lost(db, app):
+    import datetime as dt
+
+    from permits.tasks_permits import catch_up_permit_pdfs
+
+    world = build_world()
+    _application, permit = approved(world)
+    version = permit.versions[0]
+    version.created_at = dt.datetime.now(dt.UTC) - dt.timedelta(minutes=10)
+    db.session.commit()
+    assert catch_up_permit_pdfs.run() == 1
+    db.session.expire_all()
+    assert db.session.get(PermitVersion, version.id).status == "ready"
+    assert catch_up_permit_pdfs.run() == 0
+
+
+def test_nudge_after_commit_never_raises_when_the_broker_is_down(db, app, monkeypatch):
+    from permits.tasks_permits import render_permit_pdf
+
+    calls = []
+
+    def broken(*args, **kwargs):
+        calls.append(args)
+        raise ConnectionError("broker down")
+
+    monkeypatch.setattr(render_permit_pdf, "apply_async", broken)
+    world = build_world()
+    _application, permit = approved(world)  # commits: the listener rings, the broker fails, nothing raises
+    assert calls and calls[0][0] == (permit.versions[0].id,)
+    assert permit.versions[0].status == "pending"
