@@ -1,6 +1,11 @@
-"""Celery entry point: ``celery -A worker worker`` / ``celery -A worker beat``."""
+"""Celery entry point: ``celery -A worker worker`` / ``celery -A worker beat``.
+
+Wiring only: the factory builds the Flask app, whose Celery app runs every
+task inside the Flask app context. Celery looks for ``app`` (then
+``celery``) in this module, so both names are the Celery app.
+"""
 
 from permits import create_app
 
-app = create_app()
-celery = app.extensions["celery"]
+flask_app = create_app()
+celery = app = flask_app.extensions["celery"]

@@ -1,9 +1,85 @@
-"""Celery bound to the Flask app: every task runs inside the app context."""
+"""Celery bound to the Flask app: every task runs inside the app context.
+
+The broker is a doorbell, the database is the truth (DESIGN.md section 5):
+tasks take ids, the outbox relay and the deadline sweep run from one beat,
+and nothing relies on long countdowns held by the broker.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
+from zoneinfo import ZoneInfo
+
 from celery import Celery, Task
+from celery.schedules import crontab
 from flask import Flask
+
+# The commission's morning, when reviewers who chose it get their digest.
+DIGEST_HOUR_LOCAL = 7
+DIGEST_TIMEZONE = "Asia/Baku"
+# Periodic work: often enough that a lost nudge costs under a minute.
+RELAY_EVERY_SECONDS = 30.0
+SWEEP_EVERY_SECONDS = 60.0
+# Redis re-delivers an unacknowledged task after this long. It must stay
+# above the longest time a task may legitimately hold a message (its hard
+# time limit) and above the longest outbox back-off, so that a slow worker
+# never sees its own task handed to another one.
+TASK_TIME_LIMIT_SECONDS = 120
+VISIBILITY_TIMEOUT_SECONDS = 2 * 3600
+
+
+def digest_crontab(hour_local: int = DIGEST_HOUR_LOCAL, zone: str = DIGEST_TIMEZONE) -> crontab:
+    """07:00 in Baku as a UTC crontab (Azerbaijan keeps UTC+4 all year, no DST)."""
+    offset = dt.datetime.now(ZoneInfo(zone)).utcoffset() or dt.timedelta(0)
+    hour_utc = int((hour_local - offset.total_seconds() / 3600) % 24)
+    return crontab(hour=hour_utc, minute=0)
+
+
+def celery_config(app: Flask) -> dict:
+    broker = app.config["CELERY_BROKER_URL"]
+    transport_options: dict = {"visibility_timeout": VISIBILITY_TIMEOUT_SECONDS}
+    if broker.startswith(("redis://", "rediss://")):
+        # A publish while Redis is down must fail fast (the relay delivers
+        # later): short socket timeouts and no reconnect loop in the request.
+        transport_options.update(
+            {
+                "socket_connect_timeout": 1,
+                "socket_timeout": 5,
+                "max_retries": 0,
+                "retry_on_timeout": False,
+                "health_check_interval": 25,
+            }
+        )
+    return {
+        "broker_url": broker,
+        "result_backend": None,
+        "task_ignore_result": True,
+        "task_serializer": "json",
+        "accept_content": ["json"],
+        "result_serializer": "json",
+        "timezone": "UTC",
+        "enable_utc": True,
+        "task_acks_late": True,
+        "task_reject_on_worker_lost": True,
+        "worker_prefetch_multiplier": 1,
+        "task_time_limit": TASK_TIME_LIMIT_SECONDS,
+        "task_soft_time_limit": TASK_TIME_LIMIT_SECONDS - 30,
+        "task_always_eager": app.config.get("CELERY_ALWAYS_EAGER", False),
+        "broker_connection_retry_on_startup": True,
+        "broker_connection_timeout": 2,
+        "broker_connection_max_retries": 1,
+        # A publish must not hang a web request when the broker is down.
+        "task_publish_retry": False,
+        "broker_transport_options": transport_options,
+        "worker_hijack_root_logger": False,
+        "beat_schedule": {
+            "outbox-relay": {"task": "permits.tasks.relay_outbox", "schedule": RELAY_EVERY_SECONDS},
+            "deadline-sweep": {"task": "permits.tasks.sweep_deadlines", "schedule": SWEEP_EVERY_SECONDS},
+            "daily-digest": {"task": "permits.tasks.send_daily_digests", "schedule": digest_crontab()},
+            "permit-pdf-catch-up": {"task": "permits.tasks_permits.catch_up_permit_pdfs", "schedule": 120.0},
+        },
+        "imports": ("permits.tasks", "permits.tasks_permits"),
+    }
 
 
 def celery_init_app(app: Flask) -> Celery:
@@ -15,33 +91,7 @@ def celery_init_app(app: Flask) -> Celery:
                 return self.run(*args, **kwargs)
 
     celery = Celery(app.name, task_cls=FlaskTask)
-    broker = app.config["CELERY_BROKER_URL"]
-    celery.conf.update(
-        broker_url=broker,
-        result_backend=None,
-        task_ignore_result=True,
-        task_serializer="json",
-        accept_content=["json"],
-        result_serializer="json",
-        timezone="UTC",
-        enable_utc=True,
-        task_acks_late=True,
-        task_reject_on_worker_lost=True,
-        worker_prefetch_multiplier=1,
-        task_time_limit=120,
-        task_soft_time_limit=90,
-        task_always_eager=app.config.get("CELERY_ALWAYS_EAGER", False),
-        broker_connection_retry_on_startup=True,
-        # A publish must not hang a web request when the broker is down:
-        # the outbox relay will send the message later anyway.
-        broker_connection_timeout=2,
-        broker_transport_options={"visibility_timeout": 3600, "max_retries": 1},
-        beat_schedule={
-            "outbox-relay": {"task": "permits.tasks.relay_outbox", "schedule": 30.0},
-            "deadline-sweep": {"task": "permits.tasks.sweep_deadlines", "schedule": 60.0},
-        },
-        imports=("permits.tasks",),
-    )
+    celery.conf.update(celery_config(app))
     celery.set_default()
     app.extensions["celery"] = celery
     return celery

@@ -1,6 +1,6 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import PasswordField, SelectField, StringField
+from wtforms import BooleanField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length
 
 from permits.auth.forms import LANGUAGE_CHOICES, PasswordPolicy
@@ -24,4 +24,11 @@ class ChangePasswordForm(FlaskForm):
     confirm = PasswordField(
         _l("Repeat the new password"),
         validators=[DataRequired(_l("Repeat the password.")), EqualTo("password", _l("The two passwords do not match."))],
+    )
+
+
+class NotificationPreferencesForm(FlaskForm):
+    email_notifications = BooleanField(_l("Send me an e-mail when something happens"))
+    daily_digest = BooleanField(
+        _l("Instead of one e-mail per event, send me one summary every morning at 07:00"),
     )

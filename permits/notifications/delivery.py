@@ -3,11 +3,14 @@ over SMTP (or into the local mailbox), mark sent; back off on failure."""
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import logging
 import random
 import smtplib
 import ssl
+import threading
+import time
 from email.message import EmailMessage
 from email.utils import formatdate
 from pathlib import Path
@@ -22,31 +25,56 @@ from permits.notifications.render import render_email
 
 log = logging.getLogger(__name__)
 
-MAX_ATTEMPTS = 8
+MAX_ATTEMPTS = 8  # temporary failures (4xx, network) before a message is dead
+MAX_PERMANENT_ATTEMPTS = 3  # permanent refusals (5xx): a few tries, in case it was a misconfiguration
 BASE_BACKOFF_SECONDS = 30
 MAX_BACKOFF_SECONDS = 3600
 # A message claimed this long ago without being marked sent is assumed lost
-# with its worker and is claimed again (the same Message-ID is reused).
+# with its worker and is claimed again (the same Message-ID is reused). It
+# must stay above the task time limit, so a live worker's send is never
+# taken over; ``OUTBOX_STUCK_AFTER_SECONDS`` overrides it (tests).
 STUCK_AFTER = dt.timedelta(minutes=5)
+SMTP_TIMEOUT_SECONDS = 30
+# After a failed publish, nudges are skipped for this long: the relay
+# delivers the messages, and requests do not each pay for a dead broker.
+BROKER_BACKOFF_SECONDS = 15.0
+_broker_down_until = 0.0
 
 
 class PermanentDeliveryError(Exception):
     """The server refused for good (5xx): retrying cannot help."""
 
 
+def stuck_after() -> dt.timedelta:
+    seconds = current_app.config.get("OUTBOX_STUCK_AFTER_SECONDS")
+    return dt.timedelta(seconds=float(seconds)) if seconds else STUCK_AFTER
+
+
 def nudge(ids: list[int]) -> None:
     """Ring the doorbell for freshly committed messages; never raises.
 
-    If the broker is down the request still succeeds: the periodic relay
-    finds the rows in the database and sends them later.
+    If the broker is down the request still succeeds, fast: the publish is
+    not retried, and for a few seconds after a failure no publish is tried
+    at all. The periodic relay finds the rows in the database and sends them.
     """
+    global _broker_down_until
+    if not ids or time.monotonic() < _broker_down_until:
+        return
     try:
-        from permits.tasks import deliver_outbox_message
+        import permits.tasks  # noqa: F401  (registers the tasks)
 
+        celery = current_app.extensions["celery"]
+        task = celery.tasks["permits.tasks.deliver_outbox_message"]
         for message_id in ids:
-            deliver_outbox_message.apply_async((message_id,), retry=False)
+            task.apply_async((message_id,), retry=False)
     except Exception as exc:  # broker down or misconfigured: the relay will catch up
+        _broker_down_until = time.monotonic() + BROKER_BACKOFF_SECONDS
         log.warning("Could not nudge the outbox (%s); the relay will deliver later.", exc)
+
+
+def reset_broker_backoff() -> None:
+    global _broker_down_until
+    _broker_down_until = 0.0
 
 
 def claim(message_id: int, now: dt.datetime | None = None) -> bool:
@@ -61,7 +89,7 @@ def claim(message_id: int, now: dt.datetime | None = None) -> bool:
                     OutboxMessage.status.in_([OutboxStatus.PENDING, OutboxStatus.FAILED]),
                     OutboxMessage.next_attempt_at <= now,
                 ),
-                and_(OutboxMessage.status == OutboxStatus.SENDING, OutboxMessage.claimed_at < now - STUCK_AFTER),
+                and_(OutboxMessage.status == OutboxStatus.SENDING, OutboxMessage.claimed_at < now - stuck_after()),
             ),
         )
         .values(status=OutboxStatus.SENDING, claimed_at=now, attempts=OutboxMessage.attempts + 1)
@@ -75,17 +103,16 @@ def deliver(message_id: int) -> str:
     """Claim, render, send and record one message. Returns its final status."""
     if not claim(message_id):
         return "skipped"
-    message = db.session.get(OutboxMessage, message_id)
-    db.session.refresh(message)
+    message = db.session.get(OutboxMessage, message_id, populate_existing=True)
     try:
         email = build_email(message)
+    except Exception as exc:  # a template or context that cannot render will not render on retry either
+        log.exception("Outbox message %s cannot be rendered", message_id)
+        return _fail(message_id, PermanentDeliveryError(f"{type(exc).__name__}: {exc}"))
+    try:
         send(email)
     except Exception as exc:  # any failure is recorded on the row, never lost
-        db.session.rollback()
-        message = db.session.get(OutboxMessage, message_id)
-        _record_failure(message, exc)
-        db.session.commit()
-        return message.status
+        return _fail(message_id, exc)
     message.status = OutboxStatus.SENT
     message.sent_at = utcnow()
     message.last_error = ""
@@ -93,12 +120,33 @@ def deliver(message_id: int) -> str:
     return message.status
 
 
+def _fail(message_id: int, exc: Exception) -> str:
+    db.session.rollback()
+    message = db.session.get(OutboxMessage, message_id, populate_existing=True)
+    _record_failure(message, exc)
+    db.session.commit()
+    return message.status
+
+
+def smtp_code(exc: Exception) -> int | None:
+    """The SMTP reply code of a failure, if the server gave one."""
+    if isinstance(exc, smtplib.SMTPResponseException):
+        return exc.smtp_code
+    if isinstance(exc, smtplib.SMTPRecipientsRefused) and exc.recipients:
+        return min(code for code, _text in exc.recipients.values())
+    return None
+
+
 def _record_failure(message: OutboxMessage, exc: Exception) -> None:
-    permanent = isinstance(exc, PermanentDeliveryError) or (
-        isinstance(exc, smtplib.SMTPResponseException) and 500 <= exc.smtp_code < 600
-    )
+    code = smtp_code(exc)
     message.last_error = f"{type(exc).__name__}: {exc}"[:2000]
-    if permanent or message.attempts >= MAX_ATTEMPTS:
+    if isinstance(exc, PermanentDeliveryError):
+        limit = 1
+    elif code is not None and 500 <= code < 600:
+        limit = MAX_PERMANENT_ATTEMPTS
+    else:
+        limit = MAX_ATTEMPTS
+    if message.attempts >= limit:
         message.status = OutboxStatus.DEAD
         log.error("Outbox message %s is dead: %s", message.id, message.last_error)
         return
@@ -116,10 +164,11 @@ def build_email(message: OutboxMessage) -> EmailMessage:
     email["To"] = message.recipient_email
     email["Date"] = formatdate(localtime=False)
     email["Message-ID"] = message.message_id
-    email["Content-Language"] = message.language
     email["Auto-Submitted"] = "auto-generated"
     email.set_content(rendered.text)
     email.add_alternative(rendered.html, subtype="html")
+    # After the parts: making the message multipart moves Content-* headers into the first part.
+    email["Content-Language"] = message.language
     message.subject = rendered.subject[:255]
     return email
 
@@ -129,18 +178,58 @@ def send(email: EmailMessage) -> None:
     if url == "mailbox":
         write_to_mailbox(email)
         return
+    client = _connection(url)
+    try:
+        client.send_message(email)
+    except smtplib.SMTPServerDisconnected:
+        # The kept connection had timed out on the server: one fresh try.
+        _close_connection()
+        _connection(url).send_message(email)
+    except Exception:
+        _close_connection()  # never reuse a connection in an unknown state
+        raise
+
+
+# One SMTP connection per worker thread, kept between messages (a worker
+# delivers many in a row); closed after any error and when it goes stale.
+_local = threading.local()
+CONNECTION_MAX_AGE_SECONDS = 60
+
+
+def _connection(url: str) -> smtplib.SMTP:
+    cached = getattr(_local, "smtp", None)
+    if cached is not None:
+        client, cached_url, opened = cached
+        if cached_url == url and time.monotonic() - opened < CONNECTION_MAX_AGE_SECONDS:
+            return client
+        _close_connection()
     parsed = urlparse(url)
     host, port = parsed.hostname or "127.0.0.1", parsed.port
     if parsed.scheme == "smtps":
-        client = smtplib.SMTP_SSL(host, port or 465, timeout=30, context=ssl.create_default_context())
+        client = smtplib.SMTP_SSL(host, port or 465, timeout=SMTP_TIMEOUT_SECONDS, context=ssl.create_default_context())
     else:
-        client = smtplib.SMTP(host, port or 25, timeout=30)
-    with client:
+        client = smtplib.SMTP(host, port or 25, timeout=SMTP_TIMEOUT_SECONDS)
+    try:
         if parsed.scheme == "smtp+starttls":
             client.starttls(context=ssl.create_default_context())
         if parsed.username:
             client.login(unquote(parsed.username), unquote(parsed.password or ""))
-        client.send_message(email)
+    except Exception:
+        with contextlib.suppress(Exception):
+            client.close()
+        raise
+    _local.smtp = (client, url, time.monotonic())
+    return client
+
+
+def _close_connection() -> None:
+    cached = getattr(_local, "smtp", None)
+    _local.smtp = None
+    if cached is not None:
+        with contextlib.suppress(Exception):
+            cached[0].quit()
+        with contextlib.suppress(Exception):
+            cached[0].close()
 
 
 def mailbox_dir() -> Path:
@@ -173,7 +262,7 @@ def pending_ids(limit: int = 200, now: dt.datetime | None = None) -> list[int]:
                         OutboxMessage.status.in_([OutboxStatus.PENDING, OutboxStatus.FAILED]),
                         OutboxMessage.next_attempt_at <= now,
                     ),
-                    and_(OutboxMessage.status == OutboxStatus.SENDING, OutboxMessage.claimed_at < now - STUCK_AFTER),
+                    and_(OutboxMessage.status == OutboxStatus.SENDING, OutboxMessage.claimed_at < now - stuck_after()),
                 )
             )
             .order_by(OutboxMessage.id)

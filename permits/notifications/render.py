@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import re
 from dataclasses import dataclass
 
 from flask import render_template
@@ -20,23 +22,61 @@ class _Blank(dict):
         return ""
 
 
+PLACEHOLDER = re.compile(r"%\((\w+)\)s")
+
+
+def _fill(line: str, values: dict) -> str:
+    """A line none of whose placeholders has a value is left out altogether
+    (no "Reason: ." when there is no reason)."""
+    names = PLACEHOLDER.findall(line)
+    if names and all(not str(values.get(name, "")).strip() for name in names):
+        return ""
+    return line % values
+
+
 def _event_context(template: str, context: dict) -> tuple[str, dict]:
     """Events share one template; fill their translated lines from the context."""
     from permits.notifications.events import EVENTS
 
+    if template == DIGEST_TEMPLATE:
+        return template, {**context, "items": [_digest_item(item) for item in context.get("items", [])]}
     if template not in EVENTS:
         return template, context
     spec = EVENTS[template]
+    derived = _derived(context)
+    if template in PERMIT_EVENTS and context.get("application_id") and not context.get("number"):
+        derived["number"] = _permit_number(context["application_id"]) or ""
     values = _Blank({k: ("" if v is None else v) for k, v in context.items()})
-    values.update(_derived(context))
-    lines = [str(line) % values for line in spec.lines]
+    values.update(derived)
+    lines = [_fill(str(line), values) for line in spec.lines]
     return "event", {
         **context,
-        **_derived(context),
+        **derived,
         "event_subject": str(spec.subject) % values,
         "event_lines": [line for line in lines if line.strip()],
         "event_action": str(spec.action),
     }
+
+
+DIGEST_TEMPLATE = "daily_digest"
+PERMIT_EVENTS = ("application_approved",)
+
+
+def _digest_item(item: dict) -> dict:
+    """One line of a daily digest: the event's subject and its link."""
+    _template, rendered = _event_context(item.get("template", ""), item.get("context", {}))
+    return {
+        "subject": rendered.get("event_subject", item.get("template", "")),
+        "lines": rendered.get("event_lines", []),
+        "url": rendered.get("url", ""),
+        "action": rendered.get("event_action", ""),
+    }
+
+
+def event_subject(template: str, context: dict) -> str:
+    """The one-line summary of an event in the current language (the bell's list)."""
+    _template, rendered = _event_context(template, context)
+    return rendered.get("event_subject", template)
 
 
 def _derived(context: dict) -> dict:
@@ -44,7 +84,7 @@ def _derived(context: dict) -> dict:
     import datetime as dt
 
     from flask import current_app
-    from flask_babel import format_datetime, get_locale
+    from flask_babel import format_date, format_datetime, get_locale
 
     from permits import labels
     from permits.extensions import db
@@ -64,7 +104,19 @@ def _derived(context: dict) -> dict:
         out["decision"] = str(labels.DECISIONS.get(context["decision_code"], context["decision_code"]))
     if context.get("path"):
         out["url"] = current_app.config["PUBLIC_BASE_URL"].rstrip("/") + context["path"]
+    if context.get("until"):
+        with contextlib.suppress(ValueError):
+            out["until"] = format_date(dt.date.fromisoformat(str(context["until"])), "d MMMM y")
     return out
+
+
+def _permit_number(application_id) -> str | None:
+    from sqlalchemy import select
+
+    from permits.extensions import db
+    from permits.models import Permit
+
+    return db.session.execute(select(Permit.number).where(Permit.application_id == application_id)).scalar_one_or_none()
 
 
 def render_email(template: str, language: str, context: dict) -> RenderedEmail:

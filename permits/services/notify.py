@@ -3,7 +3,8 @@ the same transaction as the change they announce."""
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from flask_babel import gettext as _
+from sqlalchemy import func, select, update
 
 from permits.extensions import db
 from permits.models import (
@@ -12,11 +13,14 @@ from permits.models import (
     Notification,
     Organisation,
     OrganisationMembership,
+    OutboxMessage,
     OutboxStatus,
     ReviewTask,
     User,
+    utcnow,
 )
 from permits.notifications import queue_email
+from permits.services import NotFound, ServiceError
 
 SUPERVISOR_ROLES = ("supervisor", "admin")
 
@@ -70,23 +74,38 @@ def base_context(application: Application) -> dict:
 
 
 def tell(users: list[User], event: str, key: str, context: dict, *, path: str, application: Application | None = None) -> None:
-    """One e-mail (unless the user opted out) and one in-app notice per user."""
+    """One e-mail (unless the user opted out) and one in-app notice per user.
+
+    Idempotent per event key and user: telling the same thing twice writes
+    nothing the second time. Staff who chose the daily digest get the e-mail
+    held (status ``digest``) for the morning summary instead of at once.
+    """
+    users = [user for user in users if user is not None]
+    if not users:
+        return
+    keys = {user.id: f"{key}:{user.id}" for user in users}
+    already = set(
+        db.session.execute(
+            select(Notification.idempotency_key).where(Notification.idempotency_key.in_(set(keys.values())))
+        ).scalars()
+    )
     seen: set[int] = set()
     for user in users:
         if user.id in seen:
             continue
         seen.add(user.id)
         full = {**context, "path": path, "recipient_name": user.name}
-        db.session.add(
-            Notification(
-                user_id=user.id,
-                kind=event,
-                application_id=application.id if application is not None else None,
-                context=full,
-                url=path,
-                idempotency_key=f"{key}:{user.id}",
+        if keys[user.id] not in already:
+            db.session.add(
+                Notification(
+                    user_id=user.id,
+                    kind=event,
+                    application_id=application.id if application is not None else None,
+                    context=full,
+                    url=path,
+                    idempotency_key=keys[user.id],
+                )
             )
-        )
         if not user.email_notifications:
             continue
         message = queue_email(event, user, full, key=key)
@@ -96,3 +115,73 @@ def tell(users: list[User], event: str, key: str, context: dict, *, path: str, a
             ids = db.session.info.get("outbox_ids", [])
             if message.id in ids:
                 ids.remove(message.id)
+
+
+# ----------------------------------------------------------------------------- the reader's side
+
+
+def unread_count(user_id: int) -> int:
+    """The bell's number: one indexed count (notifications by user and read_at)."""
+    return db.session.scalar(
+        select(func.count()).select_from(Notification).where(Notification.user_id == user_id, Notification.read_at.is_(None))
+    ) or 0
+
+
+def page_of(user_id: int, *, before_id: int | None = None, size: int = 20) -> tuple[list[Notification], int | None]:
+    """Newest first, paginated by key: the page's notices and the key of the next page."""
+    query = select(Notification).where(Notification.user_id == user_id)
+    if before_id is not None:
+        query = query.where(Notification.id < before_id)
+    rows = list(db.session.execute(query.order_by(Notification.id.desc()).limit(size + 1)).scalars())
+    next_before = rows[size - 1].id if len(rows) > size else None
+    return rows[:size], next_before
+
+
+def notification_of(user: User, notification_id: int) -> Notification:
+    """The user's own notice; anybody else's does not exist (404)."""
+    notice = db.session.get(Notification, notification_id)
+    if notice is None or notice.user_id != user.id:
+        raise NotFound(_("This notification does not exist."))
+    return notice
+
+
+def mark_read(user: User, notification_id: int) -> Notification:
+    notice = notification_of(user, notification_id)
+    if notice.read_at is None:
+        notice.read_at = utcnow()
+    db.session.flush()
+    return notice
+
+
+def mark_all_read(user: User) -> int:
+    result = db.session.execute(
+        update(Notification)
+        .where(Notification.user_id == user.id, Notification.read_at.is_(None))
+        .values(read_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )
+    return result.rowcount or 0
+
+
+def update_preferences(user: User, *, email_notifications: bool, daily_digest: bool) -> User:
+    """E-mail on or off; the daily digest is for staff (reviewers) only."""
+    if daily_digest and not user.is_staff:
+        raise ServiceError(_("The daily summary is for reviewers only."), field="daily_digest")
+    was_digest = user.daily_digest
+    user.email_notifications = bool(email_notifications)
+    user.daily_digest = bool(daily_digest) and user.is_staff
+    if was_digest and not user.daily_digest:
+        # Whatever was held for the summary goes out now, one e-mail each.
+        held = list(
+            db.session.execute(
+                select(OutboxMessage).where(
+                    OutboxMessage.recipient_user_id == user.id, OutboxMessage.status == OutboxStatus.DIGEST
+                )
+            ).scalars()
+        )
+        for message in held:
+            message.status = OutboxStatus.PENDING
+            message.next_attempt_at = utcnow()
+            db.session.info.setdefault("outbox_ids", []).append(message.id)
+    db.session.flush()
+    return user

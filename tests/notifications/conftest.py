@@ -1,0 +1,239 @@
+"""Real things for the notification tests: an SMTP server on loopback
+(aiosmtpd), Redis (DB 5, or a private server on port 6390 that a test may
+stop), and a real Celery worker process."""
+
+from __future__ import annotations
+
+import asyncio
+import collections
+import contextlib
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from email import message_from_bytes, policy
+from pathlib import Path
+
+import pytest
+
+from tests.browser.conftest import browser, live_server, page, shoot  # noqa: F401  (the browser fixtures, for the page tests here)
+from tests.conftest import make_config, need
+
+ROOT = Path(__file__).resolve().parents[2]
+REDIS_URL = os.environ.get("NOTIFY_REDIS_URL", "redis://127.0.0.1:6379/5")
+PRIVATE_REDIS_PORT = 6390
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def redis_up(url: str) -> bool:
+    import redis
+
+    try:
+        return bool(redis.Redis.from_url(url, socket_connect_timeout=0.5).ping())
+    except Exception:
+        return False
+
+
+def wait_for(predicate, timeout: float = 20.0, interval: float = 0.05):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(interval)
+    return predicate()
+
+
+# ----------------------------------------------------------------------------- SMTP
+
+
+class RecordingHandler:
+    """An aiosmtpd handler that keeps every message and can misbehave:
+    answer with error codes for a while, or sleep before answering."""
+
+    def __init__(self):
+        self.messages: list = []
+        self.lock = threading.Lock()
+        self.replies: collections.deque[str] = collections.deque()  # e.g. "451 4.3.0 Try later"
+        self.always: str | None = None
+        self.sleep_first: float = 0.0
+        self.received_at: list[float] = []
+
+    async def handle_DATA(self, server, session, envelope):
+        reply = self.always or (self.replies.popleft() if self.replies else None)
+        if reply:
+            return reply
+        message = message_from_bytes(envelope.content, policy=policy.default)
+        with self.lock:
+            self.messages.append(message)
+            self.received_at.append(time.time())
+            sleep, self.sleep_first = self.sleep_first, 0.0
+        if sleep:
+            # The message is here; the client is kept waiting for the 250.
+            await asyncio.sleep(sleep)
+        return "250 OK"
+
+    def to(self, address: str) -> list:
+        return [m for m in self.messages if m["To"].lower() == address.lower()]
+
+    def message_ids(self) -> list[str]:
+        return [m["Message-ID"] for m in self.messages]
+
+
+@pytest.fixture
+def smtp():
+    from aiosmtpd.controller import Controller
+
+    handler = RecordingHandler()
+    controller = Controller(handler, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    handler.url = f"smtp://127.0.0.1:{controller.port}"
+    yield handler
+    controller.stop()
+
+
+@pytest.fixture
+def smtp_app(app, smtp):
+    """The suite's app, sending over SMTP to the test server for one test."""
+    previous = app.config["SMTP_URL"]
+    app.config["SMTP_URL"] = smtp.url
+    yield app
+    app.config["SMTP_URL"] = previous
+
+
+# ----------------------------------------------------------------------------- Redis and a worker
+
+
+@pytest.fixture
+def redis_broker():
+    need(redis_up(REDIS_URL), f"Redis is not reachable at {REDIS_URL}")
+    import redis
+
+    redis.Redis.from_url(REDIS_URL).flushdb()
+    return REDIS_URL
+
+
+@contextlib.contextmanager
+def broker_app(app, database_url, tmp_root, broker_url: str, smtp_url: str, **overrides):
+    """A second app on the suite's database that publishes to a real broker."""
+    from permits import create_app
+    from permits.notifications import delivery
+
+    default_celery = app.extensions["celery"]
+    other = create_app(
+        make_config(database_url, tmp_root, CELERY_BROKER_URL=broker_url, SMTP_URL=smtp_url, **overrides)
+    )
+    default_celery.set_default()  # the suite's app stays Celery's default
+    delivery.reset_broker_backoff()
+    try:
+        yield other
+    finally:
+        other.extensions["celery"].close()
+        with other.app_context():
+            from permits.extensions import db
+
+            db.session.remove()
+            db.engine.dispose()
+        delivery.reset_broker_backoff()
+
+
+class Worker:
+    def __init__(self, env: dict, log: Path):
+        self.env = env
+        self.log = log
+        self.process: subprocess.Popen | None = None
+
+    def start(self) -> Worker:
+        self.handle = open(self.log, "ab")  # noqa: SIM115  (kept open while the process runs)
+        self.process = subprocess.Popen(
+            [
+                sys.executable, "-m", "celery", "-A", "tests.notifications.worker_app", "worker",
+                "--pool=solo", "--loglevel=INFO", "--without-gossip", "--without-mingle", "--without-heartbeat",
+                "-n", f"notify-test-{os.getpid()}-{time.monotonic_ns()}@%h",
+            ],
+            cwd=ROOT, env=self.env, stdout=self.handle, stderr=subprocess.STDOUT,
+        )
+        ready = wait_for(lambda: b"ready." in self.log.read_bytes() or self.process.poll() is not None, timeout=30)
+        assert ready and self.process.poll() is None, self.log.read_text()[-3000:]
+        return self
+
+    def kill(self) -> None:
+        if self.process and self.process.poll() is None:
+            self.process.send_signal(signal.SIGKILL)
+            self.process.wait(timeout=10)
+
+    def stop(self) -> None:
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.kill()
+        with contextlib.suppress(Exception):
+            self.handle.close()
+
+
+@pytest.fixture
+def start_worker(database_url, tmp_root):
+    """Start real Celery worker processes: ``start_worker(broker, smtp_url, stuck_after=...)``."""
+    workers: list[Worker] = []
+
+    def _start(broker_url: str, smtp_url: str, stuck_after: float = 300) -> Worker:
+        env = {
+            **os.environ,
+            "NOTIFY_TEST_DATABASE_URL": database_url,
+            "NOTIFY_TEST_TMP": str(tmp_root),
+            "NOTIFY_TEST_BROKER_URL": broker_url,
+            "NOTIFY_TEST_SMTP_URL": smtp_url,
+            "NOTIFY_TEST_STUCK_AFTER": str(stuck_after),
+            "INSTANCE_PATH": str(tmp_root / "instance"),
+            "PYTHONPATH": str(ROOT),
+        }
+        worker = Worker(env, tmp_root / f"worker-{len(workers)}-{time.monotonic_ns()}.log")
+        workers.append(worker)
+        return worker.start()
+
+    yield _start
+    for worker in workers:
+        worker.stop()
+
+
+@pytest.fixture
+def private_redis(tmp_path):
+    """Our own redis-server on port 6390, which a test may stop and start."""
+    need(shutil.which("redis-server") is not None, "redis-server is not installed")
+
+    class PrivateRedis:
+        url = f"redis://127.0.0.1:{PRIVATE_REDIS_PORT}/0"
+
+        def start(self):
+            subprocess.run(
+                ["redis-server", "--port", str(PRIVATE_REDIS_PORT), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
+                 "--daemonize", "yes", "--pidfile", str(tmp_path / "redis.pid"), "--dir", str(tmp_path)],
+                check=True, capture_output=True,
+            )
+            assert wait_for(lambda: redis_up(self.url), timeout=10), "private redis did not start"
+
+        def stop(self):
+            pid_file = tmp_path / "redis.pid"
+            if pid_file.exists():
+                pid = int(pid_file.read_text().strip() or 0)
+                if pid:
+                    with contextlib.suppress(ProcessLookupError):
+                        os.kill(pid, signal.SIGTERM)
+                wait_for(lambda: not redis_up(self.url), timeout=10)
+                pid_file.unlink(missing_ok=True)
+
+    server = PrivateRedis()
+    server.stop()
+    yield server
+    server.stop()
