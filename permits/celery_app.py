@@ -37,8 +37,11 @@ def digest_crontab(hour_local: int = DIGEST_HOUR_LOCAL, zone: str = DIGEST_TIMEZ
 
 def celery_config(app: Flask) -> dict:
     broker = app.config["CELERY_BROKER_URL"]
-    transport_options: dict = {"visibility_timeout": VISIBILITY_TIMEOUT_SECONDS}
+    # kombu's SQLAlchemy transport hands its options to create_engine, which
+    # knows no visibility timeout: only Redis gets the Redis options.
+    transport_options: dict = {}
     if broker.startswith(("redis://", "rediss://")):
+        transport_options["visibility_timeout"] = VISIBILITY_TIMEOUT_SECONDS
         # A publish while Redis is down must fail fast (the relay delivers
         # later): short socket timeouts and no reconnect loop in the request.
         transport_options.update(
