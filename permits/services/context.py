@@ -3,7 +3,9 @@ the application's facts and the organisation that holds each review."""
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+from contextvars import ContextVar
 
 from flask import current_app
 from flask_babel import gettext as _
@@ -22,9 +24,23 @@ from workflows import (
     get_definition,
 )
 
+_frozen_now: ContextVar[dt.datetime | None] = ContextVar("frozen_now", default=None)
+
 
 def now_utc() -> dt.datetime:
-    return utcnow()
+    """The current time; ``at(moment)`` makes the services act at a chosen moment."""
+    return _frozen_now.get() or utcnow()
+
+
+@contextlib.contextmanager
+def at(moment: dt.datetime):
+    """Run services as if at ``moment`` (demo data recorded in the past,
+    replays); every row they stamp - events, messages, notices - agrees."""
+    token = _frozen_now.set(moment)
+    try:
+        yield
+    finally:
+        _frozen_now.reset(token)
 
 
 def calendar() -> BusinessCalendar:
