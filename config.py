@@ -109,6 +109,8 @@ class DevelopmentConfig(BaseConfig):
 
 class TestingConfig(BaseConfig):
     TESTING = True
+    # Assertions read English; tests of the language choice set their own.
+    BABEL_DEFAULT_LOCALE = "en"
     SECRET_KEY = "testing-secret-key-that-is-long-enough-0123456789"  # noqa: S105
     SQLALCHEMY_DATABASE_URI = _normalise_db_url(
         os.environ.get("TEST_DATABASE_URL", "sqlite:///:memory:")

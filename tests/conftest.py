@@ -26,6 +26,10 @@ from config import TestingConfig
 
 REQUIRE_SERVICES = os.environ.get("REQUIRE_SERVICES") == "1"
 
+# One definition of the browser fixtures for every folder: a second copy
+# would start a second Playwright in the same thread, which fails.
+pytest_plugins = ["tests.browser_fixtures"]
+
 
 def need(condition: bool, reason: str) -> None:
     """Skip (or, in CI, fail) a test whose service is unavailable."""

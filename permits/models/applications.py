@@ -31,6 +31,8 @@ class Application(Model):
     __table_args__ = (
         Index("ix_applications_company_state", "company_id", "state"),
         Index("ix_applications_state_submitted", "state", "submitted_at"),
+        # The ministry's list of every application (migration 0004_review).
+        Index("ix_applications_submitted_at", "submitted_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

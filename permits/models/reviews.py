@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from permits.models.base import Model, UTCDateTime, utcnow
@@ -19,6 +19,19 @@ class ReviewTask(Model):
         Index("ix_review_tasks_org_state_due", "organisation_id", "state", "due_at"),
         Index("ix_review_tasks_assignee_state", "assignee_id", "state"),
         Index("ix_review_tasks_application_kind", "application_id", "kind"),
+        # Dashboard queues (migration 0004_review): the open reviews of an
+        # organisation by due time, overdue reviews everywhere, the decided queue.
+        Index(
+            "ix_review_tasks_open_org_due", "organisation_id", "due_at", "id",
+            postgresql_where=text("state IN ('pending', 'in_review', 'info_requested')"),
+            sqlite_where=text("state IN ('pending', 'in_review', 'info_requested')"),
+        ),
+        Index(
+            "ix_review_tasks_running_due", "due_at", "id",
+            postgresql_where=text("state IN ('pending', 'in_review')"),
+            sqlite_where=text("state IN ('pending', 'in_review')"),
+        ),
+        Index("ix_review_tasks_org_decided", "organisation_id", "decided_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

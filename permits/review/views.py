@@ -1,5 +1,993 @@
 """The reviewers' dashboard: queues, the review page, ministry views, site-owner tools, statistics."""
 
-from flask import Blueprint
+from __future__ import annotations
+
+import calendar as month_calendar
+import csv
+import datetime as dt
+import io
+from functools import wraps
+
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, send_file, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from permits.access import (
+    document_for_user_or_404,
+    is_ministry,
+    organisation_ids,
+    review_for_staff_or_404,
+    staff_can_see_application,
+    staff_required,
+)
+from permits.errors import render_error
+from permits.extensions import db
+from permits.labels import (
+    ACTIVITIES,
+    APPLICATION_STATES,
+    DECISIONS,
+    PRODUCTION_TYPES,
+    REVIEW_KINDS,
+    REVIEW_STATES,
+    TIERS,
+)
+from permits.models import (
+    Application,
+    Location,
+    Organisation,
+    OrganisationMembership,
+    ReviewTask,
+    User,
+    WorkflowEvent,
+)
+from permits.review import charts
+from permits.review.forms import (
+    AssignForm,
+    BlackoutForm,
+    ClaimForm,
+    DecisionForm,
+    DeleteForm,
+    DropSitesForm,
+    FilterForm,
+    NoteForm,
+    SiteSettingsForm,
+)
+from permits.services import (
+    PermissionDenied,
+    ServiceError,
+    StaleVersion,
+    applications,
+    queues,
+    reviewer_notes,
+    sites,
+    workflow,
+)
+from permits.services.context import calendar, now_utc, staff_role
+from permits.services.workflow import WorkflowRefused
+from permits.storage import storage
+from workflows import get_definition
 
 bp = Blueprint("review", __name__)
+
+DECISION_ACTIONS = ("approve", "approve_with_conditions", "request_information", "reject")
+INLINE_TYPES = ("application/pdf", "image/png", "image/jpeg", "image/gif", "image/webp", "text/plain")
+
+
+@bp.app_context_processor
+def review_labels():
+    return {
+        "application_states": APPLICATION_STATES,
+        "review_states": REVIEW_STATES,
+        "review_kinds": REVIEW_KINDS,
+        "production_types": PRODUCTION_TYPES,
+        "activity_names": ACTIVITIES,
+        "tiers": TIERS,
+        "decision_names": DECISIONS,
+        "flat_errors": flat_errors,
+    }
+
+
+def flat_errors(field) -> list[tuple[str, str]]:
+    """(anchor id, message) of a field's errors; a FieldList's per-entry errors point at the entry."""
+    result = []
+    for index, message in enumerate(field.errors or []):
+        if isinstance(message, (list, tuple)):
+            result.extend((f"{field.id}-{index}", str(inner)) for inner in message if inner)
+        elif isinstance(message, dict):
+            result.extend((field.id, str(inner)) for inner in message.values())
+        else:
+            result.append((field.id, str(message)))
+    return result
+
+
+# ----------------------------------------------------------------------------- helpers
+
+
+def _user() -> User:
+    return current_user._get_current_object()
+
+
+def ministry_required(view):
+    @wraps(view)
+    @staff_required
+    def wrapped(*args, **kwargs):
+        if not is_ministry(current_user):
+            abort(403)
+        return view(*args, **kwargs)
+
+    return wrapped
+
+
+def _role_in(organisation_id: int):
+    return staff_role(_user(), organisation_id)
+
+
+def _is_supervisor_of(organisation_id: int) -> bool:
+    role = _role_in(organisation_id)
+    return role is not None and role.value in ("supervisor", "admin")
+
+
+def _filters(form: FilterForm) -> queues.Filters:
+    if not form.validate():
+        # Invalid values are shown next to their fields and ignored.
+        for name in ("shoot_from", "shoot_to", "country", "q", "site", "production_type", "tier", "kind", "state"):
+            if getattr(form, name).errors:
+                getattr(form, name).data = None
+    return queues.Filters(
+        site=form.site.data or None,
+        production_type=form.production_type.data or "",
+        tier=form.tier.data or "",
+        country=(form.country.data or "").strip(),
+        shoot_from=form.shoot_from.data,
+        shoot_to=form.shoot_to.data,
+        text=(form.q.data or "").strip(),
+        kind=form.kind.data or "",
+        state=form.state.data or "",
+    )
+
+
+def _stale(review: ReviewTask | None = None):
+    return render_template("review/stale.html", review=review), 409
+
+
+def _service_failure(error: ServiceError, form=None, review: ReviewTask | None = None):
+    """Map a service refusal: stale -> 409 page; field errors go back on the form (None returned)."""
+    db.session.rollback()
+    if isinstance(error, StaleVersion):
+        return _stale(review)
+    if isinstance(error, PermissionDenied):
+        return render_error(403, error.message)
+    if isinstance(error, WorkflowRefused):
+        return render_error(409, error.message)
+    if form is not None:
+        target = getattr(form, error.field, None) if error.field else None
+        if target is not None and hasattr(target, "errors"):
+            if isinstance(target.errors, list):
+                target.errors.append(error.message)
+            else:
+                form.form_errors.append(error.message)
+        else:
+            form.form_errors.append(error.message)
+        return None
+    return render_error(400, error.message)
+
+
+def _application_for_staff_or_404(application_id: int) -> Application:
+    application = db.session.get(Application, application_id)
+    if application is None or not staff_can_see_application(_user(), application):
+        abort(404)
+    return application
+
+
+def _allowed_actions(review: ReviewTask) -> tuple[str, ...]:
+    role = _role_in(review.organisation_id)
+    if role is None:
+        return ()
+    definition = get_definition(review.application.definition_version)
+    try:
+        return definition.allowed_review_actions(review.kind, review.state, role)
+    except (KeyError, ValueError):
+        return ()
+
+
+def _decision_actions(review: ReviewTask, actions: tuple[str, ...] | None = None) -> list[str]:
+    """The decisions offered: a flagged final review only rejects (or drops sites)."""
+    actions = _allowed_actions(review) if actions is None else actions
+    flagged = review.kind == "ministry_final" and review.application.needs_ministry_decision
+    return [a for a in DECISION_ACTIONS if a in actions and not (flagged and a != "reject")]
+
+
+def _producer_due(review: ReviewTask) -> dt.datetime:
+    definition = get_definition(review.application.definition_version)
+    return calendar().add_business_days(now_utc(), definition.info_response_business_days)
+
+
+def _assignable(organisation_id: int) -> list[tuple[int, str]]:
+    rows = db.session.execute(
+        select(User)
+        .join(OrganisationMembership, OrganisationMembership.user_id == User.id)
+        .where(
+            OrganisationMembership.organisation_id == organisation_id,
+            OrganisationMembership.role.in_(("reviewer", "supervisor")),
+            User.active.is_(True),
+        )
+        .order_by(User.name)
+    ).scalars()
+    return [(user.id, user.name) for user in rows]
+
+
+# ----------------------------------------------------------------------------- the queues
+
+
+def _queue_context(scope_org_ids, *, queue: str, title: str, endpoint: str, ministry_panel: bool = False, **extra):
+    user = _user()
+    ministry = is_ministry(user)
+    own_org = user.organisation
+    site_filter_org = None if ministry or (own_org and own_org.kind != "site_owner") else own_org.id
+    form = FilterForm(
+        request.args,
+        sites=queues.site_choices(site_filter_org),
+        kinds=[(k, REVIEW_KINDS[k]) for k in ("ministry_screening", "site_owner", "tourism", "ministry_final")] if ministry else [],
+    )
+    filters = _filters(form)
+    try:
+        page_size = int(request.args.get("per_page", queues.DEFAULT_PAGE_SIZE))
+    except ValueError:
+        page_size = queues.DEFAULT_PAGE_SIZE
+    page = queues.review_queue(user, queue, scope_org_ids, filters, cursor=request.args.get("after"), page_size=page_size)
+    counts = queues.queue_counts(user, scope_org_ids, filters)
+    context = {
+        "form": form,
+        "filters": filters,
+        "page": page,
+        "counts": counts,
+        "queue": queue,
+        "queues": QUEUE_LABELS,
+        "title": title,
+        "endpoint": endpoint,
+        "is_ministry": ministry,
+        "organisation": own_org,
+        "escalations": queues.escalations(limit=5) if ministry_panel else None,
+        "args": {k: v for k, v in request.args.items() if k not in ("after", "queue") and v},
+    }
+    context.update(extra)
+    return context
+
+
+QUEUE_LABELS = {
+    "mine": _l("Assigned to me"),
+    "unassigned": _l("Unassigned"),
+    "open": _l("All open"),
+    "due_soon": _l("Due soon"),
+    "overdue": _l("Overdue"),
+    "waiting": _l("Waiting on the producer"),
+    "decided": _l("Decided"),
+}
+
+
+@bp.route("/")
+@staff_required
+def queue():
+    queue_name = request.args.get("queue", "open")
+    if queue_name not in queues.QUEUES:
+        queue_name = "open"
+    context = _queue_context(
+        organisation_ids(current_user),
+        queue=queue_name,
+        title=_("Review queue"),
+        endpoint="review.queue",
+        ministry_panel=is_ministry(current_user),
+    )
+    return render_template("review/queue.html", **context)
+
+
+@bp.route("/escalations")
+@ministry_required
+def escalations():
+    context = _queue_context(None, queue="overdue", title=_("Escalations: overdue reviews everywhere"), endpoint="review.escalations")
+    return render_template("review/queue.html", single_queue=True, **context)
+
+
+# ----------------------------------------------------------------------------- the review page
+
+
+def _events(application_id: int) -> list[WorkflowEvent]:
+    return list(
+        db.session.execute(
+            select(WorkflowEvent)
+            .where(WorkflowEvent.application_id == application_id)
+            .options(selectinload(WorkflowEvent.actor), selectinload(WorkflowEvent.organisation), selectinload(WorkflowEvent.review))
+            .order_by(WorkflowEvent.created_at, WorkflowEvent.id)
+        ).scalars()
+    )
+
+
+def _booking_calendar(application: Application):
+    """Month grids of the application's shoot days, with other shoots at the
+    same sites and closures marked; and the conflicts per booking."""
+    bookings = [b for b in application.bookings if b.active]
+    conflicts = {
+        booking.id: applications.conflicts_for(
+            booking.location_id, booking.start_date, booking.end_date, exclude_application_id=application.id
+        )
+        for booking in bookings
+    }
+    months = []
+    seen = set()
+    for booking in bookings:
+        for day in (booking.start_date, booking.end_date):
+            key = (day.year, day.month)
+            if key not in seen and len(months) < 3:
+                seen.add(key)
+                months.append(key)
+    months.sort()
+    grids = []
+    for year, month in months:
+        weeks = []
+        for week in month_calendar.Calendar(firstweekday=0).monthdatescalendar(year, month):
+            row = []
+            for day in week:
+                own = [b for b in bookings if b.start_date <= day <= b.end_date]
+                clash = [c for b in own for c in conflicts[b.id] if c.start_date <= day <= c.end_date]
+                closed = [b.location for b in own if b.location.blackout_on(day)]
+                if day.month != month:
+                    status = "outside"
+                elif closed:
+                    status = "blackout"
+                elif clash:
+                    status = "hold"
+                elif own:
+                    status = "approved"
+                else:
+                    status = ""
+                row.append({"date": day, "status": status, "own": own, "clash": clash})
+            weeks.append(row)
+        grids.append({"year": year, "month": month, "weeks": weeks})
+    return grids, conflicts
+
+
+def _review_page(review: ReviewTask, *, status: int = 200, note_form=None, message_form=None, assign_form=None):
+    user = _user()
+    application = review.application
+    own_orgs = organisation_ids(user)
+    grids, conflicts = _booking_calendar(application)
+    can_act = review.organisation_id in own_orgs
+    actions = _allowed_actions(review)
+    supervisor = _is_supervisor_of(review.organisation_id)
+    if assign_form is None and supervisor and review.is_open:
+        assign_form = AssignForm(formdata=None, version=review.version, assignee=review.assignee_id or 0)
+    if assign_form is not None:
+        assign_form.assignee.choices = [(0, _("Nobody (unassigned)")), *_assignable(review.organisation_id)]
+    refused = [r for r in application.reviews if r.kind == "site_owner" and r.state == "rejected" and r.amendment_id is None]
+    now = now_utc()
+    return (
+        render_template(
+            "review/task.html",
+            review=review,
+            application=application,
+            other_reviews=[r for r in application.reviews if r.id != review.id],
+            clock=queues.clock_state(review, now),
+            grids=grids,
+            conflicts=conflicts,
+            events=_events(application.id),
+            messages=reviewer_notes.messages_for(review, own_orgs),
+            can_act=can_act,
+            actions=actions,
+            supervisor=supervisor,
+            claim_form=ClaimForm(formdata=None, version=review.version),
+            assign_form=assign_form,
+            drop_form=DropSitesForm(formdata=None, version=review.version),
+            note_form=note_form or NoteForm(formdata=None),
+            message_form=message_form or NoteForm(formdata=None),
+            refused=refused,
+            show_drop=(review.kind == "ministry_final" and review.is_open and application.needs_ministry_decision and can_act),
+            ministry_viewer=is_ministry(user),
+            decision_actions=_decision_actions(review, actions),
+            today=calendar().local_date(now),
+        ),
+        status,
+    )
+
+
+@bp.route("/tasks/<int:review_id>")
+@staff_required
+def task(review_id: int):
+    review = review_for_staff_or_404(review_id)
+    return _review_page(review)
+
+
+def _review_for_action(review_id: int) -> ReviewTask:
+    """A review the user may see (else 404) and whose organisation they belong to (else 403)."""
+    review = review_for_staff_or_404(review_id)
+    if review.organisation_id not in organisation_ids(current_user):
+        abort(403)
+    return review
+
+
+def _confirm(review: ReviewTask, action: str, form, summary: list[tuple[str, str]], *, endpoint: str, endpoint_args=None, warning: str | None = None):
+    return render_template(
+        "review/confirm.html",
+        review=review,
+        application=review.application,
+        action=action,
+        form=form,
+        summary=summary,
+        post_url=url_for(endpoint, review_id=review.id, **(endpoint_args or {})),
+        warning=warning,
+    )
+
+
+@bp.route("/tasks/<int:review_id>/claim", methods=["POST"])
+@bp.route("/tasks/<int:review_id>/release", methods=["POST"], endpoint="release")
+@staff_required
+def claim(review_id: int):
+    review = _review_for_action(review_id)
+    releasing = request.endpoint == "review.release"
+    form = ClaimForm()
+    if not form.validate():
+        return _stale(review)
+    if form.expected_version() != review.version:
+        return _stale(review)
+    if not form.confirmed:
+        title = _("Give the review back to the queue") if releasing else _("Take this review")
+        return _confirm(review, title, form, [], endpoint="review.release" if releasing else "review.claim")
+    try:
+        (workflow.release if releasing else workflow.claim)(review, _user(), expected_version=form.expected_version())
+    except ServiceError as error:
+        return _service_failure(error, review=review)
+    db.session.commit()
+    flash(_("You gave the review back to the queue.") if releasing else _("The review is yours."), "success")
+    return redirect(url_for("review.task", review_id=review.id))
+
+
+@bp.route("/tasks/<int:review_id>/assign", methods=["POST"])
+@staff_required
+def assign(review_id: int):
+    review = _review_for_action(review_id)
+    if not _is_supervisor_of(review.organisation_id):
+        abort(403)
+    form = AssignForm()
+    form.assignee.choices = [(0, _("Nobody (unassigned)")), *_assignable(review.organisation_id)]
+    if form.version.data and form.expected_version() != review.version:
+        return _stale(review)
+    if not form.validate():
+        return _review_page(review, status=400, assign_form=form)
+    assignee = db.session.get(User, form.assignee.data) if form.assignee.data else None
+    if not form.confirmed:
+        name = assignee.name if assignee else _("Nobody (unassigned)")
+        return _confirm(review, _("Assign the review"), form, [(_("Reviewer"), name)], endpoint="review.assign")
+    try:
+        workflow.assign(review, _user(), assignee, expected_version=form.expected_version())
+    except ServiceError as error:
+        failure = _service_failure(error, form, review=review)
+        return failure if failure is not None else _review_page(review, status=400, assign_form=form)
+    db.session.commit()
+    flash(_("The review is assigned to %(name)s.", name=assignee.name) if assignee else _("The review is unassigned."), "success")
+    return redirect(url_for("review.task", review_id=review.id))
+
+
+def _decision_form(review: ReviewTask, formdata=True) -> DecisionForm:
+    form = DecisionForm() if formdata else DecisionForm(formdata=None, version=review.version)
+    form.saved_conditions.choices = [(s.id, s.text) for s in reviewer_notes.saved_texts(review.organisation_id, "condition")]
+    form.saved_reason.choices = [(None, _("No saved reason"))] + [
+        (s.id, s.text[:120]) for s in reviewer_notes.saved_texts(review.organisation_id, "reason")
+    ]
+    return form
+
+
+def _decision_title(review: ReviewTask, action: str) -> str:
+    if action == "reject" and review.kind == "ministry_final":
+        return _("Reject the application")
+    return {
+        "approve": _("Approve"),
+        "approve_with_conditions": _("Approve with conditions"),
+        "request_information": _("Ask the producer for information"),
+        "reject": _("Refuse"),
+    }[action]
+
+
+def _validate_decision(form: DecisionForm, action: str, review: ReviewTask) -> bool:
+    ok = form.validate()
+    typed = [c for c in (form.conditions.data or []) if c and c.strip()]
+    if action == "approve_with_conditions" and not typed and not form.saved_conditions.data:
+        form.conditions.errors = list(form.conditions.errors or []) if isinstance(form.conditions.errors, list) else []
+        form.conditions.errors.append(_("Add at least one condition, or approve without conditions."))
+        ok = False
+    if action == "reject" and not (form.reason.data or "").strip() and not form.saved_reason.data:
+        form.reason.errors.append(_("Give the reason for the refusal; the producer will read it."))
+        ok = False
+    if action == "request_information" and not (form.reason.data or "").strip():
+        form.reason.errors.append(_("Say what information you need."))
+        ok = False
+    return ok
+
+
+def _decide_page(review: ReviewTask, action: str, form: DecisionForm, status: int = 200):
+    return (
+        render_template(
+            "review/decide.html",
+            review=review,
+            application=review.application,
+            action=action,
+            title=_decision_title(review, action),
+            form=form,
+            producer_due=_producer_due(review) if action == "request_information" else None,
+        ),
+        status,
+    )
+
+
+@bp.route("/tasks/<int:review_id>/decide/<action>", methods=["GET", "POST"])
+@staff_required
+def decide(review_id: int, action: str):
+    review = _review_for_action(review_id)
+    if action not in DECISION_ACTIONS:
+        abort(404)
+    if action not in _decision_actions(review):
+        abort(403)
+    if request.method == "GET":
+        return _decide_page(review, action, _decision_form(review, formdata=False))
+    form = _decision_form(review)
+    if form.expected_version() is not None and form.expected_version() != review.version:
+        return _stale(review)
+    if "add_condition" in request.form:
+        if len(form.conditions.entries) < form.conditions.max_entries:
+            form.conditions.append_entry()
+        return _decide_page(review, action, form)
+    if not _validate_decision(form, action, review):
+        return _decide_page(review, action, form, status=400)
+    typed = [c.strip() for c in form.conditions.data if c and c.strip()]
+    picked = dict(form.saved_conditions.choices)
+    conditions = [picked[i] for i in form.saved_conditions.data or [] if i in picked] + typed
+    reason = (form.reason.data or "").strip()
+    if not reason and form.saved_reason.data:
+        reason = dict(form.saved_reason.choices).get(form.saved_reason.data, "")
+    if not form.confirmed:
+        summary = [(_("Decision"), _decision_title(review, action))]
+        if action == "approve_with_conditions":
+            summary += [(_("Condition %(n)d", n=i + 1), text) for i, text in enumerate(conditions)]
+        if action in ("reject", "request_information"):
+            summary.append((_("What is needed") if action == "request_information" else _("Reason"), reason))
+        if action == "request_information":
+            from permits.templating import local_datetime
+
+            summary.append((_("The producer must answer by"), local_datetime(_producer_due(review))))
+        warning = None
+        if action == "reject" and review.kind == "ministry_final":
+            warning = _("This rejects the whole application. The producer will be told the reason.")
+        return _confirm(review, _decision_title(review, action), form, summary, endpoint="review.decide", endpoint_args={"action": action}, warning=warning)
+    try:
+        reviewer_notes.record_decision(
+            review,
+            _user(),
+            action,
+            expected_version=form.expected_version(),
+            conditions=typed,
+            saved_condition_ids=form.saved_conditions.data or [],
+            save_conditions=form.save_conditions.data,
+            reason=form.reason.data or "",
+            saved_reason_id=form.saved_reason.data,
+            save_reason=form.save_reason.data,
+        )
+    except ServiceError as error:
+        failure = _service_failure(error, form, review=review)
+        return failure if failure is not None else _decide_page(review, action, form, status=400)
+    db.session.commit()
+    flash(_("Your decision is recorded: %(decision)s.", decision=DECISIONS[action]), "success")
+    return redirect(url_for("review.task", review_id=review.id))
+
+
+@bp.route("/tasks/<int:review_id>/drop-sites", methods=["POST"])
+@staff_required
+def drop_sites(review_id: int):
+    review = _review_for_action(review_id)
+    form = DropSitesForm()
+    if not form.validate() or form.expected_version() != review.version:
+        return _stale(review)
+    if not form.confirmed:
+        refused = [r.organisation.name for r in review.application.reviews if r.kind == "site_owner" and r.state == "rejected"]
+        return _confirm(
+            review,
+            _("Drop the refused sites and continue"),
+            form,
+            [(_("Refused by"), ", ".join(refused))] + ([(_("Note"), form.note.data)] if form.note.data else []),
+            endpoint="review.drop_sites",
+        )
+    try:
+        workflow.drop_refused_sites(review, _user(), expected_version=form.expected_version(), note=form.note.data or "")
+    except ServiceError as error:
+        return _service_failure(error, review=review)
+    db.session.commit()
+    flash(_("The refused sites were dropped; the application continues without them."), "success")
+    return redirect(url_for("review.task", review_id=review.id))
+
+
+@bp.route("/tasks/<int:review_id>/notes", methods=["POST"])
+@bp.route("/tasks/<int:review_id>/messages", methods=["POST"], endpoint="message")
+@staff_required
+def note(review_id: int):
+    review = _review_for_action(review_id)
+    to_producer = request.endpoint == "review.message"
+    form = NoteForm()
+    if not form.validate():
+        return _review_page(review, status=400, **({"message_form": form} if to_producer else {"note_form": form}))
+    try:
+        (reviewer_notes.message_producer if to_producer else reviewer_notes.add_internal_note)(review, _user(), form.body.data)
+    except ServiceError as error:
+        failure = _service_failure(error, form, review=review)
+        return failure if failure is not None else _review_page(review, status=400, **({"message_form": form} if to_producer else {"note_form": form}))
+    db.session.commit()
+    flash(_("Your message was sent to the producer.") if to_producer else _("Your note is saved."), "success")
+    return redirect(url_for("review.task", review_id=review.id) + ("#messages" if to_producer else "#notes"))
+
+
+@bp.route("/saved-texts/<int:saved_id>/delete", methods=["POST"])
+@staff_required
+def delete_saved_text(saved_id: int):
+    DeleteForm().validate() or abort(400)
+    try:
+        reviewer_notes.delete_saved_text(_user(), saved_id)
+    except ServiceError as error:
+        db.session.rollback()
+        return render_error(error.status_code if error.status_code in (403, 404) else 404)
+    db.session.commit()
+    flash(_("The saved text was removed."), "success")
+    return redirect(request.form.get("next") if (request.form.get("next") or "").startswith("/review/") else url_for("review.queue"))
+
+
+# ----------------------------------------------------------------------------- documents
+
+
+@bp.route("/applications/<int:application_id>/documents/<int:document_id>")
+@staff_required
+def document(application_id: int, document_id: int):
+    application = _application_for_staff_or_404(application_id)
+    doc = document_for_user_or_404(document_id, application)
+    inline = request.args.get("inline") == "1" and doc.content_type in INLINE_TYPES
+    try:
+        stream = storage().open(doc.storage_key)
+    except (OSError, ValueError):
+        abort(404)
+    response = send_file(
+        stream,
+        mimetype=doc.content_type or "application/octet-stream",
+        as_attachment=not inline,
+        download_name=doc.original_filename or f"document-{doc.id}",
+        max_age=0,
+    )
+    response.headers["Cache-Control"] = "private, no-store"
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    if inline:
+        response.headers["Content-Security-Policy"] = "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; sandbox"
+    return response
+
+
+# ----------------------------------------------------------------------------- the ministry's views
+
+
+@bp.route("/applications")
+@ministry_required
+def all_applications():
+    form = FilterForm(
+        request.args,
+        sites=queues.site_choices(None),
+        states=[(k, v) for k, v in APPLICATION_STATES.items() if k != "draft"],
+    )
+    filters = _filters(form)
+    page = queues.applications_page(filters, cursor=request.args.get("after"))
+    return render_template(
+        "review/applications.html",
+        form=form,
+        filters=filters,
+        page=page,
+        args={k: v for k, v in request.args.items() if k != "after" and v},
+        now=now_utc(),
+    )
+
+
+@bp.route("/applications/<int:application_id>")
+@ministry_required
+def application(application_id: int):
+    app_row = db.session.get(Application, application_id)
+    if app_row is None or app_row.state == "draft":
+        abort(404)
+    grids, conflicts = _booking_calendar(app_row)
+    now = now_utc()
+    return render_template(
+        "review/application.html",
+        application=app_row,
+        grids=grids,
+        conflicts=conflicts,
+        events=_events(app_row.id),
+        clocks={r.id: queues.clock_state(r, now) for r in app_row.reviews},
+        today=calendar().local_date(now),
+    )
+
+
+# ----------------------------------------------------------------------------- site owners
+
+
+def _my_sites() -> list[Location]:
+    query = select(Location).order_by(Location.name_en)
+    if not is_ministry(current_user):
+        query = query.where(Location.owner_organisation_id.in_(sorted(organisation_ids(current_user)) or [-1]))
+    return list(db.session.execute(query).scalars())
+
+
+def _site_or_404(slug: str) -> Location:
+    location = db.session.execute(select(Location).where(Location.slug == slug)).scalar_one_or_none()
+    if location is None:
+        abort(404)
+    if location.owner_organisation_id not in organisation_ids(current_user) and not is_ministry(current_user):
+        abort(404)
+    return location
+
+
+@bp.route("/sites")
+@staff_required
+def my_sites():
+    return render_template("review/sites.html", sites=_my_sites(), can_edit={s.id: sites.can_edit(_user(), s) for s in _my_sites()})
+
+
+def _month_arg(today: dt.date) -> tuple[int, int]:
+    try:
+        year, month = (int(x) for x in (request.args.get("month") or "").split("-"))
+        if 2000 <= year <= 2100 and 1 <= month <= 12:
+            return year, month
+    except ValueError:
+        pass
+    return today.year, today.month
+
+
+def _site_page(location: Location, *, settings_form=None, blackout_form=None, status: int = 200):
+    today = calendar().local_date(now_utc())
+    year, month = _month_arg(today)
+    previous = (dt.date(year, month, 1) - dt.timedelta(days=1)).strftime("%Y-%m")
+    following = (dt.date(year, month, 28) + dt.timedelta(days=7)).replace(day=1).strftime("%Y-%m")
+    editable = sites.can_edit(_user(), location)
+    if settings_form is None:
+        settings_form = SiteSettingsForm(
+            formdata=None,
+            rules_az=location.rules_az,
+            rules_en=location.rules_en,
+            rules_ru=location.rules_ru,
+            fee_per_day=f"{location.fee_per_day:.2f}",
+            max_crew=location.max_crew,
+            yearly_cap_days=location.yearly_cap_days,
+        )
+    return (
+        render_template(
+            "review/site_calendar.html",
+            location=location,
+            weeks=sites.month_grid(location, year, month),
+            month=dt.date(year, month, 1),
+            previous=previous,
+            following=following,
+            today=today,
+            editable=editable,
+            settings_form=settings_form,
+            blackout_form=blackout_form or BlackoutForm(formdata=None),
+            delete_form=DeleteForm(formdata=None),
+            used_days=sites.shoot_days_in_year(location, year),
+        ),
+        status,
+    )
+
+
+@bp.route("/sites/<slug>/calendar")
+@staff_required
+def site_calendar(slug: str):
+    return _site_page(_site_or_404(slug))
+
+
+def _site_editor_or_403(slug: str) -> Location:
+    location = _site_or_404(slug)
+    if not sites.can_edit(_user(), location):
+        abort(403)
+    return location
+
+
+@bp.route("/sites/<slug>/settings", methods=["POST"])
+@staff_required
+def site_settings(slug: str):
+    location = _site_editor_or_403(slug)
+    form = SiteSettingsForm()
+    if not form.validate():
+        return _site_page(location, settings_form=form, status=400)
+    try:
+        sites.update_settings(
+            location,
+            _user(),
+            rules_az=form.rules_az.data or "",
+            rules_en=form.rules_en.data or "",
+            rules_ru=form.rules_ru.data or "",
+            fee_per_day=form.fee_per_day.data,
+            max_crew=form.max_crew.data,
+            yearly_cap_days=form.yearly_cap_days.data,
+        )
+    except ServiceError as error:
+        failure = _service_failure(error, form)
+        return failure if failure is not None else _site_page(_site_or_404(slug), settings_form=form, status=400)
+    db.session.commit()
+    flash(_("The site's rules and limits are saved."), "success")
+    return redirect(url_for("review.site_calendar", slug=location.slug))
+
+
+@bp.route("/sites/<slug>/blackouts", methods=["POST"])
+@staff_required
+def add_blackout(slug: str):
+    location = _site_editor_or_403(slug)
+    form = BlackoutForm()
+    if not form.validate():
+        return _site_page(location, blackout_form=form, status=400)
+    try:
+        sites.add_blackout(location, _user(), start=form.start_date.data, end=form.end_date.data, reason=form.reason.data or "")
+    except ServiceError as error:
+        failure = _service_failure(error, form)
+        return failure if failure is not None else _site_page(_site_or_404(slug), blackout_form=form, status=400)
+    db.session.commit()
+    flash(_("The site is closed to filming on those days."), "success")
+    return redirect(url_for("review.site_calendar", slug=location.slug, month=form.start_date.data.strftime("%Y-%m")))
+
+
+@bp.route("/sites/<slug>/blackouts/<int:blackout_id>/delete", methods=["POST"])
+@staff_required
+def remove_blackout(slug: str, blackout_id: int):
+    location = _site_editor_or_403(slug)
+    if not DeleteForm().validate():
+        abort(400)
+    try:
+        sites.remove_blackout(location, _user(), blackout_id)
+    except ServiceError as error:
+        return _service_failure(error)
+    db.session.commit()
+    flash(_("The closure was removed."), "success")
+    return redirect(url_for("review.site_calendar", slug=location.slug))
+
+
+# ----------------------------------------------------------------------------- statistics
+
+
+def _organisations(ids) -> dict[int, Organisation]:
+    ids = sorted({i for i in ids if i is not None})
+    if not ids:
+        return {}
+    return {o.id: o for o in db.session.execute(select(Organisation).where(Organisation.id.in_(ids))).scalars()}
+
+
+def _region_label(code: str) -> str:
+    from permits.demo.data import CATEGORIES, REGIONS
+    from permits.models.base import current_language
+
+    for table in (REGIONS, CATEGORIES):
+        if code in table:
+            return table[code].get(current_language()) or table[code].get("en") or code
+    return code
+
+
+def _days(value) -> str:
+    return "" if value is None else str(value)
+
+
+def _share(value) -> str:
+    return "" if value is None else f"{value * 100:.0f}%"
+
+
+STATISTICS_TABLES = (
+    "applications-by-month",
+    "turnaround-by-organisation",
+    "turnaround-by-kind",
+    "shoot-days-by-region",
+    "shoot-days-by-category",
+    "shoot-days-by-month",
+    "productions-by-country",
+    "most-requested-sites",
+)
+
+
+def statistics_tables(only: str | None = None) -> dict[str, dict]:
+    """Every table of the statistics page (or just ``only``): title, column headings, rows of cells."""
+    tables: dict[str, dict] = {}
+
+    def wanted(name: str) -> bool:
+        return only is None or only == name
+
+    if wanted("applications-by-month"):
+        months = queues.applications_by_month()
+        tables["applications-by-month"] = {
+            "title": _("Applications per month by outcome"),
+            "columns": [_("Month"), _("Approved"), _("Refused"), _("Withdrawn or lapsed"), _("Still open"), _("Total")],
+            "rows": [[m["month"], m["approved"], m["rejected"], m["withdrawn"], m["open"], m["total"]] for m in months],
+            "chart": charts.stacked(
+                [(m["month"], [("success", m["approved"]), ("error", m["rejected"]), ("muted", m["withdrawn"]), ("secondary", m["open"])]) for m in months]
+            ),
+            "key": [("success", _("Approved")), ("error", _("Refused")), ("muted", _("Withdrawn or lapsed")), ("secondary", _("Still open"))],
+        }
+    histograms = queues.turnaround_histograms() if wanted("turnaround-by-organisation") or wanted("turnaround-by-kind") else None
+    if wanted("turnaround-by-organisation"):
+        by_org = queues.turnaround_by("organisation", histograms=histograms)
+        orgs = _organisations(r.key for r in by_org)
+        by_org = sorted((r for r in by_org if r.key in orgs), key=lambda r: orgs[r.key].name)
+        tables["turnaround-by-organisation"] = {
+            "title": _("Turnaround by organisation (business days)"),
+            "columns": [_("Organisation"), _("Reviews decided"), _("Median"), _("90th percentile"), _("Decided within the deadline")],
+            "rows": [[orgs[r.key].name, r.reviews, _days(r.median), _days(r.p90), _share(r.share_within_sla)] for r in by_org],
+            "chart": charts.bars([(orgs[r.key].name, r.median or 0) for r in by_org], unit=_("days")),
+        }
+    if wanted("turnaround-by-kind"):
+        by_kind = sorted(queues.turnaround_by("kind", histograms=histograms), key=lambda r: str(r.key))
+        tables["turnaround-by-kind"] = {
+            "title": _("Turnaround by kind of review (business days)"),
+            "columns": [_("Review"), _("Reviews decided"), _("Median"), _("90th percentile"), _("Decided within the deadline")],
+            "rows": [[str(REVIEW_KINDS.get(r.key, r.key)), r.reviews, _days(r.median), _days(r.p90), _share(r.share_within_sla)] for r in by_kind],
+            "chart": charts.bars([(str(REVIEW_KINDS.get(r.key, r.key)), (r.share_within_sla or 0) * 100) for r in by_kind], unit="%", maximum=100),
+            "chart_caption": _("Share of reviews decided within their deadline"),
+        }
+    for dimension, title, heading in (
+        ("region", _("Shoot days by region"), _("Region")),
+        ("category", _("Shoot days by kind of site"), _("Kind of site")),
+        ("month", _("Shoot days by month"), _("Month")),
+    ):
+        if not wanted(f"shoot-days-by-{dimension}"):
+            continue
+        rows = queues.shoot_days_by(dimension)
+        label = (lambda k: k) if dimension == "month" else _region_label
+        tables[f"shoot-days-by-{dimension}"] = {
+            "title": title,
+            "columns": [heading, _("Shoot days"), _("Productions")],
+            "rows": [[label(r["key"]), r["days"], r["productions"]] for r in rows],
+            "chart": charts.bars([(label(r["key"]), r["days"]) for r in rows][-24:]),
+        }
+    if wanted("productions-by-country"):
+        countries = queues.productions_by_country()
+        tables["productions-by-country"] = {
+            "title": _("Productions by country of origin"),
+            "columns": [_("Country"), _("Applications"), _("Permitted")],
+            "rows": [[c["country"], c["applications"], c["permitted"]] for c in countries],
+            "chart": charts.bars([(c["country"], c["applications"]) for c in countries][:15]),
+        }
+    if wanted("most-requested-sites"):
+        requested = queues.most_requested_sites()
+        tables["most-requested-sites"] = {
+            "title": _("Most requested sites"),
+            "columns": [_("Site"), _("Applications"), _("Shoot days requested")],
+            "rows": [[r["location"].name, r["applications"], r["days"]] for r in requested],
+            "chart": charts.bars([(r["location"].name, r["applications"]) for r in requested]),
+        }
+    return tables
+
+
+@bp.route("/statistics")
+@ministry_required
+def statistics():
+    return render_template("review/statistics.html", tables=statistics_tables())
+
+
+def csv_safe(value) -> str:
+    """A cell that a spreadsheet will not run as a formula."""
+    text = "" if value is None else str(value)
+    if text[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + text
+    return text
+
+
+@bp.route("/statistics/<table>.csv")
+@ministry_required
+def statistics_csv(table: str):
+    if table not in STATISTICS_TABLES:
+        abort(404)
+    data = statistics_tables(only=table)[table]
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow([csv_safe(c) for c in data["columns"]])
+    for row in data["rows"]:
+        writer.writerow([csv_safe(c) for c in row])
+    return Response(
+        "\ufeff" + out.getvalue(),
+        mimetype="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="{table}.csv"', "Cache-Control": "private, no-store"},
+    )
+

@@ -20,12 +20,14 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser.conftest import browser, live_server, page, shoot  # noqa: F401  (the browser fixtures, for the page tests here)
 from tests.conftest import make_config, need
 
 ROOT = Path(__file__).resolve().parents[2]
-REDIS_URL = os.environ.get("NOTIFY_REDIS_URL", "redis://127.0.0.1:6379/5")
-PRIVATE_REDIS_PORT = 6390
+# Each pytest-xdist worker gets its own Redis database and private server
+# port: a shared queue would let one worker's Celery eat another's tasks.
+_WORKER_INDEX = int(os.environ.get("PYTEST_XDIST_WORKER", "gw0").lstrip("gw") or 0)
+REDIS_URL = os.environ.get("NOTIFY_REDIS_URL", f"redis://127.0.0.1:6379/{5 + _WORKER_INDEX}")
+PRIVATE_REDIS_PORT = 6390 + _WORKER_INDEX
 
 
 def free_port() -> int:

@@ -227,6 +227,9 @@ def test_the_process_under_random_actors_and_actions(app_ctx):
             max_examples=EXAMPLES,
             stateful_step_count=25,
             deadline=None,
+            # The same examples every run: CI never flickers, and a failure
+            # found once is found again. Set STATEFUL_EXAMPLES higher to explore more.
+            derandomize=True,
             suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
         ),
     )

@@ -1,4 +1,6 @@
-"""A live server and Debian's Chromium (driven by Playwright) for journeys.
+"""Browser fixtures for the whole suite (loaded once by tests/conftest.py, so
+that one Chromium serves every folder): a live server and Debian's Chromium
+(driven by Playwright) for journeys.
 
 Screenshots go to ``test-artifacts/screenshots`` (override with
 ``TEST_ARTIFACTS``), so a CI run keeps them.
@@ -26,7 +28,7 @@ ARGS = [
     "--no-first-run",
     "--disable-quic",
 ]
-ARTIFACTS = Path(os.environ.get("TEST_ARTIFACTS", Path(__file__).resolve().parents[2] / "test-artifacts"))
+ARTIFACTS = Path(os.environ.get("TEST_ARTIFACTS", Path(__file__).resolve().parents[1] / "test-artifacts"))
 
 
 @pytest.fixture(scope="session")

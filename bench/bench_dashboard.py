@@ -1,0 +1,292 @@
+"""Latency of the reviewers' dashboard at 1,000 and 100,000 applications.
+
+Creates (and finally drops) a dedicated PostgreSQL database ``bench_dashboard``,
+migrates it, seeds applications with their bookings, reviews and workflow
+events by bulk inserts (SQLAlchemy Core, not the services), then times the
+queue page, a review page and the statistics page through the Flask test
+client as signed-in reviewers. Prints the median and the 95th percentile.
+
+    .venv/bin/python bench/bench_dashboard.py [--sizes 1000,100000] [--runs 20] [--keep]
+
+BENCH_DATABASE_URL (default postgresql://postgres@127.0.0.1:5432/postgres)
+names the server; the database itself is always ``bench_dashboard``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import random
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from sqlalchemy import create_engine, insert, select, text
+from sqlalchemy.engine import make_url
+
+DB_NAME = "bench_dashboard"
+PASSWORD = "bench-password-2027"
+CHUNK = 5000
+UTC = dt.UTC
+
+
+def server_url() -> str:
+    url = os.environ.get("BENCH_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
+    return url.replace("postgresql://", "postgresql+psycopg://", 1)
+
+
+def recreate_database() -> str:
+    admin = create_engine(make_url(server_url()).set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{DB_NAME}" WITH (FORCE)'))
+        conn.execute(text(f'CREATE DATABASE "{DB_NAME}"'))
+    admin.dispose()
+    return make_url(server_url()).set(database=DB_NAME).render_as_string(hide_password=False)
+
+
+def drop_database() -> None:
+    admin = create_engine(make_url(server_url()).set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{DB_NAME}" WITH (FORCE)'))
+    admin.dispose()
+
+
+def make_app(url: str, tmp: Path):
+    from config import TestingConfig
+    from permits import create_app
+
+    os.environ.setdefault("INSTANCE_PATH", str(tmp / "instance"))
+    config = type(
+        "BenchConfig",
+        (TestingConfig,),
+        {"SQLALCHEMY_DATABASE_URI": url, "UPLOAD_DIR": str(tmp / "uploads"), "MAILBOX_DIR": str(tmp / "mailbox"),
+         "RATELIMIT_ENABLED": False, "WTF_CSRF_ENABLED": False},
+    )
+    return create_app(config)
+
+
+# ----------------------------------------------------------------------------- seeding
+
+
+def seed_reference_data(conn) -> dict:
+    """Organisations, sites, companies and one reviewer per organisation."""
+    from permits.models import Company, CompanyMembership, Location, Organisation, OrganisationMembership, User
+    from permits.services.passwords import hash_password
+
+    now = dt.datetime.now(UTC)
+    orgs = [{"key": "ministry", "kind": "ministry"}, {"key": "tourism", "kind": "tourism"}] + [
+        {"key": f"owner-{i}", "kind": "site_owner"} for i in range(8)
+    ]
+    for o in orgs:
+        o.update(name_az=o["key"], name_en=o["key"].title(), name_ru=o["key"], created_at=now)
+    conn.execute(insert(Organisation.__table__), orgs)
+    org_ids = dict(conn.execute(select(Organisation.key, Organisation.id)).all())
+    owners = [org_ids[f"owner-{i}"] for i in range(8)]
+    regions = ["baku", "absheron", "sheki_zagatala", "ganja_dashkasan", "lankaran", "karabakh", "guba_khachmaz"]
+    categories = ["old_town", "monument", "museum", "nature", "landscape", "urban"]
+    conn.execute(
+        insert(Location.__table__),
+        [
+            {"slug": f"site-{i}", "owner_organisation_id": owners[i % 8], "name_az": f"Məkan {i}", "name_en": f"Site {i}",
+             "name_ru": f"Место {i}", "region": regions[i % len(regions)], "category": categories[i % len(categories)],
+             "heritage": i % 3 == 0, "created_at": now, "updated_at": now}
+            for i in range(20)
+        ],
+    )
+    location_rows = conn.execute(select(Location.id, Location.owner_organisation_id)).all()
+    countries = ["AZ", "AZ", "AZ", "FR", "DE", "TR", "GB", "US", "RU", "GE"]
+    conn.execute(
+        insert(Company.__table__),
+        [{"legal_name": f"Studio {i} LLC", "country": countries[i % len(countries)], "created_at": now} for i in range(50)],
+    )
+    company_ids = list(conn.execute(select(Company.id)).scalars())
+    password = hash_password(PASSWORD)
+    users = [{"email": f"{key}@bench.test", "email_normalised": f"{key}@bench.test", "name": f"Reviewer {key}", "language": "en",
+              "password_hash": password, "created_at": now} for key in org_ids]
+    users.append({"email": "producer@bench.test", "email_normalised": "producer@bench.test", "name": "Producer", "language": "en",
+                  "password_hash": password, "created_at": now})
+    conn.execute(insert(User.__table__), users)
+    user_ids = dict(conn.execute(select(User.email, User.id)).all())
+    conn.execute(
+        insert(OrganisationMembership.__table__),
+        [{"user_id": user_ids[f"{key}@bench.test"], "organisation_id": org_id, "role": "supervisor" if key == "ministry" else "reviewer",
+          "created_at": now} for key, org_id in org_ids.items()],
+    )
+    conn.execute(insert(CompanyMembership.__table__),
+                 [{"user_id": user_ids["producer@bench.test"], "company_id": company_ids[0], "role": "owner", "created_at": now}])
+    return {"orgs": org_ids, "owners": owners, "locations": location_rows, "companies": company_ids, "users": user_ids}
+
+
+def seed_applications(conn, ref: dict, start_index: int, count: int, rng: random.Random) -> None:
+    """``count`` applications with one booking, their reviews and events, in chunks."""
+    from permits.models import Application, Booking, ReviewTask, WorkflowEvent
+
+    ministry, tourism = ref["orgs"]["ministry"], ref["orgs"]["tourism"]
+    now = dt.datetime.now(UTC)
+    base = now - dt.timedelta(days=720)
+    types = ["feature", "series", "documentary", "commercial", "music_video", "student", "stills"]
+    for chunk_start in range(start_index, start_index + count, CHUNK):
+        n = min(CHUNK, start_index + count - chunk_start)
+        apps, plans = [], []
+        for i in range(chunk_start, chunk_start + n):
+            submitted = base + dt.timedelta(minutes=rng.randrange(720 * 24 * 60))
+            age_days = (now - submitted).days
+            if age_days > 30:
+                state = rng.choices(["approved", "rejected", "withdrawn", "expired"], [6, 2, 1, 3])[0]
+            else:
+                state = rng.choice(["submitted", "in_review", "in_review", "final_review", "approved"])
+            location_id, owner = ref["locations"][rng.randrange(len(ref["locations"]))]
+            apps.append({
+                "reference": f"AZF-B-{i:07d}", "company_id": ref["companies"][rng.randrange(len(ref["companies"]))],
+                "title": f"Production {i}", "production_type": rng.choice(types), "country_of_origin": rng.choice(["AZ", "FR", "TR", "DE", "US"]),
+                "state": state, "impact_tier": rng.choice(["low", "medium", "high"]), "submitted_at": submitted,
+                "created_at": submitted, "updated_at": submitted, "decided_at": submitted + dt.timedelta(days=6) if state in ("approved", "rejected", "expired") else None,
+            })
+            plans.append((submitted, state, location_id, owner))
+        ids = list(conn.execute(insert(Application.__table__).returning(Application.id, sort_by_parameter_order=True), apps).scalars())
+        bookings, reviews = [], []
+        for app_id, (submitted, state, location_id, owner) in zip(ids, plans, strict=True):
+            start = (submitted + dt.timedelta(days=rng.randrange(10, 60))).date()
+            bookings.append({"application_id": app_id, "location_id": location_id, "start_date": start,
+                             "end_date": start + dt.timedelta(days=rng.randrange(0, 5)), "crew_on_site": rng.randrange(3, 40)})
+            screening_decided = submitted + dt.timedelta(hours=rng.randrange(2, 80))
+            kinds = [("ministry_screening", ministry, submitted, screening_decided, 2)]
+            if state != "submitted":
+                kinds += [("site_owner", owner, screening_decided, screening_decided + dt.timedelta(hours=rng.randrange(2, 200)), 5),
+                          ("tourism", tourism, screening_decided, screening_decided + dt.timedelta(hours=rng.randrange(2, 200)), 5)]
+            if state not in ("submitted", "in_review"):
+                kinds.append(("ministry_final", ministry, submitted + dt.timedelta(days=5), submitted + dt.timedelta(days=6), 2))
+            for position, (kind, org, opened, decided, sla) in enumerate(kinds):
+                last = position == len(kinds) - 1
+                stage_open = {"submitted": ("ministry_screening",), "in_review": ("site_owner", "tourism"), "final_review": ("ministry_final",)}
+                open_now = kind in stage_open.get(state, ())
+                review_state = rng.choice(["pending", "in_review", "info_requested"]) if open_now else (
+                    "rejected" if state == "rejected" and last else "approved")
+                paused = review_state == "info_requested"
+                reviews.append({
+                    "application_id": app_id, "kind": kind, "organisation_id": org, "state": review_state,
+                    "opened_at": opened, "sla_business_days": sla,
+                    "due_at": None if paused else (now + dt.timedelta(hours=rng.randrange(-48, 120)) if open_now else opened + dt.timedelta(days=sla + 1)),
+                    "paused_at": now if paused else None, "remaining_business_seconds": 3600 if paused else None,
+                    "decided_at": None if open_now else decided, "conditions": [], "reason": "", "version": 1, "flagged": False,
+                })
+        conn.execute(insert(Booking.__table__), bookings)
+        review_rows = conn.execute(
+            insert(ReviewTask.__table__).returning(ReviewTask.id, ReviewTask.application_id, ReviewTask.organisation_id,
+                                                   ReviewTask.opened_at, ReviewTask.decided_at, ReviewTask.state, sort_by_parameter_order=True),
+            reviews,
+        ).all()
+        events = [{"application_id": app_id, "subject": "application", "action": "submit", "from_state": "draft",
+                   "to_state": "submitted", "actor_role": "producer", "payload": {}, "created_at": submitted}
+                  for app_id, (submitted, *_rest) in zip(ids, plans, strict=True)]
+        for review_id, app_id, org, opened, decided, state in review_rows:
+            events.append({"application_id": app_id, "review_task_id": review_id, "organisation_id": org, "subject": "review",
+                           "action": "open", "to_state": "pending", "actor_role": "system", "payload": {}, "created_at": opened})
+            if decided is not None:
+                events.append({"application_id": app_id, "review_task_id": review_id, "organisation_id": org, "subject": "review",
+                               "action": "approve" if state == "approved" else "reject", "from_state": "in_review", "to_state": state,
+                               "actor_role": "reviewer", "payload": {}, "created_at": decided})
+        keys = ("review_task_id", "organisation_id", "from_state", "to_state")
+        conn.execute(insert(WorkflowEvent.__table__), [{**dict.fromkeys(keys), **event} for event in events])
+
+
+# ----------------------------------------------------------------------------- timing
+
+
+def sign_in(client, email: str) -> None:
+    response = client.post("/auth/login", data={"email": email, "password": PASSWORD})
+    assert response.status_code in (302, 303), response.status_code
+
+
+def time_get(client, url: str, runs: int) -> tuple[float, float]:
+    client.get(url)  # warm up
+    samples = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        response = client.get(url)
+        samples.append((time.perf_counter() - started) * 1000)
+        assert response.status_code == 200, (url, response.status_code)
+    samples.sort()
+    p95 = samples[min(len(samples) - 1, round(0.95 * len(samples) + 0.5) - 1)]
+    return statistics.median(samples), p95
+
+
+def measure(app, ref: dict, runs: int) -> list[tuple[str, float, float]]:
+    from permits.extensions import db
+    from permits.models import ReviewTask
+
+    owner = ref["owners"][0]
+    owner_key = next(k for k, v in ref["orgs"].items() if v == owner)
+    with app.app_context():
+        review_id = db.session.execute(
+            select(ReviewTask.id).where(ReviewTask.organisation_id == owner, ReviewTask.state == "pending").order_by(ReviewTask.id.desc()).limit(1)
+        ).scalar_one()
+        db.session.remove()
+    results = []
+    reviewer = app.test_client()
+    sign_in(reviewer, f"{owner_key}@bench.test")
+    results.append(("queue page (site owner, all open)", *time_get(reviewer, "/review/?queue=open", runs)))
+    results.append(("queue page (site owner, due soon)", *time_get(reviewer, "/review/?queue=due_soon", runs)))
+    results.append(("review page", *time_get(reviewer, f"/review/tasks/{review_id}", runs)))
+    ministry = app.test_client()
+    sign_in(ministry, "ministry@bench.test")
+    results.append(("ministry dashboard (escalations + queue)", *time_get(ministry, "/review/", runs)))
+    results.append(("ministry list of every application", *time_get(ministry, "/review/applications", runs)))
+    results.append(("statistics page", *time_get(ministry, "/review/statistics", max(5, runs // 4))))
+    return results
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sizes", default="1000,100000")
+    parser.add_argument("--runs", type=int, default=20)
+    parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
+    args = parser.parse_args()
+    sizes = sorted(int(s) for s in args.sizes.split(","))
+
+    import tempfile
+
+    from flask_migrate import upgrade
+
+    tmp = Path(tempfile.mkdtemp(prefix="bench-dashboard-"))
+    url = recreate_database()
+    app = make_app(url, tmp)
+    from permits.extensions import db
+
+    try:
+        with app.app_context():
+            upgrade(revision="heads")
+            engine = db.engine
+        rng = random.Random(2027)
+        with engine.begin() as conn:
+            ref = seed_reference_data(conn)
+        seeded = 0
+        for size in sizes:
+            started = time.perf_counter()
+            with engine.begin() as conn:
+                seed_applications(conn, ref, seeded, size - seeded, rng)
+            with engine.connect() as conn:
+                conn.execution_options(isolation_level="AUTOCOMMIT").execute(text("ANALYZE"))
+            seeding = time.perf_counter() - started
+            seeded = size
+            with engine.connect() as conn:
+                reviews = conn.execute(text("SELECT count(*) FROM review_tasks")).scalar_one()
+                events = conn.execute(text("SELECT count(*) FROM workflow_events")).scalar_one()
+            print(f"\n== {size:,} applications ({reviews:,} reviews, {events:,} events); seeded in {seeding:.1f} s")
+            print(f"{'page':45} {'median ms':>10} {'p95 ms':>10}")
+            for name, median, p95 in measure(app, ref, args.runs):
+                print(f"{name:45} {median:10.1f} {p95:10.1f}")
+            sys.stdout.flush()
+    finally:
+        with app.app_context():
+            db.engine.dispose()
+        if not args.keep:
+            drop_database()
+
+
+if __name__ == "__main__":
+    main()

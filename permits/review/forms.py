@@ -1,0 +1,132 @@
+"""Forms of the reviewers' dashboard. Every POST form carries the CSRF token;
+forms that act on a review carry its row version."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    DateField,
+    FieldList,
+    HiddenField,
+    IntegerField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from permits.labels import PRODUCTION_TYPES, TIERS
+
+MAX_CONDITIONS = 20
+
+
+def _optional_int(value):
+    if value in (None, "", "None"):
+        return None
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+class FilterForm(FlaskForm):
+    """The queue filters: a GET form, so no CSRF token."""
+
+    class Meta:
+        csrf = False
+
+    q = StringField(_l("Reference, title or company"), validators=[Optional(), Length(max=100)])
+    site = SelectField(_l("Filming site"), coerce=_optional_int, validators=[Optional()])
+    production_type = SelectField(_l("Type of production"), validators=[Optional()])
+    tier = SelectField(_l("Impact"), validators=[Optional()])
+    country = StringField(_l("Country of origin (2 letters)"), validators=[Optional(), Length(max=2)])
+    shoot_from = DateField(_l("Shooting from"), validators=[Optional()])
+    shoot_to = DateField(_l("Shooting until"), validators=[Optional()])
+    kind = SelectField(_l("Review"), validators=[Optional()])
+    state = SelectField(_l("Stage"), validators=[Optional()])
+
+    def __init__(self, *args, sites=(), kinds=(), states=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.site.choices = [(None, _l("Any site")), *list(sites)]
+        self.production_type.choices = [("", _l("Any type")), *list(PRODUCTION_TYPES.items())]
+        self.tier.choices = [("", _l("Any impact")), *list(TIERS.items())]
+        self.kind.choices = [("", _l("Any review")), *list(kinds)]
+        self.state.choices = [("", _l("Any stage")), *list(states)]
+
+    def validate_shoot_to(self, field):
+        if field.data and self.shoot_from.data and field.data < self.shoot_from.data:
+            from wtforms.validators import ValidationError
+
+            raise ValidationError(_l("The end of the period must be after its start."))
+
+
+class VersionForm(FlaskForm):
+    version = HiddenField(validators=[InputRequired(_l("The form is incomplete. Reload the page and try again."))])
+    confirm = HiddenField()
+
+    @property
+    def confirmed(self) -> bool:
+        return self.confirm.data == "yes"
+
+    def expected_version(self) -> int | None:
+        return _optional_int(self.version.data)
+
+
+class ClaimForm(VersionForm):
+    pass
+
+
+class AssignForm(VersionForm):
+    assignee = SelectField(_l("Reviewer"), coerce=int, validators=[InputRequired(_l("Choose a reviewer."))])
+
+
+class DecisionForm(VersionForm):
+    conditions = FieldList(StringField(_l("Condition"), validators=[Optional(), Length(max=1000)]), min_entries=3, max_entries=MAX_CONDITIONS)
+    saved_conditions = SelectMultipleField(
+        _l("Saved conditions of your organisation"),
+        coerce=int,
+        widget=ListWidget(prefix_label=False),
+        option_widget=CheckboxInput(),
+        validators=[Optional()],
+    )
+    save_conditions = BooleanField(_l("Save the conditions I typed for reuse"))
+    reason = TextAreaField(_l("Reason"), validators=[Optional(), Length(max=5000)])
+    saved_reason = SelectField(_l("Or use a saved reason"), coerce=_optional_int, validators=[Optional()])
+    save_reason = BooleanField(_l("Save this reason for reuse"))
+
+
+class DropSitesForm(VersionForm):
+    note = TextAreaField(_l("Note for the record (optional)"), validators=[Optional(), Length(max=5000)])
+
+
+class NoteForm(FlaskForm):
+    body = TextAreaField(_l("Message"), validators=[DataRequired(_l("Write something before sending.")), Length(max=5000)])
+
+
+class SiteSettingsForm(FlaskForm):
+    rules_az = TextAreaField(_l("Rules in Azerbaijani (one per line)"), validators=[Optional(), Length(max=5000)])
+    rules_en = TextAreaField(_l("Rules in English (one per line)"), validators=[Optional(), Length(max=5000)])
+    rules_ru = TextAreaField(_l("Rules in Russian (one per line)"), validators=[Optional(), Length(max=5000)])
+    fee_per_day = StringField(_l("Fee per shoot day (manat)"), validators=[DataRequired(_l("Enter the fee per shoot day, or 0."))])
+    max_crew = IntegerField(
+        _l("Largest crew on site"),
+        validators=[InputRequired(_l("Enter the largest crew allowed.")), NumberRange(min=1, max=5000, message=_l("Enter a number between 1 and 5,000."))],
+    )
+    yearly_cap_days = IntegerField(
+        _l("Yearly cap of shoot days (empty for no cap)"),
+        validators=[Optional(), NumberRange(min=1, max=366, message=_l("Enter a number between 1 and 366, or leave it empty."))],
+    )
+
+
+class BlackoutForm(FlaskForm):
+    start_date = DateField(_l("First closed day"), validators=[InputRequired(_l("Enter the first closed day as a date."))])
+    end_date = DateField(_l("Last closed day"), validators=[InputRequired(_l("Enter the last closed day as a date."))])
+    reason = StringField(_l("Reason (shown to producers)"), validators=[Optional(), Length(max=255)])
+
+
+class DeleteForm(FlaskForm):
+    pass

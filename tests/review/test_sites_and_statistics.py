@@ -1,0 +1,140 @@
+"""Site owners' tools, the ministry's statistics and the public scorecard."""
+
+import csv
+import datetime as dt
+import io
+from decimal import Decimal
+
+from permits.extensions import db
+from permits.models import Location, Permit
+from permits.services import queues
+from tests.helpers import csrf_token
+from tests.review.conftest import make_application, make_review
+
+
+def _post(client, url, data, page_url):
+    page = client.get(page_url)
+    return client.post(url, data={"csrf_token": csrf_token(page.data), **data})
+
+
+def test_a_supervisor_sets_rules_fee_crew_and_cap(world, signed_in, client):
+    signed_in(world.owner_a_supervisor)
+    page = f"/review/sites/{world.site_a.slug}/calendar"
+    response = _post(client, f"/review/sites/{world.site_a.slug}/settings",
+                     {"rules_en": "No drones\nNo food", "rules_az": "Dron yoxdur", "rules_ru": "Без дронов", "fee_per_day": "150.50",
+                      "max_crew": "25", "yearly_cap_days": "60"}, page)
+    assert response.status_code == 302
+    db.session.rollback()
+    site = db.session.get(Location, world.site_a.id)
+    assert site.fee_per_day == Decimal("150.50") and site.max_crew == 25 and site.yearly_cap_days == 60
+    assert site.translated("rules", "en") == "No drones\nNo food"
+
+
+def test_bad_site_settings_are_answered_next_to_the_field(world, signed_in, client):
+    signed_in(world.owner_a_supervisor)
+    page = f"/review/sites/{world.site_a.slug}/calendar"
+    for data, message in (
+        ({"fee_per_day": "-5", "max_crew": "10"}, "The fee cannot be negative."),
+        ({"fee_per_day": "abc", "max_crew": "10"}, "Enter the fee as a number"),
+        ({"fee_per_day": "10", "max_crew": "0"}, "Enter a number between 1 and 5,000."),
+        ({"fee_per_day": "10", "max_crew": "10", "yearly_cap_days": "400"}, "between 1 and 366"),
+    ):
+        response = _post(client, f"/review/sites/{world.site_a.slug}/settings", data, page)
+        html = response.get_data(as_text=True)
+        assert response.status_code == 400, data
+        assert "There is a problem" in html and message in html, (data, message)
+    db.session.rollback()
+    assert db.session.get(Location, world.site_a.id).fee_per_day == Decimal("200.00")
+
+
+def test_blackouts_are_added_shown_and_removed(world, signed_in, client):
+    signed_in(world.owner_a_supervisor)
+    page = f"/review/sites/{world.site_a.slug}/calendar"
+    bad = _post(client, f"/review/sites/{world.site_a.slug}/blackouts", {"start_date": "2027-05-10", "end_date": "2027-05-01"}, page)
+    assert bad.status_code == 400 and "on or after the first" in bad.get_data(as_text=True)
+    bad = _post(client, f"/review/sites/{world.site_a.slug}/blackouts", {"start_date": "", "end_date": "2027-05-01"}, page)
+    assert bad.status_code == 400 and "Enter the first closed day" in bad.get_data(as_text=True)
+    ok = _post(client, f"/review/sites/{world.site_a.slug}/blackouts", {"start_date": "2027-05-01", "end_date": "2027-05-03", "reason": "Novruz festival"}, page)
+    assert ok.status_code == 302
+    html = client.get(page + "?month=2027-05").get_data(as_text=True)
+    assert "app-calendar__day--blackout" in html and "Novruz festival" in html
+    db.session.rollback()
+    [blackout] = db.session.get(Location, world.site_a.id).blackouts
+    removed = _post(client, f"/review/sites/{world.site_a.slug}/blackouts/{blackout.id}/delete", {}, page)
+    assert removed.status_code == 302
+    db.session.rollback()
+    assert db.session.get(Location, world.site_a.id).blackouts == []
+
+
+def test_the_calendar_shows_approved_shoots_and_holds(world, signed_in, client):
+    make_application(world, title="Approved one", state="approved", start=dt.date(2027, 6, 7), days=2)
+    make_application(world, title="Held one", state="in_review", start=dt.date(2027, 6, 14), days=1)
+    db.session.commit()
+    signed_in(world.owner_a_reviewer)
+    html = client.get(f"/review/sites/{world.site_a.slug}/calendar?month=2027-06").get_data(as_text=True)
+    assert html.count("app-calendar__day--approved") >= 3  # two days + the legend swatch
+    assert html.count("app-calendar__day--hold") >= 2
+
+
+def _decided(world, organisation, kind, opened, decided, due):
+    application = make_application(world, state="approved")
+    return make_review(application, organisation, kind=kind, state="approved", opened_at=opened, decided_at=decided, due_at=due)
+
+
+def test_turnaround_in_business_days_and_within_sla(db, world):
+    monday = dt.datetime(2027, 4, 19, 6, tzinfo=dt.UTC)
+    # Monday -> Wednesday: 2 business days, on time.
+    _decided(world, world.owner_a, "site_owner", monday, monday + dt.timedelta(days=2), monday + dt.timedelta(days=5))
+    # Friday -> next Tuesday: 2 business days (the weekend does not count), late.
+    friday = monday + dt.timedelta(days=4)
+    _decided(world, world.owner_a, "site_owner", friday, friday + dt.timedelta(days=4), friday + dt.timedelta(days=1))
+    # Monday -> same day: 0.
+    _decided(world, world.tourism, "tourism", monday, monday + dt.timedelta(hours=3), monday + dt.timedelta(days=5))
+    db.session.commit()
+    by_org = {row.key: row for row in queues.turnaround_by("organisation")}
+    assert by_org[world.owner_a.id].median == 2 and by_org[world.owner_a.id].p90 == 2
+    assert by_org[world.owner_a.id].share_within_sla == 0.5
+    assert by_org[world.tourism.id].median == 0
+    by_kind = {row.key: row for row in queues.turnaround_by("kind")}
+    assert by_kind["site_owner"].reviews == 2
+
+
+def test_percentiles():
+    assert queues.percentile({}, 0.5) is None
+    assert queues.percentile({1: 1, 2: 1, 3: 1, 10: 1}, 0.5) == 2
+    assert queues.percentile({1: 9, 10: 1}, 0.9) == 1
+    assert queues.percentile({1: 8, 10: 2}, 0.9) == 10
+
+
+def test_statistics_page_and_csv_are_injection_safe(world, signed_in, client):
+    world.site_a.name_en = "=cmd|' /C calc'!A0"
+    application = make_application(world, state="approved", start=dt.date(2027, 6, 7), days=3)
+    make_review(application, world.owner_a, state="approved", decided_at=dt.datetime(2027, 4, 21, 6, tzinfo=dt.UTC),
+                due_at=dt.datetime(2027, 4, 26, 6, tzinfo=dt.UTC))
+    db.session.commit()
+    signed_in(world.ministry_supervisor)
+    html = client.get("/review/statistics").get_data(as_text=True)
+    assert "app-bar-chart__svg" in html and "style=" not in html.split("<main")[1]
+    for name in ("applications-by-month", "turnaround-by-organisation", "turnaround-by-kind", "shoot-days-by-region",
+                 "shoot-days-by-category", "shoot-days-by-month", "productions-by-country", "most-requested-sites"):
+        response = client.get(f"/review/statistics/{name}.csv")
+        assert response.status_code == 200 and response.mimetype == "text/csv", name
+    rows = list(csv.reader(io.StringIO(client.get("/review/statistics/most-requested-sites.csv").get_data(as_text=True).lstrip("\ufeff"))))
+    assert rows[1][0] == "'=cmd|' /C calc'!A0" and rows[1][1:] == ["1", "3"]
+    shoot = list(csv.reader(io.StringIO(client.get("/review/statistics/shoot-days-by-month.csv").get_data(as_text=True).lstrip("\ufeff"))))
+    assert shoot[1] == ["2027-06", "3", "1"]
+    assert client.get("/review/statistics/nope.csv").status_code == 404
+
+
+def test_the_public_scorecard_needs_no_sign_in(world, client):
+    now = queues.now_utc()
+    application = make_application(world, state="approved", start=(now - dt.timedelta(days=5)).date(), days=3)
+    db.session.add(Permit(application_id=application.id, number="AZP-1", verification_token="t" * 30, short_code="ABC",
+                          valid_from=application.first_shoot_date, valid_until=application.last_shoot_date, issued_at=now - dt.timedelta(days=10)))
+    make_review(application, world.owner_a, state="approved", opened_at=now - dt.timedelta(days=12), decided_at=now - dt.timedelta(days=11), due_at=now)
+    db.session.commit()
+    response = client.get("/scorecard/")
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    assert '<span class="app-stat__value">1</span>' in html and '<span class="app-stat__value">3</span>' in html
+    assert world.owner_a.name_en in html  # the suite's default language (TestingConfig) is English
