@@ -143,6 +143,12 @@ EVENTS: dict[str, EventSpec] = {
         _l("See the details"),
         "producer",
     ),
+    "message_to_producer": EventSpec(
+        _l("A message about your application %(reference)s"),
+        (_l("%(organisation)s wrote about your application %(reference)s:"), "%(body)s"),
+        _l("Open your application"),
+        "producer",
+    ),
     # Amendments (riders) to a permit - area: permits (issue 7).
     "amendment_approved": EventSpec(
         _l("Amendment approved: %(reference)s"),

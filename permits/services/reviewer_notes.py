@@ -73,6 +73,19 @@ def message_producer(review: ReviewTask, actor: User, body: str) -> Message:
         review=review,
         payload={"message_id": message.id},
     )
+    from permits.services import notify
+
+    application = review.application
+    context = notify.base_context(application)
+    context.update({"organisation_id": review.organisation_id, "review_kind": review.kind, "body": message.body})
+    notify.tell(
+        notify.producers_of(application),
+        "message_to_producer",
+        f"message:{message.id}",
+        context,
+        path=notify.producer_path(application),
+        application=application,
+    )
     return message
 
 

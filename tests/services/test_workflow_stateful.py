@@ -188,8 +188,8 @@ class ProcessMachine(RuleBasedStateMachine):
         seen_review: dict[int, str] = {}
         seen_application: dict[int, str] = {}
         for event in events:
-            if event.from_state == event.to_state and event.action in ("assign", "drop_sites"):
-                continue  # a recorded decision that is not a state change
+            if event.from_state == event.to_state:
+                continue  # a recorded act that is not a state change (assign, a message, dropped sites)
             if event.subject == "review":
                 previous = seen_review.get(event.review_task_id)
                 assert previous == event.from_state, (event.action, previous, event.from_state)
