@@ -26,6 +26,9 @@ def register(app: Flask) -> None:
     def set_security_headers(response):
         headers = response.headers
         headers.setdefault("Content-Security-Policy", CSP)
+        if "frame-ancestors" not in headers["Content-Security-Policy"]:
+            # A view's own policy (a file, a sandboxed e-mail) still may not be framed by another site.
+            headers["Content-Security-Policy"] += "; frame-ancestors 'none'"
         headers["X-Content-Type-Options"] = "nosniff"
         headers["X-Frame-Options"] = "DENY"
         headers["Referrer-Policy"] = "strict-origin-when-cross-origin"

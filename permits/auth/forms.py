@@ -12,7 +12,12 @@ class PasswordPolicy:
 
     def __call__(self, form, field):
         email_field = getattr(form, "email", None)
-        errors = policy_errors(field.data or "", email=email_field.data if email_field else "")
+        name_field = getattr(form, "name", None)
+        errors = policy_errors(
+            field.data or "",
+            email=(email_field.data or "") if email_field else "",
+            name=(name_field.data or "") if name_field else "",
+        )
         if errors:
             raise ValidationError(errors[0])
 

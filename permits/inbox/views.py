@@ -36,10 +36,10 @@ def inject_bell():
 
 
 def _safe_target(url: str) -> str:
-    """Only our own pages: a path, never another site."""
-    if url and url.startswith("/") and not url.startswith("//") and "\\" not in url:
-        return url
-    return url_for("inbox.index")
+    """Only our own pages: a path, never another site (nor "/\t/evil", which browsers read as //evil)."""
+    from permits.auth.views import safe_next
+
+    return safe_next(url) or url_for("inbox.index")
 
 
 def _before_param() -> int | None:

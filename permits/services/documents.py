@@ -75,9 +75,12 @@ _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
 
 def sanitise_filename(name: str | None, content_type: str | None = None) -> str:
-    """The last path part of a file name, without control characters."""
+    """The last path part of a file name, without control or format characters."""
     name = unicodedata.normalize("NFC", name or "")
     name = _CONTROL.sub("", name)
+    # Invisible format characters (U+202E right-to-left override, zero-width
+    # spaces...) would let "invoice\u202efdp.exe" read as "invoiceexe.pdf".
+    name = "".join(c for c in name if unicodedata.category(c) != "Cf")
     name = re.split(r"[\\/]", name)[-1]
     name = name.strip().lstrip(".").strip()
     name = re.sub(r"\s+", " ", name)

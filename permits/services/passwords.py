@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import itertools
 import os
+import re
 import unicodedata
+from pathlib import Path
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
@@ -31,14 +33,58 @@ _hasher = PasswordHasher(
 # exist makes an unknown e-mail take as long as a wrong password.
 _DUMMY_HASH = _hasher.hash("this-password-is-never-used-by-anybody")
 
-COMMON_PASSWORDS = frozenset(
-    ["123456789012", "1234567890123", "12345678901234", "123456123456", "password1234", "password12345", "passwordpassword", "qwertyuiop12", "qwertyuiopasdf", "qwerty123456", "1q2w3e4r5t6y", "1qaz2wsx3edc", "iloveyou1234", "abcdefghijkl", "abc123abc123", "welcome12345", "letmein12345", "administrator", "adminadmin123", "changeme1234", "football1234", "baseball1234", "trustno1trustno1", "sunshine1234", "princess1234", "000000000000", "111111111111", "121212121212", "123123123123", "987654321098", "qazwsxedcrfv", "zaq12wsxcde3", "passw0rd1234", "p@ssw0rd1234", "azerbaijan123", "azerbaycan123", "baku12345678", "bakubaku1234", "filmpermit123", "password123456", "mypassword123", "superman1234"]
-)
+_COMMON_FILE = Path(__file__).with_name("common_passwords.txt")
 
 
 def normalise(password: str) -> str:
     # NFKC so that the same passphrase typed on two keyboards matches.
     return unicodedata.normalize("NFKC", password)
+
+
+def _load_common() -> frozenset[str]:
+    lines = _COMMON_FILE.read_text(encoding="utf-8").splitlines()
+    return frozenset(normalise(line.strip()).casefold() for line in lines if line.strip() and not line.startswith("#"))
+
+
+# Loaded once, at import: a few hundred words (see the file's header).
+COMMON_PASSWORDS = _load_common()
+
+# Letters people write as digits or symbols (p@ssw0rd).
+_LEET = str.maketrans({"@": "a", "4": "a", "0": "o", "1": "i", "!": "i", "3": "e", "$": "s", "5": "s", "7": "t", "8": "b"})
+# What is padded around a word: digits, punctuation, spaces (password2024!, !!qwerty).
+_PADDING = re.compile(r"^[\W\d_]*(.*?)[\W\d_]*$", re.DOTALL)
+_SEPARATORS = re.compile(r"[\W_]+")
+_REPEATED = re.compile(r"(.+?)\1+", re.DOTALL)
+
+
+def _variants(lowered: str) -> set[str]:
+    """The password and what it is made of: unpadded, without separators,
+    without leetspeak, reversed, and the unit of a repetition."""
+    core = _PADDING.match(lowered).group(1)
+    found = {lowered, core, _SEPARATORS.sub("", core)}
+    found |= {_PADDING.match(v.translate(_LEET)).group(1) for v in list(found)}
+    found |= {_SEPARATORS.sub("", v) for v in list(found)}
+    found |= {v[::-1] for v in list(found)}
+    for value in list(found):
+        repeated = _REPEATED.fullmatch(value)
+        if repeated:
+            found.add(repeated.group(1))
+    return {v for v in found if v}
+
+
+def _context_words(email: str, name: str) -> set[str]:
+    """Words of this user that must not be the password: the e-mail, its
+    local part, the name and its parts."""
+    words = set()
+    email = normalise(email or "").casefold().strip()
+    if email:
+        local = email.split("@")[0]
+        words |= {email, local, _SEPARATORS.sub("", local)}
+    name = normalise(name or "").casefold().strip()
+    if name:
+        words.add(_SEPARATORS.sub("", name))
+        words |= {part for part in _SEPARATORS.split(name) if len(part) >= 3}
+    return {w for w in words if len(w) >= 3}
 
 
 def policy_errors(password: str, *, email: str = "", name: str = "") -> list[str]:
@@ -47,13 +93,17 @@ def policy_errors(password: str, *, email: str = "", name: str = "") -> list[str
         return [_("Use at least %(n)d characters. A phrase of several words is easy to remember.", n=MIN_LENGTH)]
     if len(password) > MAX_LENGTH:
         return [_("Use at most %(n)d characters.", n=MAX_LENGTH)]
-    lowered = password.lower()
-    if lowered in COMMON_PASSWORDS or len(set(lowered)) <= 2:
+    lowered = password.casefold()
+    variants = _variants(lowered)
+    if variants & COMMON_PASSWORDS or len(set(lowered)) <= 2:
         return [_("This password is too common. Choose something harder to guess.")]
-    if _is_sequence(lowered):
+    repeated = _REPEATED.fullmatch(_SEPARATORS.sub("", lowered))
+    if _is_sequence(lowered) or (repeated and len(repeated.group(1)) <= 4):
         return [_("This password is too easy to guess. Choose something harder to guess.")]
-    local_part = (email or "").split("@")[0].lower()
-    if local_part and len(local_part) >= 4 and lowered.startswith(local_part) and len(lowered) - len(local_part) < 4:
+    context = _context_words(email, name)
+    local_part = (email or "").split("@")[0].casefold()
+    starts_with_email = len(local_part) >= 4 and lowered.startswith(local_part) and len(lowered) - len(local_part) < 4
+    if variants & context or starts_with_email or (email and normalise(email).casefold() in lowered):
         return [_("Do not use your e-mail address as your password.")]
     return []
 

@@ -1,0 +1,176 @@
+"""Every endpoint of the application, classified: who may use it and, for
+routes that take an object, which object of the security world to fill in.
+
+A new route MUST be added here (tests/security/test_authorization_matrix.py
+fails otherwise): say who may use it, and for a route with an id, which
+object and whose it is. Identities: see ``IDENTITIES`` in conftest.py.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+PRODUCERS = frozenset({"producer", "other_producer"})
+STAFF = frozenset({"owner_a", "owner_a_sup", "owner_b", "ministry", "ministry_sup"})
+MINISTRY = frozenset({"ministry", "ministry_sup"})
+ADMIN = frozenset({"admin"})
+EVERYONE = PRODUCERS | STAFF | ADMIN
+
+# Who can see the application in review (and its permit's twin, the approved one):
+# its producer, the owner of its site and the ministry. Not the owner of site B.
+SEES_IN_REVIEW = frozenset({"producer", "owner_a", "owner_a_sup", "ministry", "ministry_sup"})
+STAFF_OF_IN_REVIEW = SEES_IN_REVIEW - {"producer"}
+OWNER_A_ACTS = frozenset({"owner_a", "owner_a_sup"})
+
+
+@dataclass(frozen=True)
+class Route:
+    """``allowed``: identities that may use the route (everyone else signed in
+    gets 403 or 404 and changes nothing). ``anonymous``: "login" (sent to sign
+    in with next=), or "public". ``values``: the URL values from the world.
+    ``hidden``: for public lookups, values of an object nobody may see, and
+    the status everybody gets for it."""
+
+    allowed: frozenset
+    anonymous: str = "login"
+    values: Callable | None = None
+    hidden: Callable | None = None
+    hidden_status: int = 404
+    note: str = ""
+
+    @property
+    def kind(self) -> str:
+        if self.anonymous == "public" and self.allowed == EVERYONE:
+            return "public"
+        if self.allowed == EVERYONE:
+            return "signed-in"
+        if self.values is None:
+            return {PRODUCERS: "producer", STAFF: "staff", MINISTRY: "ministry", ADMIN: "platform admin"}.get(
+                self.allowed, "custom"
+            )
+        return "object"
+
+
+def public(**kwargs) -> Route:
+    return Route(EVERYONE, anonymous="public", **kwargs)
+
+
+def draft(w):
+    return {"application_id": w.draft.id}
+
+
+ROUTES: dict[str, Route] = {
+    # ------------------------------------------------------------------ public pages
+    "main.index": public(),
+    "main.healthz": public(),
+    "main.set_language": public(note="POST; only the session's language"),
+    "auth.login": public(),
+    "auth.logout": public(note="POST; signs out whoever is signed in"),
+    "auth.register": public(),
+    "auth.forgot_password": public(),
+    "auth.reset_password": public(
+        values=lambda w: {"token": w.reset_token},
+        hidden=lambda w: {"token": w.reset_token[:-4] + "AAAA"},
+        hidden_status=400,
+        note="the token is the capability; a forged one is refused",
+    ),
+    "locations.catalogue": public(),
+    "locations.quote": public(),
+    "locations.site": public(values=lambda w: {"slug": w.base.site_a.slug},
+                             hidden=lambda w: {"slug": w.hidden_site.slug}),
+    "locations.illustration": public(values=lambda w: {"slug": w.base.site_a.slug},
+                                     hidden=lambda w: {"slug": w.hidden_site.slug}),
+    "locations.photo": public(values=lambda w: {"slug": w.base.site_a.slug, "photo_id": w.photo.id},
+                              hidden=lambda w: {"slug": w.base.site_b.slug, "photo_id": w.photo.id}),
+    "locations.add_to_application": Route(
+        PRODUCERS, anonymous="login", values=lambda w: {"slug": w.base.site_a.slug},
+        note="POST; anonymous visitors are sent to sign in, staff get 403",
+    ),
+    "verify.lookup": public(),
+    "verify.by_token": public(values=lambda w: {"token": w.permit.verification_token},
+                              hidden=lambda w: {"token": "not-a-permit-token"}),
+    "transparency.scorecard": public(),
+    # ------------------------------------------------------------------ any signed-in user
+    "main.home": Route(EVERYONE),
+    "account.profile": Route(EVERYONE),
+    "account.change_password": Route(EVERYONE),
+    "account.notification_preferences": Route(EVERYONE),
+    "inbox.index": Route(EVERYONE),
+    "inbox.mark_all_read": Route(EVERYONE, note="POST; the user's own notices only"),
+    "inbox.open_notification": Route(frozenset({"producer"}), values=lambda w: {"notification_id": w.notification.id}),
+    "inbox.mark_read": Route(frozenset({"producer"}), values=lambda w: {"notification_id": w.notification.id}),
+    # ------------------------------------------------------------------ platform admin
+    "admin.index": Route(ADMIN),
+    "admin.organisations": Route(ADMIN),
+    "admin.staff": Route(ADMIN),
+    "admin.process": Route(ADMIN),
+    "admin.process_svg": Route(ADMIN),
+    "outbox_admin.index": Route(ADMIN),
+    "outbox_admin.resend": Route(ADMIN, values=lambda w: {"message_id": w.dead_message.id}),
+    "dev.mailbox": Route(ADMIN),
+    "dev.mail": Route(ADMIN, values=lambda w: {"name": w.mail_name}),
+    "dev.mail_html": Route(ADMIN, values=lambda w: {"name": w.mail_name}),
+    # ------------------------------------------------------------------ producers
+    "portal.home": Route(PRODUCERS),
+    "portal.new": Route(PRODUCERS),
+    "portal.passport": Route(PRODUCERS),
+    "portal.application": Route(frozenset({"producer"}), values=draft),
+    "portal.contacts": Route(frozenset({"producer"}), values=draft),
+    "portal.production": Route(frozenset({"producer"}), values=draft),
+    "portal.activities": Route(frozenset({"producer"}), values=draft),
+    "portal.crew": Route(frozenset({"producer"}), values=draft),
+    "portal.declaration": Route(frozenset({"producer"}), values=draft),
+    "portal.sites": Route(frozenset({"producer"}), values=draft),
+    "portal.add_booking": Route(frozenset({"producer"}), values=draft),
+    "portal.remove_booking": Route(frozenset({"producer"}),
+                                   values=lambda w: {"application_id": w.draft.id, "booking_id": w.draft.bookings[0].id}),
+    "portal.documents_section": Route(frozenset({"producer"}), values=draft),
+    "portal.attach_document": Route(frozenset({"producer"}), values=draft),
+    "portal.upload_document": Route(frozenset({"producer"}), values=draft),
+    "portal.detach_document": Route(frozenset({"producer"}),
+                                    values=lambda w: {"application_id": w.draft.id, "document_id": w.document.id}),
+    "portal.check": Route(frozenset({"producer"}), values=draft),
+    "portal.submit": Route(frozenset({"producer"}), values=draft),
+    "portal.withdraw": Route(frozenset({"producer"}), values=lambda w: {"application_id": w.in_review.id}),
+    "portal.answer": Route(frozenset({"producer"}),
+                           values=lambda w: {"application_id": w.in_review.id, "review_id": w.info_review.id}),
+    "portal.download": Route(SEES_IN_REVIEW,
+                             values=lambda w: {"application_id": w.in_review.id, "document_id": w.document.id},
+                             note="the producers and the reviewers of the application"),
+    "portal.passport_download": Route(frozenset({"producer"}), values=lambda w: {"document_id": w.document.id}),
+    "portal.passport_remove": Route(frozenset({"producer"}), values=lambda w: {"document_id": w.document.id}),
+    # ------------------------------------------------------------------ issued permits
+    "issued.permit": Route(SEES_IN_REVIEW, values=lambda w: {"permit_id": w.permit.id}),
+    "issued.pdf": Route(SEES_IN_REVIEW, values=lambda w: {"permit_id": w.permit.id}),
+    "issued.version_pdf": Route(SEES_IN_REVIEW, values=lambda w: {"permit_id": w.permit.id, "number": 1}),
+    "issued.revoke": Route(frozenset({"ministry_sup"}), values=lambda w: {"permit_id": w.permit.id},
+                           note="the ministry's supervisors (platform admins per can_revoke_permit, see report)"),
+    "issued.amend": Route(frozenset({"producer"}), values=lambda w: {"permit_id": w.permit.id}),
+    # ------------------------------------------------------------------ reviewers
+    "review.queue": Route(STAFF),
+    "review.my_sites": Route(STAFF),
+    "review.all_applications": Route(MINISTRY),
+    "review.escalations": Route(MINISTRY),
+    "review.statistics": Route(MINISTRY),
+    "review.statistics_csv": Route(MINISTRY, values=lambda w: {"table": "applications-by-month"}),
+    "review.application": Route(MINISTRY, values=lambda w: {"application_id": w.in_review.id}),
+    "review.document": Route(STAFF_OF_IN_REVIEW,
+                             values=lambda w: {"application_id": w.in_review.id, "document_id": w.document.id}),
+    "review.task": Route(STAFF_OF_IN_REVIEW, values=lambda w: {"review_id": w.owner_a_review.id},
+                         note="its organisation, and the ministry which sees every review"),
+    "review.claim": Route(OWNER_A_ACTS, values=lambda w: {"review_id": w.owner_a_review.id}),
+    "review.release": Route(OWNER_A_ACTS, values=lambda w: {"review_id": w.owner_a_review.id}),
+    "review.assign": Route(frozenset({"owner_a_sup"}), values=lambda w: {"review_id": w.owner_a_review.id}),
+    "review.decide": Route(OWNER_A_ACTS, values=lambda w: {"review_id": w.owner_a_review.id, "action": "approve"}),
+    "review.drop_sites": Route(OWNER_A_ACTS, values=lambda w: {"review_id": w.owner_a_review.id}),
+    "review.note": Route(OWNER_A_ACTS, values=lambda w: {"review_id": w.owner_a_review.id}),
+    "review.message": Route(OWNER_A_ACTS, values=lambda w: {"review_id": w.owner_a_review.id}),
+    "review.delete_saved_text": Route(OWNER_A_ACTS, values=lambda w: {"saved_id": w.saved_text.id}),
+    "review.site_calendar": Route(STAFF_OF_IN_REVIEW, values=lambda w: {"slug": w.base.site_a.slug},
+                                  note="the site's owner and the ministry"),
+    "review.site_settings": Route(frozenset({"owner_a_sup"}), values=lambda w: {"slug": w.base.site_a.slug}),
+    "review.add_blackout": Route(frozenset({"owner_a_sup"}), values=lambda w: {"slug": w.base.site_a.slug}),
+    "review.remove_blackout": Route(frozenset({"owner_a_sup"}),
+                                    values=lambda w: {"slug": w.base.site_a.slug, "blackout_id": w.blackout.id}),
+}

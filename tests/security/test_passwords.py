@@ -1,0 +1,105 @@
+"""The password policy (NIST SP 800-63B): length, not composition; any
+Unicode; long passphrases; common, padded, repeated and personal passwords
+refused - in the service and on the forms."""
+
+from __future__ import annotations
+
+import pytest
+
+from permits.services import passwords
+from permits.services.passwords import MIN_LENGTH, hash_password, policy_errors, verify_password
+from tests.helpers import post_form
+
+EMAIL = "leyla.mammadova@example.az"
+NAME = "Leyla Məmmədova"
+
+
+@pytest.fixture
+def ctx(app):
+    with app.test_request_context():
+        yield
+
+
+@pytest.mark.parametrize(
+    "password",
+    [
+        "purple monkey dishwasher lamp",  # all lower case words: no composition rules
+        "bir iki üç dörd beş altı",  # Azerbaijani
+        "qırmızı alma ağacın altında",
+        "съешь же ещё этих мягких булок",  # Cyrillic
+        "我的密码是一个很长的句子",  # CJK, 12 characters
+        "🎬🎥🍿📽🎭🎞🎬🎥🍿📽🎭🎞",  # emoji only
+        "film-permit-demo-2027",  # the demo accounts' password stays valid
+        "the night train to sheki leaves at nine " * 5,  # 200 characters
+        "x" * 3 + "y long phrase with a tail!",
+    ],
+)
+def test_passphrases_in_any_script_are_accepted_and_verify(ctx, password):
+    assert policy_errors(password, email=EMAIL, name=NAME) == []
+    assert verify_password(hash_password(password), password)
+
+
+def test_the_minimum_is_twelve_characters_counted_as_characters(ctx):
+    assert policy_errors("çəkiliş günü", email=EMAIL) == []  # 12 characters, more bytes
+    assert policy_errors("çəkiliş gün", email=EMAIL)  # 11
+    assert MIN_LENGTH == 12
+
+
+def test_the_same_passphrase_typed_differently_normalises():
+    import unicodedata
+
+    composed = unicodedata.normalize("NFC", "çəkiliş günü bakı")
+    decomposed = unicodedata.normalize("NFD", composed)
+    assert composed != decomposed
+    assert verify_password(hash_password(composed), decomposed)
+
+
+@pytest.mark.parametrize(
+    "password",
+    [
+        "password1234", "Password2024!", "P@ssw0rd2024", "qwertyuiop!!", "1q2w3e4r5t6y", "iloveyou2027",
+        "correct horse battery staple", "monkeymonkey12", "abcabcabcabc", "drowssap2024!!", "Azerbaijan2027",
+        "Пароль123456", "123456789012", "FilmPermit2027!", "qwerty qwerty", "zzzzzzzzzzzzzzzz",
+        "abcdefghijklmnop", "2024!!!sunshine", "ADMINISTRATOR1",
+    ],
+)
+def test_common_and_padded_passwords_are_refused(ctx, password):
+    assert policy_errors(password, email=EMAIL, name=NAME), password
+
+
+@pytest.mark.parametrize("password", ["leyla.mammadova99", "Leyla.Mammadova@example.az!", "LeylaMəmmədova1990", "məmmədova2024!!"])
+def test_the_users_own_email_and_name_are_refused(ctx, password):
+    assert policy_errors(password, email=EMAIL, name=NAME), password
+
+
+def test_the_common_list_is_data_loaded_once():
+    assert passwords._COMMON_FILE.name == "common_passwords.txt"
+    assert len(passwords.COMMON_PASSWORDS) >= 300
+    assert all(word == word.casefold() for word in passwords.COMMON_PASSWORDS)
+    assert passwords.COMMON_PASSWORDS is passwords.COMMON_PASSWORDS
+
+
+def _register(client, password, **extra):
+    data = {"name": NAME, "email": EMAIL, "language": "en", "legal_name": "Xəzər Films MMC", "country": "AZ",
+            "password": password, "confirm": password, **extra}
+    return post_form(client, "/auth/register", data)
+
+
+def test_registration_form_refuses_a_common_password_next_to_the_field(client, db):
+    response = _register(client, "Password2024!")
+    body = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "govuk-error-summary" in body and 'href="#password"' in body
+    assert "too common" in body
+
+
+def test_registration_form_refuses_the_users_name(client, db):
+    response = _register(client, "leyla mammadova 1990")
+    assert "Do not use your e-mail address" in response.get_data(as_text=True)
+    response = _register(client, "LeylaMəmmədova1990")
+    assert "Do not use your e-mail address" in response.get_data(as_text=True)
+
+
+def test_registration_accepts_a_long_unicode_passphrase(client, db):
+    response = _register(client, "🎬 gecə qatarı şəkiyə doqquzda gedir 夜行列车 " * 4)
+    assert response.status_code == 302
