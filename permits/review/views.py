@@ -906,7 +906,11 @@ def statistics_tables(only: str | None = None) -> dict[str, dict]:
             ),
             "key": [("success", _("Approved")), ("error", _("Refused")), ("muted", _("Withdrawn or lapsed")), ("secondary", _("Still open"))],
         }
-    histograms = queues.turnaround_histograms() if wanted("turnaround-by-organisation") or wanted("turnaround-by-kind") else None
+    histograms = (
+        queues.cached("turnaround-histograms", queues.turnaround_histograms)
+        if wanted("turnaround-by-organisation") or wanted("turnaround-by-kind")
+        else None
+    )
     if wanted("turnaround-by-organisation"):
         by_org = queues.turnaround_by("organisation", histograms=histograms)
         orgs = _organisations(r.key for r in by_org)

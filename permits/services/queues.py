@@ -389,6 +389,30 @@ class Turnaround:
         return (self.within_sla / self.reviews) if self.reviews else None
 
 
+_CACHE: dict[tuple[int, str], tuple[float, object]] = {}
+
+
+def cached(name: str, compute):
+    """Plain data (no ORM rows) kept for STATISTICS_CACHE_SECONDS per process:
+    the statistics aggregate every decided review, and a few minutes' lag is
+    fine for trends (the page says so)."""
+    import time
+
+    from flask import current_app
+
+    seconds = current_app.config.get("STATISTICS_CACHE_SECONDS", 0)
+    if seconds <= 0:
+        return compute()
+    key = (id(current_app._get_current_object()), name)
+    now = time.monotonic()
+    hit = _CACHE.get(key)
+    if hit is not None and now - hit[0] < seconds:
+        return hit[1]
+    value = compute()
+    _CACHE[key] = (now, value)
+    return value
+
+
 def turnaround_histograms(since: dt.datetime | None = None) -> dict[tuple[int, str], dict[int, int]]:
     """{(organisation id, review kind): {business days: number of reviews}} for decided reviews."""
     decided = and_(ReviewTask.state.in_(DECIDED_STATES), ReviewTask.decided_at.is_not(None))
