@@ -22,7 +22,7 @@ from permits.models import Amendment, Application, Booking, Location, ReviewTask
 from permits.services import ServiceError, clock, notify
 from permits.services.applications import booking_problems
 from permits.services.audit import record_event
-from permits.services.context import definition_of, facts_for, now_utc, organisation_for, producer_role
+from permits.services.context import definition_of, facts_for, now_utc, producer_role
 from workflows import (
     ApplicationState,
     BookingFacts,
@@ -104,43 +104,9 @@ def _move(amendment: Amendment, application: Application, action: str, role: Rol
 
 
 def _open_review(application: Application, amendment: Amendment, required, now: dt.datetime, *, flagged=False) -> ReviewTask:
-    from permits.services.workflow import _review_context
+    from permits.services.workflow import open_review
 
-    organisation = organisation_for(required)
-    review = ReviewTask(
-        application_id=application.id,
-        amendment_id=amendment.id,
-        kind=required.kind_code,
-        organisation_id=organisation.id,
-        state=ReviewState.PENDING.value,
-        flagged=flagged,
-        opened_at=now,
-    )
-    db.session.add(review)
-    db.session.flush()
-    review.application = application
-    clock.start_clock(review, definition_of(application), now)
-    record_event(
-        application,
-        actor=None,
-        actor_role=Role.SYSTEM,
-        subject="review",
-        action="open",
-        from_state=None,
-        to_state=review.state,
-        review=review,
-        amendment_id=amendment.id,
-        payload={"amendment": amendment.id},
-    )
-    notify.tell(
-        notify.staff_of(organisation.id),
-        "review_opened",
-        f"review-opened:{review.id}",
-        _review_context(review),
-        path=notify.review_path(review),
-        application=application,
-    )
-    return review
+    return open_review(application, required, now, flagged=flagged, amendment=amendment)
 
 
 # ----------------------------------------------------------------------------- the producer asks

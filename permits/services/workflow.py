@@ -151,10 +151,13 @@ def _review_context(review: ReviewTask) -> dict:
     return context
 
 
-def _open_review(application: Application, required, now: dt.datetime, *, flagged: bool = False) -> ReviewTask:
+def open_review(application: Application, required, now: dt.datetime, *, flagged: bool = False, amendment=None) -> ReviewTask:
+    """Open one required review (of the application, or of an amendment):
+    its SLA clock and deadlines, its audit event, and its organisation told."""
     organisation = organisation_for(required)
     review = ReviewTask(
         application_id=application.id,
+        amendment_id=amendment.id if amendment is not None else None,
         kind=required.kind_code,
         organisation_id=organisation.id,
         state=ReviewState.PENDING.value,
@@ -165,6 +168,9 @@ def _open_review(application: Application, required, now: dt.datetime, *, flagge
     db.session.flush()
     review.application = application
     clock.start_clock(review, definition_of(application), now)
+    payload = {"flagged": flagged} if flagged else {}
+    if amendment is not None:
+        payload["amendment"] = amendment.id
     record_event(
         application,
         actor=None,
@@ -174,7 +180,8 @@ def _open_review(application: Application, required, now: dt.datetime, *, flagge
         from_state=None,
         to_state=review.state,
         review=review,
-        payload={"flagged": flagged} if flagged else {},
+        amendment_id=amendment.id if amendment is not None else None,
+        payload=payload,
     )
     notify.tell(
         notify.staff_of(organisation.id),
@@ -233,18 +240,18 @@ def _perform(application: Application, step: Step, reviews: list[ReviewTask], no
     defn = definition_of(application)
     if step is Step.OPEN_SCREENING:
         for required in reviews_for_step(defn, step, facts_for(application)):
-            _open_review(application, required, now)
+            open_review(application, required, now)
     elif step is Step.OPEN_PARALLEL:
         _move_application(application, "start_review", Role.SYSTEM, None)
         required = reviews_for_step(defn, step, facts_for(application))
         for item in required:
-            _open_review(application, item, now)
+            open_review(application, item, now)
     elif step in (Step.OPEN_FINAL, Step.MINISTRY_DECIDES_REJECTION):
         flagged = step is Step.MINISTRY_DECIDES_REJECTION
         application.needs_ministry_decision = flagged
         _move_application(application, "open_final", Role.SYSTEM, None, payload={"flagged": flagged} if flagged else None)
         for required in reviews_for_step(defn, step, facts_for(application)):
-            _open_review(application, required, now, flagged=flagged)
+            open_review(application, required, now, flagged=flagged)
         if flagged:
             notify.tell(
                 notify.producers_of(application),
