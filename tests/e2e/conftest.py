@@ -1,0 +1,170 @@
+"""Real things for the end-to-end journeys: the suite's database, Redis as
+the broker, a real Celery worker process, an SMTP server on loopback, the app
+served on a loopback port, and one Chromium context per person.
+
+The web app and the worker are built like production: the web app only
+writes rows and rings the broker's doorbell; the worker sends the e-mails
+over SMTP and renders the permit's PDF.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+from werkzeug.serving import make_server
+
+from tests.conftest import need
+from tests.factories import PASSWORD
+from tests.notifications.conftest import broker_app, redis_up, smtp, wait_for  # noqa: F401  (smtp is a fixture)
+
+ROOT = Path(__file__).resolve().parents[2]
+# Each pytest-xdist worker gets its own Redis database (9, 10, ...): a shared
+# queue would let another worker's Celery eat this one's tasks.
+_WORKER_INDEX = int(os.environ.get("PYTEST_XDIST_WORKER", "gw0").lstrip("gw") or 0)
+E2E_REDIS_URL = os.environ.get("E2E_REDIS_URL", f"redis://127.0.0.1:6379/{9 + _WORKER_INDEX}")
+
+
+@dataclass
+class Journey:
+    base: str
+    app: object
+    smtp: object
+    browser: object
+    worker_log: Path
+    contexts: list = field(default_factory=list)
+
+    def person(self, email: str | None = None, *, accept_language: str = "en"):
+        """A fresh browser context (its own cookies) for one person, signed
+        in through the login page when an e-mail is given."""
+        context = self.browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-GB",
+                                           accept_downloads=True)
+        context.set_default_timeout(15_000)
+        self.contexts.append(context)
+        page = context.new_page()
+        page.set_extra_http_headers({"Accept-Language": accept_language})
+        dialogs: list[str] = []
+        page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+        page.dialogs = dialogs  # type: ignore[attr-defined]
+        if email:
+            page.goto(f"{self.base}/auth/login")
+            page.get_by_label("E-mail address").fill(email)
+            page.get_by_label("Password", exact=True).fill(PASSWORD)
+            page.get_by_role("button", name="Sign in").click()
+            page.wait_for_load_state()
+            assert "/auth/login" not in page.url, page.locator("main").inner_text()
+        return page
+
+    def emails_to(self, address: str) -> list:
+        with self.smtp.lock:
+            return [m for m in self.smtp.messages if m["To"].lower() == address.lower()]
+
+    def run_task(self, name: str) -> None:
+        """What Celery beat would do: queue a periodic task for the worker."""
+        self.app.extensions["celery"].send_task(name)
+
+
+def _start_worker(env: dict, log: Path) -> subprocess.Popen:
+    handle = open(log, "ab")  # noqa: SIM115  (kept open while the process runs)
+    process = subprocess.Popen(
+        [
+            sys.executable, "-m", "celery", "-A", "tests.e2e.worker_app", "worker",
+            "--pool=solo", "--loglevel=INFO", "--without-gossip", "--without-mingle", "--without-heartbeat",
+            "-n", f"e2e-{os.getpid()}-{time.monotonic_ns()}@%h",
+        ],
+        cwd=ROOT, env=env, stdout=handle, stderr=subprocess.STDOUT,
+    )
+    process.log_handle = handle  # type: ignore[attr-defined]
+    ready = wait_for(lambda: b"ready." in log.read_bytes() or process.poll() is not None, timeout=40)
+    assert ready and process.poll() is None, log.read_text()[-3000:]
+    return process
+
+
+def _stop_worker(process: subprocess.Popen) -> None:
+    if process.poll() is None:
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=10)
+    with contextlib.suppress(Exception):
+        process.log_handle.close()  # type: ignore[attr-defined]
+
+
+@pytest.fixture
+def journey(app, database_url, tmp_root, smtp, browser):  # noqa: F811  (smtp is the imported fixture)
+    """The whole product running for one journey."""
+    need(redis_up(E2E_REDIS_URL), f"Redis is not reachable at {E2E_REDIS_URL}")
+    import redis
+
+    redis.Redis.from_url(E2E_REDIS_URL).flushdb()
+    with broker_app(app, database_url, tmp_root, E2E_REDIS_URL, smtp.url) as web:
+        server = make_server("127.0.0.1", 0, web, threaded=True)
+        base = f"http://127.0.0.1:{server.server_port}"
+        web.config["PUBLIC_BASE_URL"] = base
+        thread = threading.Thread(target=server.serve_forever, daemon=True)
+        thread.start()
+        # Shared tasks (the permit's PDF) publish through the default Celery
+        # app: for this journey that is the web app's, bound to Redis.
+        suite_celery = app.extensions["celery"]
+        web.extensions["celery"].set_default()
+        log = tmp_root / f"e2e-worker-{time.monotonic_ns()}.log"
+        env = {
+            **os.environ,
+            "E2E_DATABASE_URL": database_url,
+            "E2E_TMP": str(tmp_root),
+            "E2E_BROKER_URL": E2E_REDIS_URL,
+            "E2E_SMTP_URL": smtp.url,
+            "E2E_PUBLIC_BASE_URL": base,
+            "INSTANCE_PATH": str(tmp_root / "instance"),
+            "PYTHONPATH": str(ROOT),
+        }
+        worker = _start_worker(env, log)
+        state = Journey(base=base, app=web, smtp=smtp, browser=browser, worker_log=log)
+        try:
+            yield state
+        finally:
+            for context in state.contexts:
+                with contextlib.suppress(Exception):
+                    context.close()
+            _stop_worker(worker)
+            suite_celery.set_default()
+            server.shutdown()
+            thread.join(timeout=5)
+
+
+@pytest.fixture
+def world(journey):
+    """The commission, tourism, two site owners with a site each, a foreign
+    producer and a reviewer in each organisation (English readers)."""
+    from permits.extensions import db
+    from tests.services.scenario import build_world
+
+    with journey.app.app_context():
+        world = build_world()
+        users = [world.producer, world.ministry_reviewer, world.tourism_reviewer, world.owner_a_reviewer,
+                 world.owner_b_reviewer, world.ministry_supervisor]
+        for user in users:
+            user.language = "en"
+        db.session.commit()
+        names = {
+            "site_a": world.site_a.name_en,
+            "site_b": world.site_b.name_en,
+            "producer": world.producer.email,
+            "company": world.producer.company.legal_name,
+            "ministry": world.ministry_reviewer.email,
+            "tourism": world.tourism_reviewer.email,
+            "owner_a": world.owner_a_reviewer.email,
+            "owner_b": world.owner_b_reviewer.email,
+        }
+        db.session.remove()
+    return names

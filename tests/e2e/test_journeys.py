@@ -1,0 +1,298 @@
+"""The three journeys of the single window, end to end in a real Chromium:
+every page driven in the browser by the person who would use it, each in
+their own browser context, with a real Celery worker, Redis and an SMTP
+server on loopback. Only the people, organisations and sites are made by
+factories.
+
+(a) a foreign producer files for two sites of two owners; the commission
+    screens; both owners and tourism review in parallel; one owner asks for
+    information and the producer answers; all approve; the commission
+    approves; the e-mails arrive once each; the permit PDF downloads and its
+    QR code's page says it is valid.
+(b) a site owner refuses and the commission rejects the application.
+(c) the producer withdraws.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import time
+import urllib.parse
+
+import pytest
+
+from tests.notifications.conftest import wait_for
+from tests.permits_issue.helpers import pdf_text, qr_urls
+from tests.portal.conftest import pdf_bytes
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.redis]
+
+REFERENCE = re.compile(r"AZF-[0-9A-Z-]+")
+
+
+def _future(days: int) -> str:
+    return (dt.date.today() + dt.timedelta(days=days)).isoformat()
+
+
+def _save_section(page) -> None:
+    page.get_by_label("Yes, I have completed this section").check()
+    page.get_by_role("button", name="Save and continue").click()
+    page.wait_for_load_state()
+
+
+def file_application(page, shoot, base: str, sites: list[str], *, title: str, prefix: str = "") -> str:
+    """The producer fills the task list in the browser and submits; returns the reference."""
+    # The insurance certificate, once, in the production passport.
+    page.goto(f"{base}/applications/passport")
+    page.get_by_label("Kind of document").select_option("insurance")
+    page.get_by_label("File").set_input_files(
+        {"name": "insurance.pdf", "mimeType": "application/pdf", "buffer": pdf_bytes()}
+    )
+    page.get_by_label("Valid until").fill(_future(500))
+    page.get_by_label("Insured company (as written on the certificate)").fill("Lumière SAS")
+    page.get_by_role("button", name="Upload").click()
+    assert "insurance.pdf" in page.locator("main").inner_text()
+
+    page.goto(f"{base}/applications/")
+    page.get_by_role("button", name="Start a new application").click()
+    page.wait_for_load_state()
+    assert page.locator(".govuk-task-list").is_visible()
+    shoot(page, f"{prefix}01-task-list-new")
+
+    page.get_by_role("link", name="Sites and dates").click()
+    for site in sites:
+        page.get_by_role("link", name="Add a site and dates").click()
+        page.get_by_label("Filming site").select_option(label=site)
+        page.get_by_label("First shoot day").fill(_future(60))
+        page.get_by_label("Last shoot day").fill(_future(62))
+        page.get_by_label("Crew on site").fill("20")
+        page.get_by_role("button", name="Add to my application").click()
+        page.wait_for_load_state()
+        assert "added to your application" in page.locator("main").inner_text()
+    shoot(page, f"{prefix}02-sites")
+    _save_section(page)
+
+    page.get_by_role("link", name="Company and contacts").click()
+    page.get_by_label("Contact telephone number").fill("+33 1 55 00 00 00")
+    _save_section(page)
+
+    page.get_by_role("link", name="Production", exact=True).click()
+    page.get_by_label("Title of the production").fill(title)
+    page.get_by_label("Type of production").select_option("feature")
+    page.get_by_label("Country of origin").fill("FR")
+    page.get_by_label("Synopsis").fill("A caravan crosses the old city at dawn, looking for a lost map.")
+    _save_section(page)
+
+    page.get_by_role("link", name="Activities and safety").click()
+    _save_section(page)
+
+    page.get_by_role("link", name="Crew and equipment").click()
+    page.get_by_label("Size of the whole crew").fill("25")
+    _save_section(page)
+
+    page.get_by_role("link", name="Documents").click()
+    page.get_by_label("Document from your production passport").select_option(label="Insurance certificate: insurance.pdf")
+    page.get_by_role("button", name="Attach").click()
+    page.wait_for_load_state()
+    _save_section(page)
+
+    page.get_by_role("link", name="Declaration").click()
+    page.get_by_label("I confirm that the information").check()
+    page.get_by_role("button", name="Sign the declaration").click()
+    page.wait_for_load_state()
+    shoot(page, f"{prefix}03-task-list-complete")
+
+    page.get_by_role("link", name="Check your answers and submit").click()
+    shoot(page, f"{prefix}04-check-answers")
+    page.get_by_role("button", name="Submit the application").click()
+    page.wait_for_load_state()
+    main = page.locator("main").inner_text()
+    assert "Screening by the film commission" in main, main
+    shoot(page, f"{prefix}05-submitted")
+    return REFERENCE.search(main).group(0)
+
+
+def open_review(page, base: str, reference: str) -> None:
+    """A reviewer finds the application in the queue and opens their review."""
+    page.goto(f"{base}/review/")
+    page.locator("a.app-queue-table__reference", has_text=reference).first.click()
+    page.wait_for_load_state()
+    assert reference in page.locator(".govuk-caption-l").first.inner_text()
+
+
+def decide(page, base: str, reference: str, action: str, shoot=None, step: str = "", *, text: str = "") -> None:
+    """Open the review, choose the decision, fill it in, confirm."""
+    open_review(page, base, reference)
+    page.locator("aside a.govuk-button", has_text=re.compile(rf"^\s*{re.escape(action)}\s*$")).click()
+    page.wait_for_load_state()
+    if text:
+        page.locator("textarea[name=reason]").fill(text)
+    page.get_by_role("button", name="Continue").click()
+    page.wait_for_load_state()
+    assert "Check and confirm" in page.locator("h1").inner_text(), page.locator("main").inner_text()
+    if shoot:
+        shoot(page, f"{step}-confirm")
+    page.get_by_role("button", name="Confirm").click()
+    page.wait_for_load_state()
+    assert "Your decision is recorded" in page.locator(".govuk-notification-banner").inner_text()
+    if shoot:
+        shoot(page, f"{step}-decided")
+
+
+def open_application(page, base: str, reference: str) -> str:
+    page.goto(f"{base}/applications/")
+    page.get_by_role("link", name=reference).click()
+    page.wait_for_load_state()
+    return page.locator("main").inner_text()
+
+
+def _subjects(journey, address: str) -> list[str]:
+    return [str(m["Subject"]) for m in journey.emails_to(address)]
+
+
+def test_a_foreign_producer_gets_a_permit_for_two_sites(journey, world, shoot, tmp_path):
+    started = time.monotonic()
+    base = journey.base
+    producer = journey.person(world["producer"])
+    reference = file_application(producer, shoot, base, [world["site_a"], world["site_b"]], title="The Silk Road")
+
+    # The commission screens it.
+    ministry = journey.person(world["ministry"])
+    decide(ministry, base, reference, "Approve", shoot, "06-ministry-screening")
+
+    # Both owners and tourism review in parallel; owner A asks first.
+    owner_a = journey.person(world["owner_a"])
+    owner_b = journey.person(world["owner_b"])
+    tourism = journey.person(world["tourism"])
+    decide(owner_a, base, reference, "Ask the producer for information", shoot, "07-owner-a-asks",
+           text="Which entrance will the crew use, and at what time?")
+    decide(owner_b, base, reference, "Approve", shoot, "08-owner-b")
+    decide(tourism, base, reference, "Approve", shoot, "09-tourism")
+
+    # The producer answers in the browser.
+    main = open_application(producer, base, reference)
+    assert "Which entrance will the crew use" in main
+    shoot(producer, "10-producer-sees-the-question")
+    producer.get_by_label("Your answer").fill("The north gate, from 07:00; the crew waits outside until then.")
+    producer.get_by_role("button", name="Send your answer").click()
+    producer.wait_for_load_state()
+    assert "The north gate" in producer.locator("main").inner_text()
+    shoot(producer, "11-producer-answered")
+
+    decide(owner_a, base, reference, "Approve", shoot, "12-owner-a-approves")
+    # All parallel reviews approved: the commission's final decision.
+    decide(ministry, base, reference, "Approve", shoot, "13-ministry-final")
+
+    # The producer's permit: the worker renders the PDF.
+    main = open_application(producer, base, reference)
+    assert "Your permit" in main
+    number = producer.locator(".app-permit-panel .app-permit-number").first.inner_text().strip()
+    download = producer.get_by_role("link", name="Download the permit (PDF)")
+
+    def ready():
+        if download.count():
+            return True
+        producer.reload()
+        return download.count() > 0
+
+    if not wait_for(ready, timeout=20, interval=1.0):
+        print("the PDF was not rendered on the doorbell; running the catch-up as beat would")
+        journey.run_task("permits.tasks_permits.catch_up_permit_pdfs")  # what beat does for a missed one
+        assert wait_for(ready, timeout=30, interval=1.0), journey.worker_log.read_text()[-3000:]
+    shoot(producer, "14-permit-ready")
+    with producer.expect_download() as info:
+        download.click()
+    path = tmp_path / "permit.pdf"
+    info.value.save_as(path)
+    data = path.read_bytes()
+    assert data.startswith(b"%PDF")
+    assert number in pdf_text(data)
+    [qr] = qr_urls(data)
+    assert urllib.parse.urlsplit(qr).path.startswith("/verify/")
+    assert qr.startswith(base), qr
+
+    # Anyone (the police) opens the QR code's URL.
+    police = journey.person()
+    police.goto(qr)
+    verdict = police.locator("main").inner_text()
+    assert "Valid permit" in verdict and number in verdict
+    shoot(police, "15-verification-valid")
+
+    # The producer's e-mails arrived at the SMTP server, each once.
+    expected = {
+        "received": f"We received your application {reference}",
+        "information": f"Information needed for application {reference}",
+        "approved": f"Permit granted: {reference}",
+    }
+    assert wait_for(lambda: all(any(s == want for s in _subjects(journey, world["producer"])) for want in expected.values()),
+                    timeout=30, interval=0.5), (_subjects(journey, world["producer"]), journey.worker_log.read_text()[-3000:])
+    time.sleep(1.0)  # room for a duplicate to show up
+    subjects = _subjects(journey, world["producer"])
+    for want in expected.values():
+        assert subjects.count(want) == 1, (want, subjects)
+    assert len({m["Message-ID"] for m in journey.smtp.messages}) == len(journey.smtp.messages)
+    for page in (producer, ministry, owner_a, owner_b, tourism, police):
+        assert not page.dialogs
+    print(f"\njourney (a) took {time.monotonic() - started:.1f}s")
+
+
+def test_a_site_owner_refuses_and_the_commission_rejects(journey, world, shoot):
+    started = time.monotonic()
+    base = journey.base
+    producer = journey.person(world["producer"])
+    # One site: the owner of Yanar Dag and tourism (a foreign production) review it.
+    reference = file_application(producer, shoot, base, [world["site_b"]], title="Fire Mountain")
+    ministry = journey.person(world["ministry"])
+    decide(ministry, base, reference, "Approve", shoot, "06-ministry-screening")
+
+    owner_b = journey.person(world["owner_b"])
+    decide(owner_b, base, reference, "Refuse", shoot, "07-owner-b-refuses",
+           text="The site is closed for maintenance of the gas vents on those days.")
+    tourism = journey.person(world["tourism"])
+    decide(tourism, base, reference, "Approve", shoot, "08-tourism")
+
+    # The commission sees the refusal and rejects the whole application.
+    open_review(ministry, base, reference)
+    assert "A site was refused" in ministry.locator("main").inner_text()
+    shoot(ministry, "09-ministry-sees-the-refusal")
+    decide(ministry, base, reference, "Reject the application", shoot, "10-ministry-rejects",
+           text="The only site you asked for is closed on your dates.")
+
+    main = open_application(producer, base, reference)
+    assert "Rejected" in main
+    assert "closed on your dates" in main
+    shoot(producer, "11-producer-sees-the-rejection")
+    assert wait_for(lambda: f"Application {reference} was not approved" in _subjects(journey, world["producer"]),
+                    timeout=30, interval=0.5), _subjects(journey, world["producer"])
+    print(f"\njourney (b) took {time.monotonic() - started:.1f}s")
+
+
+def test_the_producer_withdraws(journey, world, shoot):
+    started = time.monotonic()
+    base = journey.base
+    producer = journey.person(world["producer"])
+    reference = file_application(producer, shoot, base, [world["site_b"]], title="Changed Plans")
+    ministry = journey.person(world["ministry"])
+    decide(ministry, base, reference, "Approve", shoot, "06-ministry-screening")
+
+    open_application(producer, base, reference)
+    producer.get_by_role("link", name="Withdraw this application").click()
+    producer.wait_for_load_state()
+    shoot(producer, "07-withdraw-confirm")
+    producer.get_by_label("Why are you withdrawing? (optional)").fill("The shoot moved to next season.")
+    producer.get_by_role("button", name="Yes, withdraw the application").click()
+    producer.wait_for_load_state()
+    main = producer.locator("main").inner_text()
+    assert "Withdrawn" in main
+    assert "Withdraw this application" not in main
+    shoot(producer, "08-withdrawn")
+
+    # The reviewers' open reviews are closed: nothing left in owner B's queue.
+    owner_b = journey.person(world["owner_b"])
+    owner_b.goto(f"{base}/review/")
+    assert owner_b.locator("a.app-queue-table__reference", has_text=reference).count() == 0
+    shoot(owner_b, "09-owner-queue-empty")
+    assert wait_for(lambda: f"Application {reference} was withdrawn" in _subjects(journey, world["owner_b"]),
+                    timeout=30, interval=0.5), _subjects(journey, world["owner_b"])
+    print(f"\njourney (c) took {time.monotonic() - started:.1f}s")
