@@ -126,7 +126,7 @@ EVENTS: dict[str, EventSpec] = {
     "site_decision_needed": EventSpec(
         _l("A site was refused: application %(reference)s"),
         (
-            _l("A reviewing organisation refused part of application %(reference)s. The film commission will either reject the application or ask you to drop or replace the site."),
+            _l("A reviewing organisation refused part of application %(reference)s. You can propose another site from the application's page; otherwise the film commission will reject the application or drop the refused site."),
         ),
         _l("See the application"),
         "producer",

@@ -102,6 +102,12 @@ class BookingForm(FlaskForm):
     notes = TextAreaField(_l("Notes for the site owner (optional)"), validators=[Length(max=2000)])
 
 
+class ReplaceSiteForm(BookingForm):
+    """A site for the one a site owner refused (with the application's row version)."""
+
+    version = HiddenField()
+
+
 class PassportUploadForm(FlaskForm):
     kind = SelectField(_l("Kind of document"), choices=[(k, DOCUMENT_KINDS[k]) for k in PASSPORT_KINDS], validate_choice=False)
     file = FileField(_l("File"), description=_l("PDF, JPEG or PNG, up to 20 MB."))

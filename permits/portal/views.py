@@ -22,7 +22,7 @@ from permits.extensions import db
 from permits.models import Application, Booking, Location, Message, ReviewTask, WorkflowEvent
 from permits.portal import forms as f
 from permits.portal import wording
-from permits.services import PermissionDenied, ServiceError, StaleVersion, documents
+from permits.services import PermissionDenied, ServiceError, StaleVersion, documents, workflow
 from permits.services import applications as drafts
 from permits.services.context import calendar, now_utc
 from permits.services.quotes import timeline_for
@@ -419,6 +419,49 @@ def add_booking(application_id: int):
     status = 400 if request.method == "POST" else 200
     return render_template("portal/add_booking.html", application=application, form=form, section="sites",
                            locations=locations), status
+
+
+@bp.route("/<int:application_id>/replace-site", methods=["GET", "POST"])
+@producer_required
+def replace_site(application_id: int):
+    """Propose another site (or other dates) for one a site owner refused."""
+    application = application_for_producer_or_404(application_id)
+    if application.state != "final_review" or not application.needs_ministry_decision:
+        flash(_("There is no refused site to replace."), "info")
+        return redirect(url_for("portal.application", application_id=application.id))
+    locations = _published_sites()
+    form = f.ReplaceSiteForm()
+    form.location_id.choices = [(0, _("Choose a site"))] + [(location.id, location.name) for location in locations]
+    if request.method == "GET":
+        form.version.data = application.version
+        form.location_id.data = 0
+        form.daily_start.data = dt.time(8, 0)
+        form.daily_end.data = dt.time(20, 0)
+        form.vehicles.data = 0
+    if form.validate_on_submit():
+        location = db.session.get(Location, form.location_id.data or 0)
+        if location is None or not location.published:
+            form.location_id.errors = [_("Choose a filming site.")]
+        else:
+            try:
+                workflow.replace_refused_site(
+                    application, current_user, location, start=form.start_date.data, end=form.end_date.data,
+                    crew_on_site=form.crew_on_site.data, vehicles=form.vehicles.data or 0,
+                    daily_start=form.daily_start.data, daily_end=form.daily_end.data, notes=form.notes.data or "",
+                    expected_version=form.version.data or None,
+                )
+            except ServiceError as error:
+                failure = _service_failure(form, error, "start_date")
+                if failure is not None:
+                    return failure
+            else:
+                db.session.commit()
+                flash(_("%(site)s was proposed instead of the refused site; its owner is reviewing it.", site=location.name),
+                      "success")
+                return redirect(url_for("portal.application", application_id=application.id))
+    refused = [r for r in application.reviews if r.kind == "site_owner" and r.state == "rejected"]
+    status = 400 if request.method == "POST" else 200
+    return render_template("portal/replace_site.html", application=application, form=form, refused=refused), status
 
 
 @bp.route("/<int:application_id>/sites/<int:booking_id>/remove", methods=["POST"])

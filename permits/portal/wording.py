@@ -47,6 +47,7 @@ def describe(event: WorkflowEvent) -> tuple[str, str]:
             "expire": (_("The permit expired"), "complete"),
             "amend": (_("You asked for an amendment"), "current"),
             "drop_sites": (_("The refused sites were dropped from the application"), "warning"),
+            "replace_site": (_("You proposed another site for the refused one"), "current"),
             "flagged_late": (_("Submitted after the latest day to apply for the first shoot day"), "warning"),
         }
         return texts.get(a, (a.replace("_", " ").capitalize(), "complete"))

@@ -577,6 +577,79 @@ def drop_refused_sites(final_review: ReviewTask, actor: User, expected_version: 
     return application
 
 
+def replace_refused_site(
+    application: Application,
+    actor: User,
+    location,
+    *,
+    start: dt.date,
+    end: dt.date,
+    crew_on_site: int,
+    vehicles: int = 0,
+    daily_start: dt.time = dt.time(8),
+    daily_end: dt.time = dt.time(20),
+    notes: str = "",
+    expected_version: int | None = None,
+    now: dt.datetime | None = None,
+) -> Application:
+    """The producer proposes another site (or the same owner's site on other
+    dates) for the one a site owner refused. The refused review is dropped,
+    only the reviews the new booking touches open, and the final review waits
+    for them (the engine returns the application to the parallel stage)."""
+    from permits.models import Booking
+    from permits.services.applications import booking_problems
+    from workflows import reviews_touched_by_amendment
+
+    now = now or now_utc()
+    application = _lock_application(application.id)
+    role = producer_role(actor, application)
+    _check_version(application, expected_version)
+    if application.state != ApplicationState.FINAL_REVIEW.value or not application.needs_ministry_decision:
+        raise WorkflowRefused(_("There is no refused site to replace."))
+    problems = booking_problems(location, start, end, crew_on_site)
+    if problems:
+        field, message = problems[0]
+        raise ServiceError(message, field=field)
+    defn = definition_of(application)
+    before = facts_for(application)
+    refused = [r for r in _current_reviews(application) if r.kind == "site_owner" and r.state == ReviewState.REJECTED.value]
+    dropped = []
+    for review in refused:
+        for booking in application.bookings:
+            if booking.active and booking.location.owner_organisation_id == review.organisation_id:
+                booking.active = False
+                dropped.append(booking.location.name_en)
+        _move_review(review, "drop", Role.SYSTEM, actor, payload={"replaced": True})
+    db.session.add(
+        Booking(
+            application_id=application.id, location_id=location.id, start_date=start, end_date=end,
+            crew_on_site=crew_on_site, vehicles=vehicles, daily_start=daily_start, daily_end=daily_end,
+            notes=(notes or "").strip()[:2000],
+        )
+    )
+    db.session.flush()
+    db.session.refresh(application)
+    application.needs_ministry_decision = False
+    for review in _current_reviews(application):
+        if review.kind == "ministry_final" and review.is_open:
+            review.flagged = False
+    record_event(
+        application,
+        actor=actor,
+        actor_role=role,
+        subject="application",
+        action="replace_site",
+        from_state=application.state,
+        to_state=application.state,
+        payload={"dropped": dropped, "added": location.name_en, "start": start.isoformat(), "end": end.isoformat()},
+    )
+    for required in reviews_touched_by_amendment(defn, before, facts_for(application)):
+        if defn.stage_of(required.kind_code) == "parallel":
+            open_review(application, required, now)
+    advance(application, now, actor)
+    return application
+
+
 def revoke(application: Application, actor: User, reason: str, expected_version: int | None = None, now=None) -> Application:
     now = now or now_utc()
     reason = (reason or "").strip()

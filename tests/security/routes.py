@@ -133,6 +133,8 @@ ROUTES: dict[str, Route] = {
     "portal.check": Route(frozenset({"producer"}), values=draft),
     "portal.submit": Route(frozenset({"producer"}), values=draft),
     "portal.withdraw": Route(frozenset({"producer"}), values=lambda w: {"application_id": w.in_review.id}),
+    # Redirects its owner to the status page when no site was refused; others get 404.
+    "portal.replace_site": Route(frozenset({"producer"}), values=lambda w: {"application_id": w.in_review.id}),
     "portal.answer": Route(frozenset({"producer"}),
                            values=lambda w: {"application_id": w.in_review.id, "review_id": w.info_review.id}),
     "portal.download": Route(SEES_IN_REVIEW,

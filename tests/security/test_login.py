@@ -78,13 +78,17 @@ def test_unknown_user_and_wrong_password_answer_alike_and_take_as_long(app, clie
         return elapsed, re.sub(r'value="[^"]*"', "", response.get_data(as_text=True))
 
     attempt("warm@example.test")
-    unknown = [attempt("nobody@example.test") for _ in range(10)]
-    wrong = [attempt("ann@example.test") for _ in range(10)]
+    unknown, wrong = [], []
+    for _ in range(15):  # interleaved, so a busy moment of the machine hits both alike
+        unknown.append(attempt("nobody@example.test"))
+        wrong.append(attempt("ann@example.test"))
     assert {page for _, page in unknown} == {page for _, page in wrong}
     median_unknown = statistics.median(t for t, _ in unknown)
     median_wrong = statistics.median(t for t, _ in wrong)
     ratio = max(median_unknown, median_wrong) / min(median_unknown, median_wrong)
-    assert ratio < 2, (median_unknown, median_wrong)
+    # A ratio, not a time: both paths run one argon2 verification; the bound
+    # leaves room for a loaded CI machine while catching a skipped hash (10x+).
+    assert ratio < 3, (median_unknown, median_wrong)
     # Both ran argon2 (tens of milliseconds), not a quick "no such user".
     assert min(median_unknown, median_wrong) > 0.005
 
