@@ -141,6 +141,17 @@ class ProcessMachine(RuleBasedStateMachine):
         final = data.draw(st.sampled_from(finals))
         self._attempt(lambda: workflow.drop_refused_sites(final, self.world.ministry_reviewer, now=self.now))
 
+    @rule(data=st.data())
+    def the_producer_replaces_a_refused_site(self, data):
+        flagged = db.session.execute(select(Application).where(Application.needs_ministry_decision.is_(True))).scalars().all()
+        if not flagged:
+            return
+        application = data.draw(st.sampled_from(flagged))
+        site = data.draw(st.sampled_from([self.world.site_a, self.world.site_b]))
+        self._attempt(lambda: workflow.replace_refused_site(
+            application, self.world.producer, site, start=dt.date(2027, 7, 5), end=dt.date(2027, 7, 6),
+            crew_on_site=10, now=self.now))
+
     @rule(hours=st.integers(min_value=1, max_value=24 * 21))
     def time_passes(self, hours):
         self.now += dt.timedelta(hours=hours)
