@@ -624,6 +624,20 @@ def note(review_id: int):
     return redirect(url_for("review.task", review_id=review.id) + ("#messages" if to_producer else "#notes"))
 
 
+@bp.route("/saved-texts")
+@staff_required
+def saved_texts():
+    """The organisation's reusable conditions and refusal reasons, to tidy up."""
+    organisation = _user().organisation
+    return render_template(
+        "review/saved_texts.html",
+        organisation=organisation,
+        conditions=reviewer_notes.saved_texts(organisation.id, "condition"),
+        reasons=reviewer_notes.saved_texts(organisation.id, "reason"),
+        form=DeleteForm(),
+    )
+
+
 @bp.route("/saved-texts/<int:saved_id>/delete", methods=["POST"])
 @staff_required
 def delete_saved_text(saved_id: int):

@@ -169,6 +169,7 @@ ROUTES: dict[str, Route] = {
     "review.note": Route(OWNER_A_ACTS, values=lambda w: {"review_id": w.owner_a_review.id}),
     "review.message": Route(OWNER_A_ACTS, values=lambda w: {"review_id": w.owner_a_review.id}),
     "review.delete_saved_text": Route(OWNER_A_ACTS, values=lambda w: {"saved_id": w.saved_text.id}),
+    "review.saved_texts": Route(STAFF),
     "review.site_calendar": Route(STAFF_OF_IN_REVIEW, values=lambda w: {"slug": w.base.site_a.slug},
                                   note="the site's owner and the ministry"),
     "review.site_settings": Route(frozenset({"owner_a_sup"}), values=lambda w: {"slug": w.base.site_a.slug}),
