@@ -19,8 +19,8 @@ from sqlalchemy import select
 from permits.database import lock_row
 from permits.extensions import db
 from permits.models import Amendment, Application, Booking, Location, ReviewTask, User
-from permits.services import ServiceError, clock, notify
-from permits.services.applications import booking_problems
+from permits.services import ServiceError, clock, notify, workflow
+from permits.services.applications import new_booking
 from permits.services.audit import record_event
 from permits.services.context import definition_of, facts_for, now_utc, producer_role
 from workflows import (
@@ -103,12 +103,6 @@ def _move(amendment: Amendment, application: Application, action: str, role: Rol
     )
 
 
-def _open_review(application: Application, amendment: Amendment, required, now: dt.datetime, *, flagged=False) -> ReviewTask:
-    from permits.services.workflow import open_review
-
-    return open_review(application, required, now, flagged=flagged, amendment=amendment)
-
-
 # ----------------------------------------------------------------------------- the producer asks
 
 
@@ -140,12 +134,6 @@ def request_amendment(
         raise WorkflowRefused(_("Only a valid permit can be amended."))
     if open_amendment(application) is not None:
         raise WorkflowRefused(_("An amendment of this permit is already being reviewed. Wait for its decision first."))
-    problems = booking_problems(location, start, end, crew_on_site)
-    if problems:
-        field, message = problems[0]
-        raise ServiceError(message, field=field)
-    if daily_end <= daily_start and "night_work" not in (application.activities or []):
-        raise ServiceError(_("The day must end after it starts; for shoots past midnight, declare night work."), field="daily_end")
     for booking in permit_service.permitted_bookings(application):
         if booking.location_id == location.id and booking.start_date <= start and end <= booking.end_date:
             raise ServiceError(_("The permit already covers these dates at this site."), field="start_date")
@@ -162,21 +150,9 @@ def request_amendment(
     db.session.add(amendment)
     db.session.flush()
     _move_application(application, "amend", role, actor, payload={"amendment": amendment.id, "note": note} if note else {"amendment": amendment.id})
-    booking = Booking(
-        application_id=application.id,
-        location_id=location.id,
-        start_date=start,
-        end_date=end,
-        daily_start=daily_start,
-        daily_end=daily_end,
-        crew_on_site=crew_on_site,
-        vehicles=vehicles,
-        notes=note,
-        amendment_id=amendment.id,
-        active=False,
-    )
-    db.session.add(booking)
-    db.session.flush()
+    # Inactive until the amendment is approved; checked like any booking.
+    new_booking(application, location, start=start, end=end, crew_on_site=crew_on_site, vehicles=vehicles,
+                daily_start=daily_start, daily_end=daily_end, notes=note, amendment_id=amendment.id, active=False)
 
     added = BookingFacts(
         location_id=location.id,
@@ -194,7 +170,7 @@ def request_amendment(
     defn = definition_of(application)
     for required in reviews_touched_by_amendment(defn, old_facts, new_facts):
         if defn.stage_of(required.kind_code) == "parallel":
-            _open_review(application, amendment, required, now)
+            workflow.open_review(application, required, now, amendment=amendment)
     advance(amendment, now, actor)
     return amendment
 
@@ -245,7 +221,8 @@ def _perform(application: Application, amendment: Amendment, step: Step, reviews
         for kind in defn.kinds_in_stage("final"):
             from workflows import RequiredReview
 
-            _open_review(application, amendment, RequiredReview(kind.code, kind.org_kind, None), now, flagged=flagged)
+            workflow.open_review(application, RequiredReview(kind.code, kind.org_kind, None), now, flagged=flagged,
+                                 amendment=amendment)
     elif step is Step.RETURN_TO_PARALLEL:
         for review in reviews:
             if defn.stage_of(review.kind) == "final" and review.is_open:

@@ -111,10 +111,11 @@ def conflicts_for(location_id: int, start: dt.date, end: dt.date, *, exclude_app
     return list(db.session.execute(query).scalars())
 
 
-def add_booking(application: Application, actor: User, location: Location, *, start: dt.date, end: dt.date,
-                crew_on_site: int, vehicles: int = 0, daily_start: dt.time = dt.time(8), daily_end: dt.time = dt.time(20),
-                notes: str = "") -> Booking:
-    ensure_editable(application, actor)
+def new_booking(application: Application, location: Location, *, start: dt.date, end: dt.date, crew_on_site: int,
+                vehicles: int = 0, daily_start: dt.time = dt.time(8), daily_end: dt.time = dt.time(20), notes: str = "",
+                amendment_id: int | None = None, active: bool = True) -> Booking:
+    """A booking checked like every other - a draft's, an amendment's or a
+    replacement for a refused site: dates, crew, closures and daily hours."""
     problems = booking_problems(location, start, end, crew_on_site)
     if problems:
         field, message = problems[0]
@@ -130,12 +131,20 @@ def add_booking(application: Application, actor: User, location: Location, *, st
         vehicles=vehicles,
         daily_start=daily_start,
         daily_end=daily_end,
-        notes=notes.strip(),
+        notes=(notes or "").strip(),
+        amendment_id=amendment_id,
+        active=active,
     )
     db.session.add(booking)
     db.session.flush()
-    db.session.refresh(application)
     return booking
+
+
+def add_booking(application: Application, actor: User, location: Location, **booking) -> Booking:
+    ensure_editable(application, actor)
+    added = new_booking(application, location, **booking)
+    db.session.refresh(application)
+    return added
 
 
 def remove_booking(application: Application, actor: User, booking: Booking) -> None:

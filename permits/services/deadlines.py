@@ -106,19 +106,6 @@ def _running_review(deadline: Deadline) -> ReviewTask | None:
     return review
 
 
-def _review_context(review: ReviewTask) -> dict:
-    context = notify.base_context(review.application)
-    context.update(
-        {
-            "review_id": review.id,
-            "review_kind": review.kind,
-            "organisation_id": review.organisation_id,
-            "due_iso": review.due_at.isoformat() if review.due_at else None,
-        }
-    )
-    return context
-
-
 def _remind(deadline: Deadline, now: dt.datetime) -> None:
     review = _running_review(deadline)
     if review is None:
@@ -128,7 +115,7 @@ def _remind(deadline: Deadline, now: dt.datetime) -> None:
         recipients,
         "review_reminder",
         f"reminder:{deadline.id}",
-        _review_context(review),
+        notify.review_context(review),
         path=notify.review_path(review),
         application=review.application,
     )
@@ -143,7 +130,7 @@ def _escalate(deadline: Deadline, now: dt.datetime) -> None:
         recipients,
         "review_escalated",
         f"escalation:{deadline.id}",
-        _review_context(review),
+        notify.review_context(review),
         path=notify.review_path(review),
         application=review.application,
     )
@@ -164,7 +151,7 @@ def _info_reminder(deadline: Deadline, now: dt.datetime) -> None:
     review = deadline.review
     if review is None or review.state != "info_requested":
         return
-    context = _review_context(review)
+    context = notify.review_context(review)
     lapse = db.session.execute(
         select(Deadline.due_at).where(
             Deadline.review_task_id == review.id, Deadline.kind == DeadlineKind.INFO_LAPSE, Deadline.status == "pending"

@@ -73,6 +73,21 @@ def base_context(application: Application) -> dict:
     }
 
 
+def review_context(review: ReviewTask) -> dict:
+    """What every e-mail about one review needs: the application, the review's
+    kind and organisation (named in the reader's language), its due time."""
+    context = base_context(review.application)
+    context.update(
+        {
+            "review_id": review.id,
+            "review_kind": review.kind,
+            "organisation_id": review.organisation_id,
+            "due_iso": review.due_at.isoformat() if review.due_at else None,
+        }
+    )
+    return context
+
+
 def tell(users: list[User], event: str, key: str, context: dict, *, path: str, application: Application | None = None) -> None:
     """One e-mail (unless the user opted out) and one in-app notice per user.
 

@@ -76,8 +76,7 @@ def message_producer(review: ReviewTask, actor: User, body: str) -> Message:
     from permits.services import notify
 
     application = review.application
-    context = notify.base_context(application)
-    context.update({"organisation_id": review.organisation_id, "review_kind": review.kind, "body": message.body})
+    context = {**notify.review_context(review), "body": message.body}
     notify.tell(
         notify.producers_of(application),
         "message_to_producer",

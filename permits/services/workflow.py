@@ -138,19 +138,6 @@ def _snapshots(reviews: list[ReviewTask]) -> list[ReviewSnapshot]:
     return [ReviewSnapshot(r.kind, r.state, r.organisation_id if r.kind == "site_owner" else None) for r in reviews]
 
 
-def _review_context(review: ReviewTask) -> dict:
-    context = notify.base_context(review.application)
-    context.update(
-        {
-            "review_id": review.id,
-            "review_kind": review.kind,
-            "organisation_id": review.organisation_id,
-            "due_iso": review.due_at.isoformat() if review.due_at else None,
-        }
-    )
-    return context
-
-
 def open_review(application: Application, required, now: dt.datetime, *, flagged: bool = False, amendment=None) -> ReviewTask:
     """Open one required review (of the application, or of an amendment):
     its SLA clock and deadlines, its audit event, and its organisation told."""
@@ -187,7 +174,7 @@ def open_review(application: Application, required, now: dt.datetime, *, flagged
         notify.staff_of(organisation.id),
         "review_opened",
         f"review-opened:{review.id}",
-        _review_context(review),
+        notify.review_context(review),
         path=notify.review_path(review),
         application=application,
     )
@@ -201,7 +188,7 @@ def _cancel_review(review: ReviewTask, actor=None, reason: str = "") -> None:
 
 def _producer_decision_notice(review: ReviewTask, action: str, details: str) -> None:
     application = review.application
-    context = _review_context(review)
+    context = notify.review_context(review)
     context.update({"decision_code": action, "details": details})
     notify.tell(
         notify.producers_of(application),
@@ -391,7 +378,7 @@ def provide_information(review: ReviewTask, actor: User, body: str, expected_ver
         recipients,
         "information_provided",
         f"info-provided:{message.id}",
-        _review_context(review),
+        notify.review_context(review),
         path=notify.review_path(review),
         application=application,
     )
@@ -508,7 +495,7 @@ def decide(
         )
         db.session.add(message)
         db.session.flush()
-        context = _review_context(review)
+        context = notify.review_context(review)
         context.update({"body": reason, "due_iso": producer_due.isoformat()})
         notify.tell(
             notify.producers_of(application),
@@ -536,6 +523,20 @@ def decide(
     return review
 
 
+def _drop_refused_sites(application: Application, actor: User | None, *, payload: dict | None) -> list[str]:
+    """Take the sites of every refusing site owner out of the application and
+    drop their reviews; returns the dropped sites' names."""
+    refused = [r for r in _current_reviews(application) if r.kind == "site_owner" and r.state == ReviewState.REJECTED.value]
+    dropped = []
+    for review in refused:
+        for booking in application.bookings:
+            if booking.active and booking.location.owner_organisation_id == review.organisation_id:
+                booking.active = False
+                dropped.append(booking.location.name_en)
+        _move_review(review, "drop", Role.SYSTEM, actor, payload=payload)
+    return dropped
+
+
 def drop_refused_sites(final_review: ReviewTask, actor: User, expected_version: int | None = None, note: str = "", now=None) -> Application:
     """The ministry keeps the application without the refused site(s): their
     bookings are removed and the refused reviews are dropped; the final
@@ -550,14 +551,7 @@ def drop_refused_sites(final_review: ReviewTask, actor: User, expected_version: 
         raise WorkflowRefused(_("There is no refused site to drop."))
     if role not in (Role.REVIEWER, Role.SUPERVISOR):
         raise PermissionDenied(_("Only the film commission's reviewers can do this."))
-    refused = [r for r in _current_reviews(application) if r.kind == "site_owner" and r.state == ReviewState.REJECTED.value]
-    dropped_sites = []
-    for review in refused:
-        for booking in application.bookings:
-            if booking.active and booking.location.owner_organisation_id == review.organisation_id:
-                booking.active = False
-                dropped_sites.append(booking.location.name_en)
-        _move_review(review, "drop", Role.SYSTEM, actor, payload={"note": note[:MAX_TEXT]} if note else None)
+    dropped_sites = _drop_refused_sites(application, actor, payload={"note": note[:MAX_TEXT]} if note else None)
     if not [b for b in application.bookings if b.active]:
         raise WorkflowRefused(_("Every site of this application was refused; reject the application instead."))
     application.needs_ministry_decision = False
@@ -596,8 +590,7 @@ def replace_refused_site(
     dates) for the one a site owner refused. The refused review is dropped,
     only the reviews the new booking touches open, and the final review waits
     for them (the engine returns the application to the parallel stage)."""
-    from permits.models import Booking
-    from permits.services.applications import booking_problems
+    from permits.services.applications import new_booking
     from workflows import reviews_touched_by_amendment
 
     now = now or now_utc()
@@ -606,28 +599,11 @@ def replace_refused_site(
     _check_version(application, expected_version)
     if application.state != ApplicationState.FINAL_REVIEW.value or not application.needs_ministry_decision:
         raise WorkflowRefused(_("There is no refused site to replace."))
-    problems = booking_problems(location, start, end, crew_on_site)
-    if problems:
-        field, message = problems[0]
-        raise ServiceError(message, field=field)
     defn = definition_of(application)
     before = facts_for(application)
-    refused = [r for r in _current_reviews(application) if r.kind == "site_owner" and r.state == ReviewState.REJECTED.value]
-    dropped = []
-    for review in refused:
-        for booking in application.bookings:
-            if booking.active and booking.location.owner_organisation_id == review.organisation_id:
-                booking.active = False
-                dropped.append(booking.location.name_en)
-        _move_review(review, "drop", Role.SYSTEM, actor, payload={"replaced": True})
-    db.session.add(
-        Booking(
-            application_id=application.id, location_id=location.id, start_date=start, end_date=end,
-            crew_on_site=crew_on_site, vehicles=vehicles, daily_start=daily_start, daily_end=daily_end,
-            notes=(notes or "").strip()[:2000],
-        )
-    )
-    db.session.flush()
+    dropped = _drop_refused_sites(application, actor, payload={"replaced": True})
+    new_booking(application, location, start=start, end=end, crew_on_site=crew_on_site, vehicles=vehicles,
+                daily_start=daily_start, daily_end=daily_end, notes=(notes or "")[:2000])
     db.session.refresh(application)
     application.needs_ministry_decision = False
     for review in _current_reviews(application):
