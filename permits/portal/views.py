@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from functools import wraps
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
@@ -77,6 +78,21 @@ def _draft_or_redirect(application_id: int):
         flash(_("This application has been submitted and can no longer be changed."), "info")
         return application, redirect(url_for("portal.application", application_id=application.id))
     return application, None
+
+
+def draft_view(view):
+    """A producer's view of one of their drafts: it is given the application;
+    a submitted one redirects to its status page (others' drafts are 404)."""
+
+    @wraps(view)
+    @producer_required
+    def wrapped(application_id: int, **kwargs):
+        application, redirect_response = _draft_or_redirect(application_id)
+        if redirect_response:
+            return redirect_response
+        return view(application, **kwargs)
+
+    return wrapped
 
 
 def _field_error(form, error: ServiceError, default: str | None = None, aliases: dict | None = None) -> None:
@@ -238,10 +254,7 @@ def _status_page(application: Application, answer_forms: dict | None = None, wit
 # ----------------------------------------------------------------------------- simple sections
 
 
-def _section(application_id: int, form_class, section: str, template: str, fill, save):
-    application, redirect_response = _draft_or_redirect(application_id)
-    if redirect_response:
-        return redirect_response
+def _section(application: Application, form_class, section: str, template: str, fill, save):
     if request.method == "GET":
         form = form_class(formdata=None)
         fill(form, application)
@@ -263,8 +276,8 @@ def _section(application_id: int, form_class, section: str, template: str, fill,
 
 
 @bp.route("/<int:application_id>/contacts", methods=["GET", "POST"])
-@producer_required
-def contacts(application_id: int):
+@draft_view
+def contacts(application: Application):
     def fill(form, application):
         form.contact_name.data = application.contact_name
         form.contact_email.data = application.contact_email
@@ -276,12 +289,12 @@ def contacts(application_id: int):
                              contact_email=form.contact_email.data or "", contact_phone=form.contact_phone.data or "",
                              local_contact=form.local_contact.data or "", complete=form.is_complete)
 
-    return _section(application_id, f.ContactsForm, "company", "portal/contacts.html", fill, save)
+    return _section(application, f.ContactsForm, "company", "portal/contacts.html", fill, save)
 
 
 @bp.route("/<int:application_id>/production", methods=["GET", "POST"])
-@producer_required
-def production(application_id: int):
+@draft_view
+def production(application: Application):
     def fill(form, application):
         form.title.data = application.title
         form.production_type.data = application.production_type
@@ -294,12 +307,12 @@ def production(application_id: int):
                                country_of_origin=form.country_of_origin.data or "", synopsis=form.synopsis.data or "",
                                complete=form.is_complete)
 
-    return _section(application_id, f.ProductionForm, "production", "portal/production.html", fill, save)
+    return _section(application, f.ProductionForm, "production", "portal/production.html", fill, save)
 
 
 @bp.route("/<int:application_id>/activities", methods=["GET", "POST"])
-@producer_required
-def activities(application_id: int):
+@draft_view
+def activities(application: Application):
     def fill(form, application):
         form.activities.data = list(application.activities or [])
         form.safety_notes.data = application.safety_notes
@@ -308,12 +321,12 @@ def activities(application_id: int):
         drafts.save_activities(application, current_user, activities=form.activities.data or [],
                                safety_notes=form.safety_notes.data or "", complete=form.is_complete)
 
-    return _section(application_id, f.ActivitiesForm, "activities", "portal/activities.html", fill, save)
+    return _section(application, f.ActivitiesForm, "activities", "portal/activities.html", fill, save)
 
 
 @bp.route("/<int:application_id>/crew", methods=["GET", "POST"])
-@producer_required
-def crew(application_id: int):
+@draft_view
+def crew(application: Application):
     def fill(form, application):
         form.crew_total.data = application.crew_total or None
         form.equipment_notes.data = application.equipment_notes
@@ -322,15 +335,12 @@ def crew(application_id: int):
         drafts.save_crew(application, current_user, crew_total=form.crew_total.data or 0,
                          equipment_notes=form.equipment_notes.data or "", complete=form.is_complete)
 
-    return _section(application_id, f.CrewForm, "crew", "portal/crew.html", fill, save)
+    return _section(application, f.CrewForm, "crew", "portal/crew.html", fill, save)
 
 
 @bp.route("/<int:application_id>/declaration", methods=["GET", "POST"])
-@producer_required
-def declaration(application_id: int):
-    application, redirect_response = _draft_or_redirect(application_id)
-    if redirect_response:
-        return redirect_response
+@draft_view
+def declaration(application: Application):
     form = f.DeclarationForm()
     if request.method == "GET":
         form.declaration_name.data = application.declaration_name or current_user.name
@@ -352,11 +362,8 @@ def declaration(application_id: int):
 
 
 @bp.route("/<int:application_id>/sites", methods=["GET", "POST"])
-@producer_required
-def sites(application_id: int):
-    application, redirect_response = _draft_or_redirect(application_id)
-    if redirect_response:
-        return redirect_response
+@draft_view
+def sites(application: Application):
     form = f.MarkCompleteForm()
     if request.method == "GET" and "sites" in (application.completed_sections or []):
         form.completed.data = "yes"
@@ -382,11 +389,8 @@ def _published_sites() -> list[Location]:
 
 
 @bp.route("/<int:application_id>/sites/add", methods=["GET", "POST"])
-@producer_required
-def add_booking(application_id: int):
-    application, redirect_response = _draft_or_redirect(application_id)
-    if redirect_response:
-        return redirect_response
+@draft_view
+def add_booking(application: Application):
     locations = _published_sites()
     form = f.BookingForm()
     form.location_id.choices = [(0, _("Choose a site"))] + [(location.id, location.name) for location in locations]
@@ -465,11 +469,8 @@ def replace_site(application_id: int):
 
 
 @bp.route("/<int:application_id>/sites/<int:booking_id>/remove", methods=["POST"])
-@producer_required
-def remove_booking(application_id: int, booking_id: int):
-    application, redirect_response = _draft_or_redirect(application_id)
-    if redirect_response:
-        return redirect_response
+@draft_view
+def remove_booking(application: Application, booking_id: int):
     booking = db.session.get(Booking, booking_id)
     if booking is None or booking.application_id != application.id:
         abort(404)
@@ -520,11 +521,8 @@ def _documents_page(application: Application, *, mark_form=None, attach_form=Non
 
 
 @bp.route("/<int:application_id>/documents", methods=["GET", "POST"])
-@producer_required
-def documents_section(application_id: int):
-    application, redirect_response = _draft_or_redirect(application_id)
-    if redirect_response:
-        return redirect_response
+@draft_view
+def documents_section(application: Application):
     if request.method == "GET":
         return _documents_page(application)
     form = f.MarkCompleteForm()
@@ -541,11 +539,8 @@ def documents_section(application_id: int):
 
 
 @bp.route("/<int:application_id>/documents/attach", methods=["POST"])
-@producer_required
-def attach_document(application_id: int):
-    application, redirect_response = _draft_or_redirect(application_id)
-    if redirect_response:
-        return redirect_response
+@draft_view
+def attach_document(application: Application):
     form = f.AttachForm()
     form.document_id.choices = []
     if form.validate_on_submit():
@@ -564,11 +559,8 @@ def attach_document(application_id: int):
 
 
 @bp.route("/<int:application_id>/documents/upload", methods=["POST"])
-@producer_required
-def upload_document(application_id: int):
-    application, redirect_response = _draft_or_redirect(application_id)
-    if redirect_response:
-        return redirect_response
+@draft_view
+def upload_document(application: Application):
     form = f.ApplicationUploadForm()
     if form.validate_on_submit():
         upload = _upload_from(form)
@@ -591,11 +583,8 @@ def upload_document(application_id: int):
 
 
 @bp.route("/<int:application_id>/documents/<int:document_id>/detach", methods=["POST"])
-@producer_required
-def detach_document(application_id: int, document_id: int):
-    application, redirect_response = _draft_or_redirect(application_id)
-    if redirect_response:
-        return redirect_response
+@draft_view
+def detach_document(application: Application, document_id: int):
     document = document_for_user_or_404(document_id, application)
     if not f.EmptyForm().validate_on_submit():
         abort(400)
@@ -696,11 +685,8 @@ def passport_remove(document_id: int):
 
 
 @bp.route("/<int:application_id>/check")
-@producer_required
-def check(application_id: int):
-    application, redirect_response = _draft_or_redirect(application_id)
-    if redirect_response:
-        return redirect_response
+@draft_view
+def check(application: Application):
     return _check_page(application, f.SubmitForm(formdata=None, version=application.version))
 
 
