@@ -38,11 +38,21 @@ def _open(application: Application, kind: str | None = None) -> list[ReviewTask]
     return [r for r in application.reviews if r.is_open and (kind is None or r.kind == kind)]
 
 
+def _decide(review: ReviewTask, action: str, when: dt.datetime, **kwargs) -> None:
+    """The review's organisation decides, at ``when`` (every row it stamps agrees)."""
+    with at(when):
+        workflow.decide(review, _reviewer_for(review), action, **kwargs)
+
+
 def _decide_all(application: Application, kind: str, when: dt.datetime, action: str = "approve", **kwargs) -> None:
     for review in _open(application, kind):
-        with at(when):
-            workflow.decide(review, _reviewer_for(review), action, now=when, **kwargs)
+        _decide(review, action, when, **kwargs)
     db.session.flush()
+
+
+def _submit(application: Application, producer: User, when: dt.datetime) -> None:
+    with at(when):
+        workflow.submit(application, producer)
 
 
 def _book(application: Application, producer: User, slug: str, start: dt.date, days: int, crew: int) -> None:
@@ -97,8 +107,7 @@ def screening(title, now, today):
     producer = _user("camille.producer@demo.filmpermit.test")
     application = _draft(producer, title, "feature", [("sheki-caravanserai", 4, 30), ("sheki-khans-palace", 1, 8)],
                          today + 45 * DAY, synopsis="A period drama following a 19th-century silk merchant.")
-    with at(now - 2 * DAY):
-        workflow.submit(application, producer, now=now - 2 * DAY)
+    _submit(application, producer, now - 2 * DAY)
 
 
 @scenario("Fire Mountain")
@@ -107,8 +116,7 @@ def parallel(title, now, today):
     application = _draft(producer, title, "documentary", [("yanar-dag", 2, 12), ("ateshgah", 2, 10)],
                          today + 30 * DAY, activities=["drone"],
                          synopsis="A documentary about Absheron's eternal fires and the Zoroastrian heritage.")
-    with at(now - 3 * DAY):
-        workflow.submit(application, producer, now=now - 3 * DAY)
+    _submit(application, producer, now - 3 * DAY)
     _decide_all(application, "ministry_screening", now - 2 * DAY)
 
 
@@ -117,13 +125,10 @@ def waiting_on_producer(title, now, today):
     producer = _user("tural.producer@demo.filmpermit.test")
     application = _draft(producer, title, "documentary", [("gobustan-rock-art", 3, 15)], today + 35 * DAY,
                          activities=["drone"], synopsis="Gobustan's petroglyphs, filmed at dawn and dusk.")
-    with at(now - 4 * DAY):
-        workflow.submit(application, producer, now=now - 4 * DAY)
+    _submit(application, producer, now - 4 * DAY)
     _decide_all(application, "ministry_screening", now - 3 * DAY)
     owner_review = _open(application, "site_owner")[0]
-    with at(now - 1 * DAY):
-        workflow.decide(owner_review, _reviewer_for(owner_review), "request_information", now=now - 1 * DAY,
-                        reason="Please send the drone operator's licence and a map of the take-off points.")
+    _decide(owner_review, "request_information", now - 1 * DAY, reason="Please send the drone operator's licence and a map of the take-off points.")
 
 
 @scenario("Mud and Thunder")
@@ -131,8 +136,7 @@ def overdue(title, now, today):
     producer = _user("daniyar.producer@demo.filmpermit.test")
     application = _draft(producer, title, "music_video", [("dashgil-mud-volcanoes", 2, 20)], today + 25 * DAY,
                          synopsis="A music video among the bubbling mud volcanoes.")
-    with at(now - 14 * DAY):
-        workflow.submit(application, producer, now=now - 14 * DAY)
+    _submit(application, producer, now - 14 * DAY)
     _decide_all(application, "ministry_screening", now - 13 * DAY)
 
 
@@ -141,8 +145,7 @@ def final_review(title, now, today):
     producer = _user("ilkin.producer@demo.filmpermit.test")
     application = _draft(producer, title, "series", [("maiden-tower", 2, 12), ("icherisheher", 3, 40)],
                          today + 28 * DAY, synopsis="A mystery series set in Baku's Old City.")
-    with at(now - 8 * DAY):
-        workflow.submit(application, producer, now=now - 8 * DAY)
+    _submit(application, producer, now - 8 * DAY)
     _decide_all(application, "ministry_screening", now - 7 * DAY)
     _decide_all(application, "tourism", now - 4 * DAY)
     _decide_all(application, "site_owner", now - 3 * DAY, action="approve_with_conditions",
@@ -155,8 +158,7 @@ def approved(title, now, today):
     application = _draft(producer, title, "feature", [("icherisheher", 3, 40), ("candy-cane-mountains", 2, 30)],
                          today + 20 * DAY, activities=["drone", "animals"],
                          synopsis="A road movie from the Old City to the striped hills of Khizi.")
-    with at(now - 12 * DAY):
-        workflow.submit(application, producer, now=now - 12 * DAY)
+    _submit(application, producer, now - 12 * DAY)
     _decide_all(application, "ministry_screening", now - 11 * DAY)
     _decide_all(application, "site_owner", now - 8 * DAY, action="approve_with_conditions",
                 conditions=["A museum guide must be present at all times."])
@@ -170,12 +172,9 @@ def rejected(title, now, today):
     application = _draft(producer, title, "commercial", [("highland-park", 1, 50)], today + 15 * DAY,
                          activities=["road_closure", "pyrotechnics", "night_work"],
                          synopsis="A car commercial with pyrotechnics at night.")
-    with at(now - 6 * DAY):
-        workflow.submit(application, producer, now=now - 6 * DAY)
+    _submit(application, producer, now - 6 * DAY)
     [screening_review] = _open(application, "ministry_screening")
-    with at(now - 5 * DAY):
-        workflow.decide(screening_review, _reviewer_for(screening_review), "reject", now=now - 5 * DAY,
-                        reason="Pyrotechnics and a road closure at Highland Park need 10 business days' notice and a police plan.")
+    _decide(screening_review, "reject", now - 5 * DAY, reason="Pyrotechnics and a road closure at Highland Park need 10 business days' notice and a police plan.")
 
 
 @scenario("Goygol Reflections")
@@ -183,10 +182,9 @@ def withdrawn(title, now, today):
     producer = _user("nigar.producer@demo.filmpermit.test")
     application = _draft(producer, title, "stills", [("nohur-lake", 1, 6)], today + 18 * DAY,
                          synopsis="A fashion stills shoot by the lake.")
-    with at(now - 5 * DAY):
-        workflow.submit(application, producer, now=now - 5 * DAY)
+    _submit(application, producer, now - 5 * DAY)
     with at(now - 4 * DAY):
-        workflow.withdraw(application, producer, now=now - 4 * DAY, reason="The shoot moved to next season.")
+        workflow.withdraw(application, producer, reason="The shoot moved to next season.")
 
 
 @scenario("The Coppersmith of Lahij")
@@ -194,13 +192,10 @@ def lapsed(title, now, today):
     producer = _user("asel.producer@demo.filmpermit.test")
     application = _draft(producer, title, "student", [("lahij", 2, 8)], today + 60 * DAY,
                          synopsis="A student short about a coppersmith's family.")
-    with at(now - 40 * DAY):
-        workflow.submit(application, producer, now=now - 40 * DAY)
+    _submit(application, producer, now - 40 * DAY)
     _decide_all(application, "ministry_screening", now - 39 * DAY)
     owner_review = _open(application, "site_owner")[0]
-    with at(now - 38 * DAY):
-        workflow.decide(owner_review, _reviewer_for(owner_review), "request_information", now=now - 38 * DAY,
-                        reason="Please confirm the number of vehicles and where they will park.")
+    _decide(owner_review, "request_information", now - 38 * DAY, reason="Please confirm the number of vehicles and where they will park.")
 
 
 @scenario("Shusha Dawn")
@@ -208,17 +203,15 @@ def site_refused(title, now, today):
     producer = _user("camille.producer@demo.filmpermit.test")
     application = _draft(producer, title, "documentary", [("jidir-duzu", 2, 20), ("heydar-aliyev-center", 1, 20)],
                          today + 50 * DAY, synopsis="Karabakh horses at Jidir Duzu and modern Baku.")
-    with at(now - 9 * DAY):
-        workflow.submit(application, producer, now=now - 9 * DAY)
+    _submit(application, producer, now - 9 * DAY)
     _decide_all(application, "ministry_screening", now - 8 * DAY)
     _decide_all(application, "tourism", now - 6 * DAY)
     for review in _open(application, "site_owner"):
-        with at(now - 5 * DAY):
-            if review.organisation.key == "shusha":
-                workflow.decide(review, _reviewer_for(review), "reject", now=now - 5 * DAY,
-                                reason="Jidir Duzu is reserved for the Kharibulbul festival preparations on these dates.")
-            else:
-                workflow.decide(review, _reviewer_for(review), "approve", now=now - 5 * DAY)
+        if review.organisation.key == "shusha":
+            _decide(review, "reject", now - 5 * DAY,
+                    reason="Jidir Duzu is reserved for the Kharibulbul festival preparations on these dates.")
+        else:
+            _decide(review, "approve", now - 5 * DAY)
 
 
 def seed_applications(now: dt.datetime | None = None) -> int:
