@@ -28,6 +28,19 @@ def local_date(value: dt.date | dt.datetime | None, fmt: str = "medium") -> str:
     return format_date(value, fmt) if value else ""
 
 
+def form_error_links(field) -> list[tuple[str, str]]:
+    """(anchor id, message) of a field's errors; a FieldList's per-entry errors point at the entry."""
+    result = []
+    for index, message in enumerate(field.errors or []):
+        if isinstance(message, list | tuple):
+            result.extend((f"{field.id}-{index}", str(inner)) for inner in message if inner)
+        elif isinstance(message, dict):
+            result.extend((field.id, str(inner)) for inner in message.values())
+        else:
+            result.append((field.id, str(message)))
+    return result
+
+
 def register(app: Flask) -> None:
     app.jinja_env.filters["money"] = money
     app.jinja_env.filters["datetime"] = local_datetime
@@ -48,6 +61,7 @@ def register(app: Flask) -> None:
         }
 
     app.jinja_env.globals["current_path"] = lambda: request.full_path.rstrip("?")
+    app.jinja_env.globals["form_error_links"] = form_error_links
     app.jinja_env.globals["has_endpoint"] = lambda name: name in app.view_functions
 
 

@@ -86,21 +86,7 @@ def review_labels():
         "activity_names": ACTIVITIES,
         "tiers": TIERS,
         "decision_names": DECISIONS,
-        "flat_errors": flat_errors,
     }
-
-
-def flat_errors(field) -> list[tuple[str, str]]:
-    """(anchor id, message) of a field's errors; a FieldList's per-entry errors point at the entry."""
-    result = []
-    for index, message in enumerate(field.errors or []):
-        if isinstance(message, (list, tuple)):
-            result.extend((f"{field.id}-{index}", str(inner)) for inner in message if inner)
-        elif isinstance(message, dict):
-            result.extend((field.id, str(inner)) for inner in message.values())
-        else:
-            result.append((field.id, str(message)))
-    return result
 
 
 # ----------------------------------------------------------------------------- helpers

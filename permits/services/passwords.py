@@ -7,6 +7,7 @@ passwords refused.
 
 from __future__ import annotations
 
+import functools
 import itertools
 import os
 import re
@@ -31,7 +32,11 @@ _hasher = PasswordHasher(
 
 # Hash of a random password: verifying against it when the account does not
 # exist makes an unknown e-mail take as long as a wrong password.
-_DUMMY_HASH = _hasher.hash("this-password-is-never-used-by-anybody")
+@functools.cache
+def _dummy_hash() -> str:
+    # Made on first use, not at import: every process (web, worker, CLI)
+    # would otherwise pay an argon2 hash at start-up.
+    return _hasher.hash("this-password-is-never-used-by-anybody")
 
 _COMMON_FILE = Path(__file__).with_name("common_passwords.txt")
 
@@ -119,7 +124,7 @@ def hash_password(password: str) -> str:
 
 def verify_password(password_hash: str | None, password: str) -> bool:
     try:
-        return _hasher.verify(password_hash or _DUMMY_HASH, normalise(password or "")) and bool(password_hash)
+        return _hasher.verify(password_hash or _dummy_hash(), normalise(password or "")) and bool(password_hash)
     except (VerifyMismatchError, VerificationError, InvalidHashError):
         return False
 
