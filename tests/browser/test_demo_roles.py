@@ -1,6 +1,7 @@
 """Every demo role signs in through a real Chromium and lands on its home page."""
 
 import pytest
+from playwright.sync_api import expect
 
 from permits.demo import data
 
@@ -46,15 +47,15 @@ def test_each_demo_role_signs_in_and_sees_its_home(demo, live_server, page, shoo
     _sign_in(page, live_server, user["email"])
     # The header shows who is signed in (in the user's own language), and the
     # role's own start page is served.
-    assert page.locator("form[action='/auth/logout'] button").is_visible()
+    expect(page.locator("form[action='/auth/logout'] button")).to_be_visible()
     assert page.locator(".app-header").inner_text().count(user["name"]) == 1
     if role == "platform_admin":
         assert page.url.endswith("/admin/")
     elif role == "producer":
         assert page.url.endswith("/applications/")
-        assert page.locator("main h1").is_visible()
+        expect(page.locator("main h1")).to_be_visible()
     else:
         assert page.url.endswith("/review/")
-        assert page.locator("main table, main .app-queue-table, main h1").first.is_visible()
+        expect(page.locator("main table, main .app-queue-table, main h1").first).to_be_visible()
     assert not page.dialogs
     shoot(page, role)

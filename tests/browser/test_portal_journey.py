@@ -3,6 +3,7 @@
 import datetime as dt
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.factories import PASSWORD
 from tests.portal.conftest import pdf_bytes
@@ -30,11 +31,11 @@ def test_producer_browses_quotes_applies_and_sees_the_screening(world, live_serv
     page.set_extra_http_headers({"Accept-Language": "en"})
     # 1. The public catalogue and a site page
     page.goto(f"{live_server}/sites/")
-    assert page.get_by_role("heading", name="Filming sites of Azerbaijan").is_visible()
+    expect(page.get_by_role("heading", name="Filming sites of Azerbaijan")).to_be_visible()
     shoot(page, "01-catalogue")
     page.get_by_role("link", name=world["site_a_name"]).click()
-    assert page.get_by_role("heading", name=world["site_a_name"], level=1).is_visible()
-    assert page.locator(".app-calendar").is_visible()
+    expect(page.get_by_role("heading", name=world["site_a_name"], level=1)).to_be_visible()
+    expect(page.locator(".app-calendar")).to_be_visible()
     shoot(page, "02-site")
 
     # 2. A quote before applying
@@ -44,7 +45,7 @@ def test_producer_browses_quotes_applies_and_sees_the_screening(world, live_serv
     page.get_by_label("Crew on site").fill("20")
     page.get_by_label("Drone").check()
     page.get_by_role("button", name="Get the quote").click()
-    assert page.locator("#quote-total").is_visible()
+    expect(page.locator("#quote-total")).to_be_visible()
     assert "Medium impact" in page.locator("#quote-result").inner_text()
     shoot(page, "03-quote")
 
@@ -85,7 +86,7 @@ def test_producer_browses_quotes_applies_and_sees_the_screening(world, live_serv
 
     page.get_by_role("link", name="Production", exact=True).click()
     page.get_by_role("button", name="Save and continue").click()  # nothing filled: an error summary
-    assert page.locator(".govuk-error-summary").is_visible()
+    expect(page.locator(".govuk-error-summary")).to_be_visible()
     shoot(page, "06-error-summary")
     page.get_by_label("Title of the production").fill("The Silk Road")
     page.get_by_label("Type of production").select_option("feature")
@@ -125,6 +126,6 @@ def test_producer_browses_quotes_applies_and_sees_the_screening(world, live_serv
     assert "AZF-" in main
     assert "Screening by the film commission" in main
     assert "Due " in main
-    assert page.locator(".app-clock").first.is_visible()
+    expect(page.locator(".app-clock").first).to_be_visible()
     shoot(page, "10-status")
     assert not page.dialogs

@@ -21,6 +21,7 @@ import time
 import urllib.parse
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.notifications.conftest import wait_for
 from tests.permits_issue.helpers import pdf_text, qr_urls
@@ -57,7 +58,7 @@ def file_application(page, shoot, base: str, sites: list[str], *, title: str, pr
     page.goto(f"{base}/applications/")
     page.get_by_role("button", name="Start a new application").click()
     page.wait_for_load_state()
-    assert page.locator(".govuk-task-list").is_visible()
+    expect(page.locator(".govuk-task-list")).to_be_visible()
     shoot(page, f"{prefix}01-task-list-new")
 
     page.get_by_role("link", name="Sites and dates").click()
