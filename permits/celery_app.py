@@ -79,9 +79,8 @@ def celery_config(app: Flask) -> dict:
             "outbox-relay": {"task": "permits.tasks.relay_outbox", "schedule": RELAY_EVERY_SECONDS},
             "deadline-sweep": {"task": "permits.tasks.sweep_deadlines", "schedule": SWEEP_EVERY_SECONDS},
             "daily-digest": {"task": "permits.tasks.send_daily_digests", "schedule": digest_crontab()},
-            "permit-pdf-catch-up": {"task": "permits.tasks_permits.catch_up_permit_pdfs", "schedule": 120.0},
+            "permit-pdf-catch-up": {"task": "permits.tasks.catch_up_permit_pdfs", "schedule": 120.0},
         },
-        "imports": ("permits.tasks", "permits.tasks_permits"),
     }
 
 
@@ -93,8 +92,13 @@ def celery_init_app(app: Flask) -> Celery:
             with app.app_context(), intends_to_write():
                 return self.run(*args, **kwargs)
 
-    celery = Celery(app.name, task_cls=FlaskTask)
+    celery = Celery(app.name, task_cls=FlaskTask, set_as_current=False)
     celery.conf.update(celery_config(app))
-    celery.set_default()
+    # Every task is registered on this app, by name, whatever was imported
+    # before: no shared tasks bound to whichever Celery app is "current".
+    from permits.tasks import TASKS
+
+    for name, function in TASKS.items():
+        celery.task(name=name, ignore_result=True, shared=False, lazy=False)(function)
     app.extensions["celery"] = celery
     return celery

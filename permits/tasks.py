@@ -1,29 +1,40 @@
 """Celery tasks: take ids, stay thin, call services and notifications.
 
-Each runs inside the Flask app context (``permits.celery_app``). None holds
-state in the broker: the outbox and the deadlines are rows, so a lost task
-only delays work that the periodic relay and sweep pick up.
+Each is a plain function, registered by name on every Celery app that
+``permits.celery_app.celery_init_app`` makes (see :data:`TASKS`), and run
+inside the Flask app context. Code that needs one queued calls
+``permits.dispatch.after_commit(name, *ids)``; tests call the functions.
+None holds state in the broker: the outbox, the deadlines and the permit
+versions are rows, so a lost task only delays work that the periodic relay,
+sweep and catch-up pick up.
 """
 
 from __future__ import annotations
 
-from celery import shared_task
+import time
 
-from permits.notifications import delivery
+from permits import notifications
+from permits.extensions import db
+from permits.notifications import delivery, digest
+from permits.services import deadlines
+from permits.services import permits as permit_service
 
 RELAY_BUDGET_SECONDS = 60
 
+DELIVER_OUTBOX_MESSAGE = notifications.DELIVER_TASK
+RELAY_OUTBOX = "permits.tasks.relay_outbox"
+SWEEP_DEADLINES = "permits.tasks.sweep_deadlines"
+SEND_DAILY_DIGESTS = "permits.tasks.send_daily_digests"
+RENDER_PERMIT_PDF = permit_service.RENDER_TASK
+CATCH_UP_PERMIT_PDFS = "permits.tasks.catch_up_permit_pdfs"
 
-@shared_task(name="permits.tasks.deliver_outbox_message", ignore_result=True)
+
 def deliver_outbox_message(message_id: int) -> str:
     return delivery.deliver(message_id)
 
 
-@shared_task(name="permits.tasks.relay_outbox", ignore_result=True)
 def relay_outbox() -> int:
     """The periodic safety net: anything pending, due for a retry or stuck gets delivered."""
-    import time
-
     started = time.monotonic()
     ids = delivery.pending_ids()
     for message_id in ids:
@@ -33,15 +44,45 @@ def relay_outbox() -> int:
     return len(ids)
 
 
-@shared_task(name="permits.tasks.sweep_deadlines", ignore_result=True)
 def sweep_deadlines() -> int:
-    from permits.services import deadlines
-
     return deadlines.sweep()
 
 
-@shared_task(name="permits.tasks.send_daily_digests", ignore_result=True)
 def send_daily_digests() -> int:
-    from permits.notifications import digest
-
     return digest.send_daily_digests()
+
+
+def render_permit_pdf(version_id: int) -> str:
+    try:
+        outcome = permit_service.render_version(version_id)
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        raise
+    return outcome
+
+
+def catch_up_permit_pdfs() -> int:
+    """The periodic safety net: versions whose nudge was lost (broker down,
+    worker crash) or whose rendering failed are rendered now."""
+    ids = permit_service.pending_version_ids()
+    db.session.commit()
+    done = 0
+    for version_id in ids:
+        try:
+            if permit_service.render_version(version_id) == "ready":
+                done += 1
+            db.session.commit()
+        except Exception:  # one bad version must not stop the others
+            db.session.rollback()
+    return done
+
+
+TASKS = {
+    DELIVER_OUTBOX_MESSAGE: deliver_outbox_message,
+    RELAY_OUTBOX: relay_outbox,
+    SWEEP_DEADLINES: sweep_deadlines,
+    SEND_DAILY_DIGESTS: send_daily_digests,
+    RENDER_PERMIT_PDF: render_permit_pdf,
+    CATCH_UP_PERMIT_PDFS: catch_up_permit_pdfs,
+}

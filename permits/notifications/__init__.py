@@ -1,18 +1,22 @@
 """Notifications: outbox rows written with the change they announce,
 rendered in the recipient's language and delivered after the commit.
 
-``queue_email`` is what services call. Delivery lives in ``delivery``; the
-Celery tasks in ``permits.tasks`` only call it.
+``queue_email`` is what services call: it writes the row and asks for the
+delivery task after the commit (``permits.dispatch``). Delivery lives in
+``delivery``; the Celery tasks in ``permits.tasks`` only call it.
 """
 
 from __future__ import annotations
 
 from flask import current_app
-from sqlalchemy import event, select
-from sqlalchemy.orm import Session
+from sqlalchemy import select
 
+from permits import dispatch
 from permits.extensions import db
-from permits.models import OutboxMessage, OutboxStatus, User
+from permits.models import OutboxMessage, OutboxStatus, User, utcnow
+
+# The Celery task that delivers one message (registered in permits.tasks).
+DELIVER_TASK = "permits.tasks.deliver_outbox_message"
 
 
 def queue_email(
@@ -50,20 +54,18 @@ def queue_email(
     )
     db.session.add(message)
     db.session.flush()
-    db.session.info.setdefault("outbox_ids", []).append(message.id)
+    dispatch.after_commit(DELIVER_TASK, message.id)
     return message
 
 
-@event.listens_for(Session, "after_commit")
-def _nudge_after_commit(session: Session) -> None:
-    ids = session.info.pop("outbox_ids", None)
-    if ids:
-        from permits.notifications.delivery import nudge
-
-        nudge(ids)
+def hold_for_digest(message: OutboxMessage) -> None:
+    """Keep a pending message for the recipient's daily summary instead of sending it now."""
+    message.status = OutboxStatus.DIGEST
+    dispatch.discard(DELIVER_TASK, message.id)
 
 
-@event.listens_for(Session, "after_rollback")
-def _forget_after_rollback(session: Session) -> None:
-    # A rolled-back transaction wrote no rows, so there is nothing to nudge.
-    session.info.pop("outbox_ids", None)
+def release(message: OutboxMessage) -> None:
+    """Send a held, failed or dead message now (a re-send, or a digest switched off)."""
+    message.status = OutboxStatus.PENDING
+    message.next_attempt_at = utcnow()
+    dispatch.after_commit(DELIVER_TASK, message.id)

@@ -21,6 +21,7 @@ from sqlalchemy import and_, or_, select, update
 
 from permits.extensions import db
 from permits.models import OutboxMessage, OutboxStatus, utcnow
+from permits.notifications import release
 from permits.notifications.render import render_email
 
 log = logging.getLogger(__name__)
@@ -35,10 +36,6 @@ MAX_BACKOFF_SECONDS = 3600
 # taken over; ``OUTBOX_STUCK_AFTER_SECONDS`` overrides it (tests).
 STUCK_AFTER = dt.timedelta(minutes=5)
 SMTP_TIMEOUT_SECONDS = 30
-# After a failed publish, nudges are skipped for this long: the relay
-# delivers the messages, and requests do not each pay for a dead broker.
-BROKER_BACKOFF_SECONDS = 15.0
-_broker_down_until = 0.0
 
 
 class PermanentDeliveryError(Exception):
@@ -48,33 +45,6 @@ class PermanentDeliveryError(Exception):
 def stuck_after() -> dt.timedelta:
     seconds = current_app.config.get("OUTBOX_STUCK_AFTER_SECONDS")
     return dt.timedelta(seconds=float(seconds)) if seconds else STUCK_AFTER
-
-
-def nudge(ids: list[int]) -> None:
-    """Ring the doorbell for freshly committed messages; never raises.
-
-    If the broker is down the request still succeeds, fast: the publish is
-    not retried, and for a few seconds after a failure no publish is tried
-    at all. The periodic relay finds the rows in the database and sends them.
-    """
-    global _broker_down_until
-    if not ids or time.monotonic() < _broker_down_until:
-        return
-    try:
-        import permits.tasks  # noqa: F401  (registers the tasks)
-
-        celery = current_app.extensions["celery"]
-        task = celery.tasks["permits.tasks.deliver_outbox_message"]
-        for message_id in ids:
-            task.apply_async((message_id,), retry=False)
-    except Exception as exc:  # broker down or misconfigured: the relay will catch up
-        _broker_down_until = time.monotonic() + BROKER_BACKOFF_SECONDS
-        log.warning("Could not nudge the outbox (%s); the relay will deliver later.", exc)
-
-
-def reset_broker_backoff() -> None:
-    global _broker_down_until
-    _broker_down_until = 0.0
 
 
 def claim(message_id: int, now: dt.datetime | None = None) -> bool:
@@ -109,6 +79,10 @@ def deliver(message_id: int) -> str:
     except Exception as exc:  # a template or context that cannot render will not render on retry either
         log.exception("Outbox message %s cannot be rendered", message_id)
         return _fail(message_id, PermanentDeliveryError(f"{type(exc).__name__}: {exc}"))
+    # End the transaction before talking to the SMTP server: on SQLite a
+    # worker's transaction holds the database's write lock, and a slow server
+    # must not stop the web app from writing meanwhile.
+    db.session.commit()
     try:
         send(email)
     except Exception as exc:  # any failure is recorded on the row, never lost
@@ -273,7 +247,5 @@ def pending_ids(limit: int = 200, now: dt.datetime | None = None) -> list[int]:
 
 def resend(message: OutboxMessage) -> None:
     """An admin's re-send of a dead or failed message: schedule it now."""
-    message.status = OutboxStatus.PENDING
-    message.next_attempt_at = utcnow()
     message.attempts = 0
-    db.session.info.setdefault("outbox_ids", []).append(message.id)
+    release(message)

@@ -19,7 +19,7 @@ from permits.models import (
     User,
     utcnow,
 )
-from permits.notifications import queue_email
+from permits.notifications import hold_for_digest, queue_email, release
 from permits.services import NotFound, ServiceError
 
 SUPERVISOR_ROLES = ("supervisor", "admin")
@@ -126,10 +126,7 @@ def tell(users: list[User], event: str, key: str, context: dict, *, path: str, a
         message = queue_email(event, user, full, key=key)
         if message is not None and user.daily_digest and user.is_staff and message.status == OutboxStatus.PENDING:
             # Reviewers who chose the daily digest get this in tomorrow's summary.
-            message.status = OutboxStatus.DIGEST
-            ids = db.session.info.get("outbox_ids", [])
-            if message.id in ids:
-                ids.remove(message.id)
+            hold_for_digest(message)
 
 
 # ----------------------------------------------------------------------------- the reader's side
@@ -195,8 +192,6 @@ def update_preferences(user: User, *, email_notifications: bool, daily_digest: b
             ).scalars()
         )
         for message in held:
-            message.status = OutboxStatus.PENDING
-            message.next_attempt_at = utcnow()
-            db.session.info.setdefault("outbox_ids", []).append(message.id)
+            release(message)
     db.session.flush()
     return user

@@ -17,9 +17,9 @@ import logging
 import secrets
 
 from flask import current_app
-from sqlalchemy import and_, event, or_, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy import and_, or_, select, update
 
+from permits import dispatch
 from permits.database import lock_row
 from permits.extensions import db
 from permits.models import (
@@ -41,6 +41,8 @@ log = logging.getLogger(__name__)
 SHORT_CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 # A version still pending after this long is picked up by the catch-up task.
 CATCH_UP_AFTER = dt.timedelta(minutes=2)
+# The Celery task that draws a version's PDF (registered in permits.tasks).
+RENDER_TASK = "permits.tasks.render_permit_pdf"
 
 
 # ----------------------------------------------------------------------------- conditions and bookings
@@ -147,7 +149,7 @@ def _add_version(permit: Permit, number: int, now: dt.datetime, *, amendment: Am
     )
     db.session.add(version)
     db.session.flush()
-    db.session.info.setdefault("permit_versions", []).append(version.id)
+    dispatch.after_commit(RENDER_TASK, version.id)
     return version
 
 
@@ -356,29 +358,6 @@ def pending_version_ids(now: dt.datetime | None = None, *, older_than: dt.timede
             .limit(100)
         ).scalars()
     )
-
-
-def nudge_versions(ids: list[int]) -> None:
-    """Ring the doorbell for freshly committed versions; never raises."""
-    try:
-        from permits.tasks_permits import render_permit_pdf
-
-        for version_id in ids:
-            render_permit_pdf.apply_async((version_id,), retry=False)
-    except Exception as exc:  # broker down: the catch-up renders it later
-        log.warning("Could not queue the permit PDF (%s); the catch-up will render it.", exc)
-
-
-@event.listens_for(Session, "after_commit")
-def _render_after_commit(session: Session) -> None:
-    ids = session.info.pop("permit_versions", None)
-    if ids:
-        nudge_versions(ids)
-
-
-@event.listens_for(Session, "after_rollback")
-def _forget_after_rollback(session: Session) -> None:
-    session.info.pop("permit_versions", None)
 
 
 def current_version(permit: Permit) -> PermitVersion | None:

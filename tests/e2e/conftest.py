@@ -113,10 +113,6 @@ def journey(app, database_url, tmp_root, smtp, browser):  # noqa: F811  (smtp is
         web.config["PUBLIC_BASE_URL"] = base
         thread = threading.Thread(target=server.serve_forever, daemon=True)
         thread.start()
-        # Shared tasks (the permit's PDF) publish through the default Celery
-        # app: for this journey that is the web app's, bound to Redis.
-        suite_celery = app.extensions["celery"]
-        web.extensions["celery"].set_default()
         log = tmp_root / f"e2e-worker-{time.monotonic_ns()}.log"
         env = {
             **os.environ,
@@ -137,7 +133,6 @@ def journey(app, database_url, tmp_root, smtp, browser):  # noqa: F811  (smtp is
                 with contextlib.suppress(Exception):
                     context.close()
             _stop_worker(worker)
-            suite_celery.set_default()
             server.shutdown()
             thread.join(timeout=5)
 

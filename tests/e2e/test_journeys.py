@@ -199,7 +199,7 @@ def test_a_foreign_producer_gets_a_permit_for_two_sites(journey, world, shoot, t
 
     if not wait_for(ready, timeout=20, interval=1.0):
         print("the PDF was not rendered on the doorbell; running the catch-up as beat would")
-        journey.run_task("permits.tasks_permits.catch_up_permit_pdfs")  # what beat does for a missed one
+        journey.run_task("permits.tasks.catch_up_permit_pdfs")  # what beat does for a missed one
         assert wait_for(ready, timeout=30, interval=1.0), journey.worker_log.read_text()[-3000:]
     shoot(producer, "14-permit-ready")
     with producer.expect_download() as info:

@@ -127,15 +127,12 @@ def redis_broker():
 @contextlib.contextmanager
 def broker_app(app, database_url, tmp_root, broker_url: str, smtp_url: str, **overrides):
     """A second app on the suite's database that publishes to a real broker."""
-    from permits import create_app
-    from permits.notifications import delivery
+    from permits import create_app, dispatch
 
-    default_celery = app.extensions["celery"]
     other = create_app(
         make_config(database_url, tmp_root, CELERY_BROKER_URL=broker_url, SMTP_URL=smtp_url, **overrides)
     )
-    default_celery.set_default()  # the suite's app stays Celery's default
-    delivery.reset_broker_backoff()
+    dispatch.reset_broker_backoff()
     try:
         yield other
     finally:
@@ -145,7 +142,7 @@ def broker_app(app, database_url, tmp_root, broker_url: str, smtp_url: str, **ov
 
             db.session.remove()
             db.engine.dispose()
-        delivery.reset_broker_backoff()
+        dispatch.reset_broker_backoff()
 
 
 class Worker:

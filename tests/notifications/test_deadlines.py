@@ -21,7 +21,7 @@ WEDNESDAY = MONDAY + dt.timedelta(days=2)
 
 def _sweep_at(moment: dt.datetime) -> int:
     with time_machine.travel(moment, tick=False):
-        return sweep_deadlines.run()
+        return sweep_deadlines()
 
 
 def _mail(template: str) -> list[str]:

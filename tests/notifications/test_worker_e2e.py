@@ -18,7 +18,7 @@ pytestmark = [pytest.mark.redis, pytest.mark.slow]
 
 
 def _run_relay(other_app) -> None:
-    other_app.extensions["celery"].tasks["permits.tasks.relay_outbox"].apply_async()
+    other_app.extensions["celery"].send_task("permits.tasks.relay_outbox")
 
 
 def test_submit_sends_the_receipt_and_the_ministry_email_once(app, database_url, tmp_root, smtp, redis_broker, start_worker):

@@ -39,7 +39,7 @@ def render_pending(permit) -> None:
     """Run the PDF task body for every pending version, as the worker would
     (in a writing transaction, as the Celery task runs)."""
     from permits.database import intends_to_write
-    from permits.tasks_permits import render_permit_pdf
+    from permits.tasks import render_permit_pdf
 
     db.session.commit()  # end any read snapshot first (SQLite)
     with intends_to_write():
@@ -47,7 +47,7 @@ def render_pending(permit) -> None:
         ids = [version.id for version in permit.versions if version.status != "ready"]
         db.session.commit()
         for version_id in ids:
-            render_permit_pdf.run(version_id)
+            render_permit_pdf(version_id)
     db.session.expire_all()
 
 

@@ -63,30 +63,32 @@ def test_qr_code_decodes_to_the_public_verification_url(db, app):
 def test_catch_up_renders_versions_whose_nudge_was_lost(db, app):
     import datetime as dt
 
-    from permits.tasks_permits import catch_up_permit_pdfs
+    from permits.tasks import catch_up_permit_pdfs
 
     world = build_world()
     _application, permit = approved(world)
     version = permit.versions[0]
     version.created_at = dt.datetime.now(dt.UTC) - dt.timedelta(minutes=10)
     db.session.commit()
-    assert catch_up_permit_pdfs.run() == 1
+    assert catch_up_permit_pdfs() == 1
     db.session.expire_all()
     assert db.session.get(PermitVersion, version.id).status == "ready"
-    assert catch_up_permit_pdfs.run() == 0
+    assert catch_up_permit_pdfs() == 0
 
 
 def test_nudge_after_commit_never_raises_when_the_broker_is_down(db, app, monkeypatch):
-    from permits.tasks_permits import render_permit_pdf
+    from permits import dispatch
 
     calls = []
 
-    def broken(*args, **kwargs):
-        calls.append(args)
-        raise ConnectionError("broker down")
+    def broken(name, args=(), **kwargs):
+        calls.append((name, tuple(args)))
+        if name == "permits.tasks.render_permit_pdf":
+            raise ConnectionError("broker down")
 
-    monkeypatch.setattr(render_permit_pdf, "apply_async", broken)
+    monkeypatch.setattr(app.extensions["celery"], "send_task", broken)
+    dispatch.reset_broker_backoff()
     world = build_world()
     _application, permit = approved(world)  # commits: the listener rings, the broker fails, nothing raises
-    assert calls and calls[0][0] == (permit.versions[0].id,)
+    assert ("permits.tasks.render_permit_pdf", (permit.versions[0].id,)) in calls
     assert permit.versions[0].status == "pending"
