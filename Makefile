@@ -8,6 +8,9 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 PORT   ?= 5000
 export FLASK_APP := permits
+# E-mail links and QR codes point at the port the web app serves (honcho gives
+# each process type its own PORT, so the worker must not derive it).
+export PUBLIC_BASE_URL ?= http://127.0.0.1:$(PORT)
 
 .PHONY: run test lint security install install-dev translations extract-messages chromium clean
 
@@ -38,7 +41,7 @@ run: install
 	$(BIN)/flask db upgrade heads
 	$(BIN)/flask seed-demo
 	@echo ""
-	@echo "  Film Permits is starting at http://127.0.0.1:$(PORT)/"
+	@echo "  Film Permits is starting at http://127.0.0.1:$(PORT)/ (links in e-mails and QR codes: $(PUBLIC_BASE_URL))"
 	@echo "  Local mailbox (sign in as the platform admin): http://127.0.0.1:$(PORT)/dev/mailbox"
 	@echo ""
 	$(BIN)/flask demo-logins

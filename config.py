@@ -63,7 +63,9 @@ class BaseConfig:
     SMTP_URL = os.environ.get("SMTP_URL", "mailbox")
     MAIL_FROM = os.environ.get("MAIL_FROM", "Film Permits <no-reply@filmpermit.az>")
     MAILBOX_DIR = str(INSTANCE_DIR / "mailbox")
-    PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000")
+    # The address in e-mail links and QR codes: by default the one `make run`
+    # serves (PORT, 5000 unless set).
+    PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", f"http://127.0.0.1:{os.environ.get('PORT') or '5000'}")
 
     UPLOAD_DIR = os.environ.get("UPLOAD_DIR", str(INSTANCE_DIR / "uploads"))
     MAX_CONTENT_LENGTH = int(os.environ.get("MAX_UPLOAD_MB", "20")) * 1024 * 1024
@@ -73,6 +75,8 @@ class BaseConfig:
     RATELIMIT_ENABLED = _bool("RATELIMIT_ENABLED", True)
     RATELIMIT_HEADERS_ENABLED = True
     LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "10 per minute;50 per hour")
+    # Permit lookups by QR token or number + code, per address.
+    VERIFY_RATE_LIMIT = os.environ.get("VERIFY_RATE_LIMIT", "30 per minute")
 
     BABEL_DEFAULT_LOCALE = "az"
     BABEL_DEFAULT_TIMEZONE = "Asia/Baku"

@@ -4,7 +4,9 @@ aiosmtpd server on loopback:
 1. latency: from the commit of a submission to the producer's receipt
    landing in the SMTP server (median and p95 over N submissions);
 2. throughput: e-mails per second the worker delivers from a burst of
-   outbox rows, against a plain smtplib loop to the same server.
+   outbox rows, against a plain smtplib loop to the same server;
+3. a dead broker: how long a request's commit takes when the broker does not
+   answer (the first pays one bounded connection attempt, the next skip it).
 
     .venv/bin/python bench/bench_email.py [--submissions 200] [--burst 500]
 
@@ -154,12 +156,43 @@ def main() -> None:
         controller.stop()
         os.chdir(old_cwd)
 
+    dead = _commits_with_a_dead_broker(database, tmp, smtp_url)
+
     print(f"database: {database.split('://')[0]}, broker: {broker}")
     print(f"submit -> receipt in SMTP, {len(latencies)} submissions: "
           f"median {statistics.median(latencies):.1f} ms, p95 {percentile(latencies, 95):.1f} ms, max {max(latencies):.1f} ms")
     print(f"worker (1 process, solo pool, SMTP connection kept): {worker_rate:.0f} e-mails/s over {args.burst}")
     print(f"plain smtplib loop, one connection per message: {plain_rate:.0f} e-mails/s")
     print(f"plain smtplib loop, one connection for all:     {reused_rate:.0f} e-mails/s")
+    print(f"commit of one e-mail with the broker down, 20 requests: first {dead[0]:.0f} ms, "
+          f"the others median {statistics.median(dead[1:]):.1f} ms, max {max(dead[1:]):.1f} ms")
+
+
+def _commits_with_a_dead_broker(database: str, tmp: Path, smtp_url: str) -> list[float]:
+    """Milliseconds per queue-and-commit of one e-mail, Redis not listening."""
+    from permits import create_app, dispatch
+    from permits.database import intends_to_write
+    from permits.extensions import db
+    from permits.notifications import queue_email
+    from tests.conftest import make_config
+    from tests.factories import UserFactory
+    from tests.notifications.conftest import free_port
+
+    dead_broker = f"redis://127.0.0.1:{free_port()}/0"
+    app = create_app(make_config(database, tmp, CELERY_BROKER_URL=dead_broker, SMTP_URL=smtp_url, RATELIMIT_ENABLED=False))
+    dispatch.reset_broker_backoff()
+    timings = []
+    with app.app_context(), intends_to_write():
+        user = UserFactory(email="dead-broker@example.test", language="en")
+        db.session.commit()
+        context = {"reference": "AZF-DOWN", "title": "Down", "path": "/applications/1", "recipient_name": "D"}
+        for i in range(20):
+            queue_email("application_received", user, context, key=f"down:{i}")
+            started = time.perf_counter()
+            db.session.commit()
+            timings.append((time.perf_counter() - started) * 1000)
+    dispatch.reset_broker_backoff()
+    return timings
 
 
 if __name__ == "__main__":

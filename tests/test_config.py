@@ -80,3 +80,44 @@ def test_production_validates_with_a_strong_key():
     production().validate()
     assert production().SESSION_COOKIE_SECURE is True
     assert production().HSTS is True
+
+
+ROOT = __import__("pathlib").Path(__file__).resolve().parents[1]
+
+
+def _config_value(name: str, env: dict) -> str:
+    import os
+    import subprocess
+    import sys
+
+    clean = {k: v for k, v in os.environ.items() if k not in ("PORT", "PUBLIC_BASE_URL")}
+    out = subprocess.run(
+        [sys.executable, "-c", f"import config; print(config.DevelopmentConfig.{name})"],
+        cwd=ROOT, env={**clean, **env}, capture_output=True, text=True, check=True, timeout=60,
+    )
+    return out.stdout.strip()
+
+
+def test_links_in_emails_and_qr_codes_follow_the_port_the_app_serves():
+    assert _config_value("PUBLIC_BASE_URL", {}) == "http://127.0.0.1:5000"
+    assert _config_value("PUBLIC_BASE_URL", {"PORT": "5101"}) == "http://127.0.0.1:5101"
+    assert _config_value("PUBLIC_BASE_URL", {"PORT": "5101", "PUBLIC_BASE_URL": "https://permits.example"}) == \
+        "https://permits.example"
+
+
+def test_make_run_gives_every_process_the_web_apps_address():
+    """honcho hands each process type its own PORT (the worker's is not the
+    web app's), so `make run` exports the web app's address for all of them."""
+    import os
+    import shutil
+    import subprocess
+
+    if shutil.which("make") is None:
+        pytest.skip("make is not installed")
+    clean = {k: v for k, v in os.environ.items() if k not in ("PORT", "PUBLIC_BASE_URL")}
+    database = subprocess.run(["make", "-qp", "-f", "Makefile", "PORT=5101"], cwd=ROOT, env=clean,
+                              capture_output=True, text=True, timeout=60).stdout
+    assert "PORT = 5101" in database.splitlines()
+    assert "PUBLIC_BASE_URL = http://127.0.0.1:$(PORT)" in database.splitlines()
+    # ...and exported, so honcho's processes (web, worker, beat) all inherit it.
+    assert "export PUBLIC_BASE_URL" in (ROOT / "Makefile").read_text()

@@ -8,7 +8,7 @@ rate limited, and an unknown number and a wrong code get the same "not found".
 
 from __future__ import annotations
 
-from flask import Blueprint, make_response, render_template, request
+from flask import Blueprint, current_app, make_response, render_template, request
 from flask_babel import lazy_gettext as _l
 
 from permits.extensions import limiter
@@ -17,7 +17,11 @@ from permits.services import permits as permit_service
 
 bp = Blueprint("verify", __name__)
 
-LOOKUP_LIMIT = "30 per minute"
+
+
+def _lookup_limit() -> str:
+    return current_app.config["VERIFY_RATE_LIMIT"]
+
 STATUS_TEXT = {
     "valid": _l("This permit is valid."),
     "revoked": _l("This permit has been revoked. Filming under it is not allowed."),
@@ -57,7 +61,7 @@ def _not_found():
 
 
 @bp.route("/", methods=["GET"])
-@limiter.shared_limit(LOOKUP_LIMIT, scope="verify-lookup")
+@limiter.shared_limit(_lookup_limit, scope="verify-lookup")
 def lookup():
     number = request.args.get("number", "")
     code = request.args.get("code", "")
@@ -70,7 +74,7 @@ def lookup():
 
 
 @bp.route("/<token>", methods=["GET"])
-@limiter.shared_limit(LOOKUP_LIMIT, scope="verify-lookup")
+@limiter.shared_limit(_lookup_limit, scope="verify-lookup")
 def by_token(token: str):
     permit = permit_service.find_by_token(token)
     if permit is None:

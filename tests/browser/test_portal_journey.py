@@ -1,10 +1,10 @@
 """A producer's journey in a real Chromium: catalogue, quote, passport, task list, submit, status."""
 
-import datetime as dt
 
 import pytest
 from playwright.sync_api import expect
 
+from tests import clock
 from tests.factories import PASSWORD
 from tests.portal.conftest import pdf_bytes
 
@@ -24,7 +24,7 @@ def world(app):
 
 
 def _future(days=40):
-    return (dt.date.today() + dt.timedelta(days=days)).isoformat()
+    return clock.days_ahead(days).isoformat()
 
 
 def test_producer_browses_quotes_applies_and_sees_the_screening(world, live_server, page, shoot):

@@ -1,6 +1,7 @@
-"""Real things for the end-to-end journeys: the suite's database, Redis as
-the broker, a real Celery worker process, an SMTP server on loopback, the app
-served on a loopback port, and one Chromium context per person.
+"""Real things for the end-to-end journeys: a database of the journey's own,
+Redis as the broker, a real Celery worker process, an SMTP server on
+loopback, the app served on a loopback port, and one Chromium context per
+person. The worker keeps the test's clock.
 
 The web app and the worker are built like production: the web app only
 writes rows and rings the broker's doorbell; the worker sends the e-mails
@@ -22,15 +23,11 @@ from pathlib import Path
 import pytest
 from werkzeug.serving import make_server
 
-from tests.conftest import need
+from tests import clock
 from tests.factories import PASSWORD
-from tests.notifications.conftest import broker_app, redis_up, smtp, wait_for  # noqa: F401  (smtp is a fixture)
+from tests.notifications.conftest import broker_app, smtp, wait_for  # noqa: F401  (smtp is a fixture)
 
 ROOT = Path(__file__).resolve().parents[2]
-# Each pytest-xdist worker gets its own Redis database (9, 10, ...): a shared
-# queue would let another worker's Celery eat this one's tasks.
-_WORKER_INDEX = int(os.environ.get("PYTEST_XDIST_WORKER", "gw0").lstrip("gw") or 0)
-E2E_REDIS_URL = os.environ.get("E2E_REDIS_URL", f"redis://127.0.0.1:6379/{9 + _WORKER_INDEX}")
 
 
 @dataclass
@@ -67,6 +64,22 @@ class Journey:
         with self.smtp.lock:
             return [m for m in self.smtp.messages if m["To"].lower() == address.lower()]
 
+    def outbox_settled(self) -> bool:
+        """No e-mail is waiting, being sent or due for a retry."""
+        from sqlalchemy import func, select
+
+        from permits.extensions import db
+        from permits.models import OutboxMessage, OutboxStatus
+
+        with self.app.app_context():
+            waiting = db.session.scalar(
+                select(func.count()).select_from(OutboxMessage).where(
+                    OutboxMessage.status.in_([OutboxStatus.PENDING, OutboxStatus.SENDING, OutboxStatus.FAILED])
+                )
+            )
+            db.session.remove()
+        return waiting == 0
+
     def run_task(self, name: str) -> None:
         """What Celery beat would do: queue a periodic task for the worker."""
         self.app.extensions["celery"].send_task(name)
@@ -101,13 +114,12 @@ def _stop_worker(process: subprocess.Popen) -> None:
 
 
 @pytest.fixture
-def journey(app, database_url, tmp_root, smtp, browser):  # noqa: F811  (smtp is the imported fixture)
+def journey(app, worker_database, tmp_root, smtp, browser, redis_url):  # noqa: F811  (smtp is the imported fixture)
     """The whole product running for one journey."""
-    need(redis_up(E2E_REDIS_URL), f"Redis is not reachable at {E2E_REDIS_URL}")
     import redis
 
-    redis.Redis.from_url(E2E_REDIS_URL).flushdb()
-    with broker_app(app, database_url, tmp_root, E2E_REDIS_URL, smtp.url) as web:
+    redis.Redis.from_url(redis_url).flushdb()
+    with broker_app(app, worker_database, tmp_root, redis_url, smtp.url) as web:
         server = make_server("127.0.0.1", 0, web, threaded=True)
         base = f"http://127.0.0.1:{server.server_port}"
         web.config["PUBLIC_BASE_URL"] = base
@@ -116,9 +128,10 @@ def journey(app, database_url, tmp_root, smtp, browser):  # noqa: F811  (smtp is
         log = tmp_root / f"e2e-worker-{time.monotonic_ns()}.log"
         env = {
             **os.environ,
-            "E2E_DATABASE_URL": database_url,
+            **clock.environment(),
+            "E2E_DATABASE_URL": worker_database,
             "E2E_TMP": str(tmp_root),
-            "E2E_BROKER_URL": E2E_REDIS_URL,
+            "E2E_BROKER_URL": redis_url,
             "E2E_SMTP_URL": smtp.url,
             "E2E_PUBLIC_BASE_URL": base,
             "INSTANCE_PATH": str(tmp_root / "instance"),

@@ -15,7 +15,6 @@ factories.
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 import time
 import urllib.parse
@@ -23,6 +22,7 @@ import urllib.parse
 import pytest
 from playwright.sync_api import expect
 
+from tests import clock
 from tests.notifications.conftest import wait_for
 from tests.permits_issue.helpers import pdf_text, qr_urls
 from tests.portal.conftest import pdf_bytes
@@ -33,7 +33,7 @@ REFERENCE = re.compile(r"AZF-[0-9A-Z-]+")
 
 
 def _future(days: int) -> str:
-    return (dt.date.today() + dt.timedelta(days=days)).isoformat()
+    return clock.days_ahead(days).isoformat()
 
 
 def _save_section(page) -> None:
@@ -228,7 +228,8 @@ def test_a_foreign_producer_gets_a_permit_for_two_sites(journey, world, shoot, t
     }
     assert wait_for(lambda: all(any(s == want for s in _subjects(journey, world["producer"])) for want in expected.values()),
                     timeout=30, interval=0.5), (_subjects(journey, world["producer"]), journey.worker_log.read_text()[-3000:])
-    time.sleep(1.0)  # room for a duplicate to show up
+    # Every outbox row delivered: a duplicate could only come from one still waiting.
+    assert wait_for(journey.outbox_settled, interval=0.5), journey.worker_log.read_text()[-3000:]
     subjects = _subjects(journey, world["producer"])
     for want in expected.values():
         assert subjects.count(want) == 1, (want, subjects)

@@ -10,7 +10,10 @@ import os
 from pathlib import Path
 
 from permits import create_app
+from tests import clock
 from tests.conftest import make_config
+
+clock.follow_parent()
 
 flask_app = create_app(
     make_config(

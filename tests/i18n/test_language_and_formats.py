@@ -11,6 +11,7 @@ import pytest
 
 from permits.extensions import db
 from permits.models import LocationBlackout, User
+from tests import clock
 from tests.factories import PASSWORD, LocationFactory, ProducerFactory
 from tests.helpers import csrf_token, login
 
@@ -31,7 +32,7 @@ def _text(response) -> str:
 def site(app):
     """A site at 1 234 AZN a day, closed for three days next June."""
     with app.app_context():
-        year = dt.date.today().year + 1
+        year = clock.today().year + 1
         location = LocationFactory(slug="fees", fee_per_day=Decimal("1234.00"), name_en="Maiden Tower",
                                    name_az="Qız qalası", name_ru="Девичья башня")
         db.session.flush()

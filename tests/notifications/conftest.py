@@ -1,6 +1,8 @@
 """Real things for the notification tests: an SMTP server on loopback
-(aiosmtpd), Redis (DB 5, or a private server on port 6390 that a test may
-stop), and a real Celery worker process."""
+(aiosmtpd), Redis (a database of the test worker's own, or a private
+redis-server on a free port that a test may stop), and real Celery worker
+processes, which write to a database of the test's own and keep the test's
+clock."""
 
 from __future__ import annotations
 
@@ -20,14 +22,10 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import make_config, need
+from tests import clock
+from tests.conftest import make_config, need, redis_up
 
 ROOT = Path(__file__).resolve().parents[2]
-# Each pytest-xdist worker gets its own Redis database and private server
-# port: a shared queue would let one worker's Celery eat another's tasks.
-_WORKER_INDEX = int(os.environ.get("PYTEST_XDIST_WORKER", "gw0").lstrip("gw") or 0)
-REDIS_URL = os.environ.get("NOTIFY_REDIS_URL", f"redis://127.0.0.1:6379/{5 + _WORKER_INDEX}")
-PRIVATE_REDIS_PORT = 6390 + _WORKER_INDEX
 
 
 def free_port() -> int:
@@ -36,16 +34,9 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def redis_up(url: str) -> bool:
-    import redis
-
-    try:
-        return bool(redis.Redis.from_url(url, socket_connect_timeout=0.5).ping())
-    except Exception:
-        return False
-
-
-def wait_for(predicate, timeout: float = 20.0, interval: float = 0.05):
+def wait_for(predicate, timeout: float = 60.0, interval: float = 0.05):
+    """Poll ``predicate`` until it is true or ``timeout`` (generous: the
+    machine may be busy) has passed; returns its last value."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         value = predicate()
@@ -116,17 +107,22 @@ def smtp_app(app, smtp):
 
 
 @pytest.fixture
-def redis_broker():
-    need(redis_up(REDIS_URL), f"Redis is not reachable at {REDIS_URL}")
+def redis_broker(redis_url):
+    """The test worker's own Redis database, empty, as a Celery broker."""
     import redis
 
-    redis.Redis.from_url(REDIS_URL).flushdb()
-    return REDIS_URL
+    redis.Redis.from_url(redis_url).flushdb()
+    return redis_url
 
 
 @contextlib.contextmanager
 def broker_app(app, database_url, tmp_root, broker_url: str, smtp_url: str, **overrides):
-    """A second app on the suite's database that publishes to a real broker."""
+    """A second app on ``database_url`` that publishes to a real broker.
+
+    While a real worker writes to the same database, the test writes as the
+    web app does, in ``intends_to_write()`` (on SQLite such a transaction
+    takes the write lock at its start instead of failing to upgrade a read),
+    and ends each read at once (:func:`read_now`) so the worker never waits."""
     from permits import create_app, dispatch
 
     other = create_app(
@@ -143,6 +139,18 @@ def broker_app(app, database_url, tmp_root, broker_url: str, smtp_url: str, **ov
             db.session.remove()
             db.engine.dispose()
         dispatch.reset_broker_backoff()
+
+
+def read_now(query):
+    """Run a read in a transaction of its own and end it at once: a real
+    worker may need the database's write lock next."""
+    from permits.extensions import db
+
+    db.session.rollback()
+    try:
+        return query()
+    finally:
+        db.session.rollback()
 
 
 class Worker:
@@ -182,14 +190,16 @@ class Worker:
 
 
 @pytest.fixture
-def start_worker(database_url, tmp_root):
-    """Start real Celery worker processes: ``start_worker(broker, smtp_url, stuck_after=...)``."""
+def start_worker(worker_database, tmp_root):
+    """Start real Celery worker processes on the test's own database, keeping
+    the test's clock: ``start_worker(broker, smtp_url, stuck_after=...)``."""
     workers: list[Worker] = []
 
     def _start(broker_url: str, smtp_url: str, stuck_after: float = 300) -> Worker:
         env = {
             **os.environ,
-            "NOTIFY_TEST_DATABASE_URL": database_url,
+            **clock.environment(),
+            "NOTIFY_TEST_DATABASE_URL": worker_database,
             "NOTIFY_TEST_TMP": str(tmp_root),
             "NOTIFY_TEST_BROKER_URL": broker_url,
             "NOTIFY_TEST_SMTP_URL": smtp_url,
@@ -206,33 +216,40 @@ def start_worker(database_url, tmp_root):
         worker.stop()
 
 
+class PrivateRedis:
+    """A redis-server of the test's own on a free port, which it may stop and
+    start again (on the same port, so the apps' URLs stay right)."""
+
+    def __init__(self, folder: Path):
+        self.folder = folder
+        self.port = free_port()
+        self.url = f"redis://127.0.0.1:{self.port}/0"
+        self.process: subprocess.Popen | None = None
+
+    def start(self) -> None:
+        self.process = subprocess.Popen(
+            ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
+             "--dir", str(self.folder)],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        )
+        assert wait_for(lambda: redis_up(self.url) or self.process.poll() is not None, timeout=30)
+        assert self.process.poll() is None, f"private redis-server did not start on port {self.port}"
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait(timeout=20)
+        self.process = None
+
+
 @pytest.fixture
 def private_redis(tmp_path):
-    """Our own redis-server on port 6390, which a test may stop and start."""
+    """Our own redis-server (not running until the test starts it)."""
     need(shutil.which("redis-server") is not None, "redis-server is not installed")
-
-    class PrivateRedis:
-        url = f"redis://127.0.0.1:{PRIVATE_REDIS_PORT}/0"
-
-        def start(self):
-            subprocess.run(
-                ["redis-server", "--port", str(PRIVATE_REDIS_PORT), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
-                 "--daemonize", "yes", "--pidfile", str(tmp_path / "redis.pid"), "--dir", str(tmp_path)],
-                check=True, capture_output=True,
-            )
-            assert wait_for(lambda: redis_up(self.url), timeout=10), "private redis did not start"
-
-        def stop(self):
-            pid_file = tmp_path / "redis.pid"
-            if pid_file.exists():
-                pid = int(pid_file.read_text().strip() or 0)
-                if pid:
-                    with contextlib.suppress(ProcessLookupError):
-                        os.kill(pid, signal.SIGTERM)
-                wait_for(lambda: not redis_up(self.url), timeout=10)
-                pid_file.unlink(missing_ok=True)
-
-    server = PrivateRedis()
-    server.stop()
+    server = PrivateRedis(tmp_path)
     yield server
     server.stop()

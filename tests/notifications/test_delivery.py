@@ -12,9 +12,10 @@ from sqlalchemy import select
 from permits import dispatch
 from permits.database import intends_to_write
 from permits.extensions import db as _db
-from permits.models import OutboxMessage, OutboxStatus, utcnow
+from permits.models import OutboxMessage, OutboxStatus
 from permits.notifications import delivery, queue_email
 from permits.tasks import relay_outbox
+from tests import clock
 from tests.factories import PASSWORD, UserFactory
 from tests.helpers import login, post_form
 
@@ -85,7 +86,7 @@ def test_a_committed_message_nudges_the_worker_with_its_id(db, monkeypatch):
 def test_temporary_failures_back_off_with_jitter_then_deliver(db, smtp_app, smtp):
     ids = [_queued(db, email=f"b{i}@example.test", key=f"b:{i}") for i in range(6)]
     smtp.replies.extend(["451 4.3.0 Mailbox busy, try later"] * 6)
-    start = utcnow()
+    start = clock.now()
     for message_id in ids:
         assert delivery.deliver(message_id) == OutboxStatus.FAILED
     rows = [db.session.get(OutboxMessage, i, populate_existing=True) for i in ids]
@@ -105,7 +106,7 @@ def test_temporary_failures_back_off_with_jitter_then_deliver(db, smtp_app, smtp
 def test_a_permanent_refusal_is_dead_after_the_maximum_and_shown_to_admins(db, app, smtp_app, smtp, client):
     message_id = _queued(db, email="nobody@example.test")
     smtp.always = "550 5.1.1 No such mailbox"
-    now = utcnow()
+    now = clock.now()
     for attempt in range(1, delivery.MAX_PERMANENT_ATTEMPTS + 1):
         with time_machine.travel(now + dt.timedelta(hours=2 * attempt), tick=False):
             status = delivery.deliver(message_id)
@@ -139,7 +140,7 @@ def test_a_permanent_refusal_is_dead_after_the_maximum_and_shown_to_admins(db, a
 def test_many_temporary_failures_end_dead(db, smtp_app, smtp):
     message_id = _queued(db)
     smtp.always = "421 4.7.0 Too busy"
-    now = utcnow()
+    now = clock.now()
     statuses = []
     for attempt in range(1, delivery.MAX_ATTEMPTS + 1):
         with time_machine.travel(now + dt.timedelta(hours=3 * attempt), tick=False):
@@ -152,7 +153,7 @@ def test_a_message_stuck_in_sending_is_taken_over_with_the_same_message_id(db, s
     message_id = _queued(db)
     assert delivery.claim(message_id)  # a worker claimed it, then died before sending
     assert delivery.deliver(message_id) == "skipped"
-    later = utcnow() + delivery.STUCK_AFTER + dt.timedelta(seconds=1)
+    later = clock.now() + delivery.STUCK_AFTER + dt.timedelta(seconds=1)
     with time_machine.travel(later, tick=False):
         assert relay_outbox() == 1
     [email] = smtp.messages

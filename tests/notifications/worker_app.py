@@ -1,15 +1,18 @@
 """The Celery app of a real worker process in the tests.
 
 ``celery -A tests.notifications.worker_app worker --pool=solo`` builds the
-Flask app with the test database, the test broker (Redis DB 5) and the test
-SMTP server, all passed in the environment by the ``worker`` fixture.
+Flask app with the test's database, broker and SMTP server, all passed in
+the environment by the ``start_worker`` fixture, and keeps the test's clock.
 """
 
 import os
 from pathlib import Path
 
 from permits import create_app
+from tests import clock
 from tests.conftest import make_config
+
+clock.follow_parent()
 
 flask_app = create_app(
     make_config(

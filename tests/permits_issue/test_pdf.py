@@ -3,6 +3,7 @@
 import hashlib
 
 from permits.models import PermitVersion
+from tests import clock
 from tests.permits_issue.helpers import CONDITION, approved, pdf_bytes, pdf_text, qr_urls, render_pending
 from tests.services.scenario import build_world
 
@@ -68,7 +69,7 @@ def test_catch_up_renders_versions_whose_nudge_was_lost(db, app):
     world = build_world()
     _application, permit = approved(world)
     version = permit.versions[0]
-    version.created_at = dt.datetime.now(dt.UTC) - dt.timedelta(minutes=10)
+    version.created_at = clock.now() - dt.timedelta(minutes=10)
     db.session.commit()
     assert catch_up_permit_pdfs() == 1
     db.session.expire_all()

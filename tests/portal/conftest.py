@@ -10,6 +10,7 @@ import pytest
 
 from permits.extensions import db as database
 from permits.services import applications, documents
+from tests import clock
 from tests.factories import PASSWORD
 from tests.helpers import login
 from tests.services.scenario import build_world
@@ -25,7 +26,8 @@ JPEG = b"\xff\xd8\xff\xe0" + b"\x00" * 64
 
 
 def future(days: int = 45) -> dt.date:
-    return dt.date.today() + dt.timedelta(days=days)
+    """A date ``days`` calendar days after the suite's date (tests/clock.py)."""
+    return clock.days_ahead(days)
 
 
 @pytest.fixture

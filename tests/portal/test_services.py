@@ -9,6 +9,7 @@ from sqlalchemy import select
 from permits.models import LocationBlackout, WorkflowEvent
 from permits.services import ServiceError, StaleVersion, applications, documents
 from permits.services.quotes import timeline_for
+from tests import clock
 from tests.portal.conftest import JPEG, PNG, complete_draft, future, pdf_bytes, upload
 from tests.services.scenario import submitted
 
@@ -102,7 +103,7 @@ def test_document_checks_flag_missing_expired_short_and_misnamed_papers(world, d
     messages = [c.message for c in documents.document_checks(app)]
     assert any("drone licence" in m for m in messages)
     insurance = next(link.document for link in app.documents if link.document.kind == "insurance")
-    insurance.expires_on = dt.date.today() - dt.timedelta(days=1)
+    insurance.expires_on = clock.today() - dt.timedelta(days=1)
     assert any("expired" in c.message and c.blocking for c in documents.document_checks(app))
     insurance.expires_on = app.last_shoot_date - dt.timedelta(days=1)
     assert any("before your last shoot day" in c.message and c.blocking for c in documents.document_checks(app))
@@ -122,7 +123,7 @@ def test_document_checks_flag_missing_expired_short_and_misnamed_papers(world, d
 def test_bookings_refuse_past_dates_too_many_people_and_blackouts(world, db):
     app = applications.create_draft(world.producer)
     with pytest.raises(ServiceError) as refused:
-        applications.add_site_booking(app, world.producer, world.site_a, start=dt.date.today(), end=future(), crew_on_site=5)
+        applications.add_site_booking(app, world.producer, world.site_a, start=clock.today(), end=future(), crew_on_site=5)
     assert refused.value.field == "start_date"
     with pytest.raises(ServiceError) as refused:
         applications.add_site_booking(app, world.producer, world.site_a, start=future(), end=future(), crew_on_site=41)
@@ -181,7 +182,7 @@ def test_a_stale_check_page_is_refused(world, db):
 
 
 def test_a_complete_draft_is_submitted_and_a_late_one_is_flagged(world, db):
-    app = complete_draft(world, start=future(3))  # well inside the lead time
+    app = complete_draft(world, start=clock.business_days_ahead(1))  # well inside any lead time
     assert applications.booking_warnings(app)[0].kind == "late"
     applications.submit_application(app, world.producer, app.version)
     db.session.commit()

@@ -11,12 +11,16 @@ import sys
 def main(database_url: str, storage_uri: str, attempts: int) -> None:
     from config import TestingConfig
     from permits import create_app
+    from tests import clock
+    from tests.conftest import SUITE_LOGIN_RATE_LIMIT
     from tests.helpers import csrf_token
 
+    clock.follow_parent()
     config = type("WorkerConfig", (TestingConfig,), {
         "SQLALCHEMY_DATABASE_URI": database_url,
         "RATELIMIT_STORAGE_URI": storage_uri,
         "RATELIMIT_ENABLED": True,
+        "LOGIN_RATE_LIMIT": SUITE_LOGIN_RATE_LIMIT,
     })
     app = create_app(config)
     client = app.test_client()
