@@ -13,6 +13,7 @@ from flask_login import current_user, login_required
 
 from permits.extensions import db
 from permits.models import Application, Document, ReviewTask
+from workflows import current_definition
 
 
 def producer_required(view):
@@ -46,7 +47,10 @@ def organisation_ids(user) -> set[int]:
 
 
 def is_ministry(user) -> bool:
-    return any(m.organisation.kind == "ministry" for m in user.organisation_memberships)
+    """A member of the film commission (the organisation kind the process
+    definition names as its commission)."""
+    commission = current_definition().commission_org_kind
+    return any(m.organisation.kind == commission for m in user.organisation_memberships)
 
 
 def application_for_producer_or_404(application_id: int) -> Application:

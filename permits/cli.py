@@ -4,16 +4,23 @@ from __future__ import annotations
 
 import click
 from flask import Flask
+from sqlalchemy import select
 
+from permits.demo import data as demo_data
+from permits.demo.seed import seed_demo
 from permits.extensions import db
+from permits.labels import ORGANISATION_KINDS
+from permits.models import Organisation
+from permits.readme import write_diagram
+from permits.services import ServiceError, accounts
+from workflows import current_definition
+from workflows.diagram import to_mermaid
 
 
 def register(app: Flask) -> None:
     @app.cli.command("seed-demo")
     def seed_demo_command():
         """Load the demo organisations, sites, companies and users (idempotent)."""
-        from permits.demo.seed import seed_demo
-
         summary = seed_demo()
         db.session.commit()
         for line in summary:
@@ -22,10 +29,8 @@ def register(app: Flask) -> None:
     @app.cli.command("demo-logins")
     def demo_logins_command():
         """Print the demo accounts and their password."""
-        from permits.demo import data
-
-        click.echo(f"  Demo logins (password for all: {data.DEMO_PASSWORD})")
-        for row in data.USERS:
+        click.echo(f"  Demo logins (password for all: {demo_data.DEMO_PASSWORD})")
+        for row in demo_data.USERS:
             if row.get("platform_admin"):
                 role = "platform admin"
             elif row.get("company"):
@@ -38,15 +43,10 @@ def register(app: Flask) -> None:
     @click.option("--write-readme", is_flag=True, help="Rewrite the diagram section of README.md.")
     def process_diagram_command(write_readme: bool):
         """Print the process diagram (Mermaid) generated from the definition."""
-        from workflows import current_definition
-        from workflows.diagram import to_mermaid
-
         text = to_mermaid(current_definition())
         if not write_readme:
             click.echo(text)
             return
-        from permits.readme import write_diagram
-
         write_diagram(text)
         click.echo("README.md updated.")
 
@@ -56,8 +56,6 @@ def register(app: Flask) -> None:
     @click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
     def create_admin_command(email: str, name: str, password: str):
         """Create a platform administrator."""
-        from permits.services import ServiceError, accounts
-
         try:
             accounts.create_user(email=email, name=name, password=password, language="en", is_platform_admin=True)
         except ServiceError as error:
@@ -68,15 +66,13 @@ def register(app: Flask) -> None:
 
     @app.cli.command("create-organisation")
     @click.option("--key", required=True)
-    @click.option("--kind", required=True, type=click.Choice(["ministry", "site_owner", "tourism", "police", "aviation"]))
+    @click.option("--kind", required=True, type=click.Choice(list(ORGANISATION_KINDS)))
     @click.option("--name-az", required=True)
     @click.option("--name-en", required=True)
     @click.option("--name-ru", required=True)
     @click.option("--email", default="")
     def create_organisation_command(key, kind, name_az, name_en, name_ru, email):
         """Create a reviewing organisation."""
-        from permits.services import ServiceError, accounts
-
         try:
             accounts.create_organisation(key=key, kind=kind, name_az=name_az, name_en=name_en, name_ru=name_ru, email=email)
         except ServiceError as error:
@@ -94,11 +90,6 @@ def register(app: Flask) -> None:
     @click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
     def create_staff_command(organisation_key, email, name, role, language, password):
         """Create a reviewer, supervisor or organisation admin account."""
-        from sqlalchemy import select
-
-        from permits.models import Organisation
-        from permits.services import ServiceError, accounts
-
         organisation = db.session.execute(select(Organisation).where(Organisation.key == organisation_key)).scalar_one_or_none()
         if organisation is None:
             raise click.ClickException(f"No organisation with key {organisation_key!r}.")

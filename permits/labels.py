@@ -1,6 +1,13 @@
-"""Translated labels for codes stored in the database."""
+"""Translated labels for codes stored in the database.
+
+This is the one place besides the demo data where review and organisation
+kinds are spelled out: the process definition (workflows/) names them, and
+these are their names in the reader's language.
+"""
 
 from flask_babel import lazy_gettext as _l
+
+from workflows import get_definition, registered_versions
 
 ROLE_NAMES = {
     "producer": _l("Producer"),
@@ -49,6 +56,25 @@ REVIEW_KINDS = {
     "police": _l("Police review"),
     "aviation": _l("Civil aviation review"),
 }
+
+# The commission's queues of one stage, linked from its dashboard.
+STAGE_QUEUES = {
+    "screening": _l("Screening queue"),
+    "final": _l("Final decision queue"),
+}
+
+
+def review_kind_name(code: str) -> str:
+    """A review kind's name in the reader's language, found through the
+    definition that names the kind (its ``label_key``)."""
+    for version in reversed(registered_versions()):
+        try:
+            kind = get_definition(version).review_kind(code)
+        except KeyError:
+            continue
+        return str(REVIEW_KINDS.get(kind.label_key, kind.label))
+    return str(REVIEW_KINDS.get(code, code))
+
 
 DECISIONS = {
     "approve": _l("approved"),

@@ -10,7 +10,7 @@ from flask_babel import format_currency, format_date, format_datetime, get_local
 from flask_login import current_user
 
 from permits.i18n import LANGUAGE_NAMES
-from permits.labels import ORGANISATION_KINDS, REVIEW_KINDS, ROLE_NAMES
+from permits.labels import ORGANISATION_KINDS, ROLE_NAMES, review_kind_name
 
 
 def money(value, currency: str = "AZN") -> str:
@@ -57,11 +57,11 @@ def register(app: Flask) -> None:
             "navigation": navigation_for(current_user),
             "role_names": ROLE_NAMES,
             "organisation_kinds": ORGANISATION_KINDS,
-            "review_kind_names": REVIEW_KINDS,
         }
 
     app.jinja_env.globals["current_path"] = lambda: request.full_path.rstrip("?")
     app.jinja_env.globals["form_error_links"] = form_error_links
+    app.jinja_env.globals["review_kind_name"] = review_kind_name
     app.jinja_env.globals["has_endpoint"] = lambda name: name in app.view_functions
 
 

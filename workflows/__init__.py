@@ -12,8 +12,10 @@ The process (definition version 1, see :mod:`workflows.definition`):
    one **site owner** review per owner organisation of the booked sites and a
    **tourism** review for heritage/tourist sites or foreign productions
    (5 business days each) open - which reviews is decided by routing rules
-   (named predicates over :class:`ApplicationFacts`), so a later version adds
-   police or aviation reviews by adding data.  Screening rejects: rejected.
+   (named predicates over :class:`ApplicationFacts`) and who holds each by its
+   :class:`ReviewKind` (its handler, SLA, stage, documents, whether a refusal
+   can be cured by changing sites), so a later version adds police or
+   aviation reviews by adding data.  Screening rejects: rejected.
 3. The join (:func:`next_step`): when every parallel review approves (possibly
    with conditions) the **ministry final** review opens (``final_review``); if
    one rejected, the final review opens flagged so that the ministry rejects the
@@ -35,6 +37,8 @@ from .calendar import BusinessCalendar, ClockState, ensure_aware
 from .definition import (
     DEFINITION_V1,
     STAGES,
+    DocumentNeed,
+    Handler,
     ProcessDefinition,
     ReviewKind,
     RoutingRule,
@@ -49,6 +53,12 @@ from .engine import (
     next_step,
     reviews_for_step,
 )
+from .facts import (
+    PREDICATES,
+    ApplicationFacts,
+    BookingFacts,
+    register_predicate,
+)
 from .registry import (
     CURRENT_VERSION,
     UnknownDefinitionVersion,
@@ -58,12 +68,8 @@ from .registry import (
     registered_versions,
 )
 from .routing import (
-    PREDICATES,
-    ApplicationFacts,
-    BookingFacts,
     RequiredReview,
-    register_predicate,
-    register_scoped_predicate,
+    documents_needed,
     required_reviews,
     reviews_touched_by_amendment,
 )
@@ -118,6 +124,8 @@ __all__ = [
     "BookingFacts",
     "BusinessCalendar",
     "ClockState",
+    "DocumentNeed",
+    "Handler",
     "ProcessDefinition",
     "Quote",
     "QuoteLine",
@@ -136,6 +144,7 @@ __all__ = [
     "WorkflowError",
     "base_fee",
     "current_definition",
+    "documents_needed",
     "earliest_permit_date",
     "ensure_aware",
     "final_approval_blockers",
@@ -149,7 +158,6 @@ __all__ = [
     "quote",
     "register",
     "register_predicate",
-    "register_scoped_predicate",
     "registered_versions",
     "required_reviews",
     "reviews_for_step",

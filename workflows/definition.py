@@ -49,14 +49,18 @@ organisation (the services check membership; the definition checks roles).
 from __future__ import annotations
 
 import dataclasses
+import enum
 from collections.abc import Iterable
 
+from .facts import PREDICATES
 from .states import ORGANISATION_ROLES, ApplicationState, ReviewState, Role
-from .tiers import DEFAULT_TIER_POLICIES, Tier, TierPolicy
+from .tiers import ACTIVITIES, DEFAULT_TIER_POLICIES, Tier, TierPolicy
 
 __all__ = [
     "DEFINITION_V1",
     "STAGES",
+    "DocumentNeed",
+    "Handler",
     "ProcessDefinition",
     "ReviewKind",
     "RoutingRule",
@@ -80,19 +84,68 @@ class TransitionNotAllowed(WorkflowError):
         self.message = message
 
 
+class Handler(str, enum.Enum):
+    """Who holds the reviews of a kind."""
+
+    ORGANISATION = "organisation"  # the one organisation of the kind's org_kind: one review
+    SITE_OWNERS = "site_owners"  # the owner organisation of each booked site: one review per owner
+
+    def __str__(self) -> str:
+        return self.value
+
+
+@dataclasses.dataclass(frozen=True)
+class DocumentNeed:
+    """A document a review needs before the application can be filed:
+    always, or only when a booking declares ``activity``."""
+
+    document_kind: str
+    activity: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.activity is not None and self.activity not in ACTIVITIES:
+            raise ValueError(f"unknown activity {self.activity!r}")
+
+    def applies_to(self, activities: Iterable[str]) -> bool:
+        return self.activity is None or self.activity in set(activities)
+
+
 @dataclasses.dataclass(frozen=True)
 class ReviewKind:
+    """Everything the system needs to know about one kind of review.
+
+    ``label`` is plain English for the definition's own messages and the
+    diagram; the product shows the translated name kept under ``label_key``
+    (the code unless given). ``cured_by_site_change``: a refusal can be cured
+    by dropping or replacing the refused sites (only for reviews held by site
+    owners, whose refusal concerns their own sites).
+    """
+
     code: str
     org_kind: str
     label: str
     sla_business_days: int
     stage: str
+    handler: Handler = Handler.ORGANISATION
+    cured_by_site_change: bool = False
+    documents: tuple[DocumentNeed, ...] = ()
+    label_key: str = ""
 
     def __post_init__(self) -> None:
+        object.__setattr__(self, "handler", Handler(self.handler))
+        object.__setattr__(self, "documents", tuple(self.documents))
+        if not self.label_key:
+            object.__setattr__(self, "label_key", self.code)
         if self.stage not in STAGES:
             raise ValueError(f"stage must be one of {STAGES}, not {self.stage!r}")
         if self.sla_business_days < 0:
             raise ValueError("sla_business_days must not be negative")
+        if self.cured_by_site_change and (self.handler is not Handler.SITE_OWNERS or self.stage != "parallel"):
+            raise ValueError(f"only a parallel review held by site owners can be cured by a site change ({self.code!r})")
+
+    @property
+    def held_by_site_owners(self) -> bool:
+        return self.handler is Handler.SITE_OWNERS
 
 
 @dataclasses.dataclass(frozen=True)
@@ -156,6 +209,9 @@ class ProcessDefinition:
     application_transitions: tuple[Transition, ...]
     routing_rules: tuple[RoutingRule, ...]
     tiers: tuple[TierPolicy, ...] = DEFAULT_TIER_POLICIES
+    # The film commission: it screens, coordinates, takes the final decision
+    # and revokes; its staff see every application.
+    commission_org_kind: str = "ministry"
     info_response_business_days: int = 10
     reminder_before_business_days: int = 1
     escalate_after_business_days: int = 0
@@ -174,8 +230,6 @@ class ProcessDefinition:
 
     # -- validation ---------------------------------------------------------------
     def _validate(self) -> None:
-        from .routing import PREDICATES
-
         codes = [k.code for k in self.review_kinds]
         if len(codes) != len(set(codes)):
             raise ValueError("review kind codes must be unique")
@@ -205,6 +259,8 @@ class ProcessDefinition:
                 raise ValueError(f"{kind.stage} review kind {kind.code!r} must be routed 'always'")
         if len(self.tiers) != len(Tier) or {p.tier for p in self.tiers} != set(Tier):
             raise ValueError("tiers must define every Tier exactly once")
+        if not self.commission_org_kind:
+            raise ValueError("a definition needs the organisation kind of the film commission")
 
     # -- lookups ------------------------------------------------------------------
     def review_kind(self, code: str) -> ReviewKind:
@@ -221,6 +277,29 @@ class ProcessDefinition:
 
     def sla_business_days(self, kind_code: str) -> int:
         return self.review_kind(kind_code).sla_business_days
+
+    def stage_sla_business_days(self, stage: str) -> int:
+        """The longest SLA of a stage's kinds: how long that stage may take."""
+        return max((k.sla_business_days for k in self.kinds_in_stage(stage)), default=0)
+
+    def scope_of(self, kind_code: str, organisation_id):
+        """The scope a review row stands for: its organisation when the kind
+        is held by site owners (one review per owner), else None."""
+        return organisation_id if self.review_kind(kind_code).held_by_site_owners else None
+
+    def cured_by_site_change(self, kind_code: str) -> bool:
+        return self.review_kind(kind_code).cured_by_site_change
+
+    @property
+    def site_owner_org_kinds(self) -> frozenset[str]:
+        """Organisation kinds that review as owners of the booked sites."""
+        return frozenset(k.org_kind for k in self.review_kinds if k.held_by_site_owners)
+
+    def commission_kinds(self, *stages: str) -> tuple[ReviewKind, ...]:
+        """The commission's own review kinds (of the given stages, or all)."""
+        return tuple(
+            k for k in self.review_kinds if k.org_kind == self.commission_org_kind and (not stages or k.stage in stages)
+        )
 
     def tier_policy(self, tier: Tier | str) -> TierPolicy:
         tier = Tier(tier)
@@ -351,8 +430,15 @@ def _many(sources, action, target, roles, org_kinds=()) -> list[Transition]:
 
 
 V1_REVIEW_KINDS = (
-    ReviewKind("ministry_screening", "ministry", "ministry screening", 2, "screening"),
-    ReviewKind("site_owner", "site_owner", "site owner", 5, "parallel"),
+    ReviewKind(
+        "ministry_screening", "ministry", "ministry screening", 2, "screening",
+        # Completeness: every application is insured; a drone needs its licence.
+        documents=(DocumentNeed("insurance"), DocumentNeed("drone_licence", activity="drone")),
+    ),
+    ReviewKind(
+        "site_owner", "site_owner", "site owner", 5, "parallel",
+        handler=Handler.SITE_OWNERS, cured_by_site_change=True,
+    ),
     ReviewKind("tourism", "tourism", "tourism agency", 5, "parallel"),
     ReviewKind("ministry_final", "ministry", "ministry final", 2, "final"),
 )
@@ -391,7 +477,7 @@ V1_APPLICATION_TRANSITIONS = (
 
 V1_ROUTING_RULES = (
     RoutingRule("ministry_screening", "always"),
-    RoutingRule("site_owner", "per_owner_organisation"),
+    RoutingRule("site_owner", "always"),  # held by site owners: one review per owner of the booked sites
     RoutingRule("tourism", "heritage_or_tourist_or_foreign"),
     RoutingRule("ministry_final", "always"),
 )
@@ -403,6 +489,7 @@ DEFINITION_V1 = ProcessDefinition(
     application_transitions=V1_APPLICATION_TRANSITIONS,
     routing_rules=V1_ROUTING_RULES,
     tiers=DEFAULT_TIER_POLICIES,
+    commission_org_kind="ministry",
     info_response_business_days=10,
     reminder_before_business_days=1,
     description=(

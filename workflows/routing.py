@@ -1,84 +1,29 @@
-"""Which reviews an application needs: facts and named routing predicates.
+"""Which reviews an application needs, from its facts and the definition.
 
-A routing predicate maps :class:`ApplicationFacts` to a tuple of *scopes*:
-``()`` means "not required", ``(None,)`` one review for the whole application,
-and a tuple of owner organisation ids one review per organisation.  Predicates
-are registered by name in :data:`PREDICATES`; a :class:`~workflows.definition.RoutingRule`
-names one, so adding a reviewer kind is a change to the definition only.
+Each :class:`~workflows.definition.RoutingRule` names a review kind and a
+predicate (:mod:`workflows.facts`). The kind says who holds the review: one
+organisation of its ``org_kind`` (one review for the application), or the
+owner of each booked site (one review per owner organisation whose bookings
+satisfy the predicate). So adding a reviewer kind is a change to the
+definition only.
 """
 
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Iterable
-from datetime import date
-from typing import TYPE_CHECKING
+from collections.abc import Iterable
 
-from .tiers import ACTIVITIES
-
-if TYPE_CHECKING:  # pragma: no cover
-    from .definition import ProcessDefinition
+from .definition import STAGES, DocumentNeed, Handler, ProcessDefinition, ReviewKind
+from .facts import PREDICATES, ApplicationFacts
 
 __all__ = [
-    "PREDICATES",
-    "ApplicationFacts",
-    "BookingFacts",
-    "Predicate",
     "RequiredReview",
-    "register_predicate",
-    "register_scoped_predicate",
+    "documents_needed",
     "required_reviews",
     "reviews_touched_by_amendment",
 ]
 
 Scope = str | None
-Predicate = Callable[["ApplicationFacts"], tuple[Scope, ...]]
-
-
-@dataclasses.dataclass(frozen=True)
-class BookingFacts:
-    location_id: str
-    owner_org_id: str
-    heritage: bool = False
-    tourist: bool = False
-    restricted: bool = False
-    start_date: date | None = None
-    end_date: date | None = None
-    crew: int = 0
-    vehicles: int = 0
-    activities: frozenset[str] = frozenset()
-
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "activities", frozenset(self.activities))
-        object.__setattr__(self, "location_id", str(self.location_id))
-        object.__setattr__(self, "owner_org_id", str(self.owner_org_id))
-        unknown = self.activities - ACTIVITIES
-        if unknown:
-            raise ValueError(f"unknown activities: {', '.join(sorted(unknown))}")
-        if self.start_date and self.end_date and self.end_date < self.start_date:
-            raise ValueError("booking ends before it starts")
-
-
-@dataclasses.dataclass(frozen=True)
-class ApplicationFacts:
-    production_type: str
-    country_of_origin: str
-    home_country: str = "AZ"
-    bookings: tuple[BookingFacts, ...] = ()
-
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "bookings", tuple(self.bookings))
-
-    @property
-    def is_foreign(self) -> bool:
-        return self.country_of_origin.strip().upper() != self.home_country.strip().upper()
-
-    @property
-    def activities(self) -> frozenset[str]:
-        return frozenset().union(*(b.activities for b in self.bookings))
-
-    def with_bookings(self, bookings: Iterable[BookingFacts]) -> ApplicationFacts:
-        return dataclasses.replace(self, bookings=tuple(bookings))
 
 
 @dataclasses.dataclass(frozen=True)
@@ -88,42 +33,12 @@ class RequiredReview:
     owner_org_id: str | None = None
 
 
-PREDICATES: dict[str, Predicate] = {}
-
-
-def register_scoped_predicate(name: str, fn: Callable[[ApplicationFacts], Iterable[Scope]]) -> None:
-    """Register a predicate returning scopes (owner org ids, or None)."""
-    if name in PREDICATES:
-        raise ValueError(f"routing predicate {name!r} is already registered")
-
-    def wrapped(facts: ApplicationFacts) -> tuple[Scope, ...]:
-        scopes = list(dict.fromkeys(fn(facts)))
-        return tuple(sorted(scopes, key=lambda s: (s is not None, s or "")))
-
-    wrapped.__name__ = name
-    PREDICATES[name] = wrapped
-
-
-def register_predicate(name: str, fn: Callable[[ApplicationFacts], bool]) -> None:
-    """Register a yes/no predicate: one review for the application when true."""
-    register_scoped_predicate(name, lambda facts: (None,) if fn(facts) else ())
-
-
-def _any_booking(pred: Callable[[BookingFacts], bool]) -> Callable[[ApplicationFacts], bool]:
-    return lambda facts: any(pred(b) for b in facts.bookings)
-
-
-register_predicate("always", lambda facts: True)
-register_predicate("never", lambda facts: False)
-register_predicate(
-    "heritage_or_tourist_or_foreign",
-    lambda facts: facts.is_foreign or any(b.heritage or b.tourist for b in facts.bookings),
-)
-register_scoped_predicate("per_owner_organisation", lambda facts: (b.owner_org_id for b in facts.bookings))
-register_predicate("has_road_closure", _any_booking(lambda b: "road_closure" in b.activities))
-register_predicate("has_drone", _any_booking(lambda b: "drone" in b.activities))
-register_predicate("has_pyrotechnics", _any_booking(lambda b: "pyrotechnics" in b.activities))
-register_predicate("has_restricted_site", _any_booking(lambda b: b.restricted))
+def _scopes_of(kind: ReviewKind, predicate_name: str, facts: ApplicationFacts) -> tuple[Scope, ...]:
+    """``()`` not required; ``(None,)`` one review; owner ids: one review per owner."""
+    predicate = PREDICATES[predicate_name]
+    if kind.handler is Handler.SITE_OWNERS:
+        return tuple(owner for owner in facts.owner_org_ids if predicate(facts.of_owner(owner)))
+    return (None,) if predicate(facts) else ()
 
 
 def _scopes(defn: ProcessDefinition, facts: ApplicationFacts, stages: Iterable[str]):
@@ -131,7 +46,7 @@ def _scopes(defn: ProcessDefinition, facts: ApplicationFacts, stages: Iterable[s
     for rule in defn.routing_rules:
         kind = defn.review_kind(rule.review_kind)
         if kind.stage in wanted:
-            yield rule, kind, PREDICATES[rule.when](facts)
+            yield rule, kind, _scopes_of(kind, rule.when, facts)
 
 
 def required_reviews(
@@ -158,7 +73,7 @@ def reviews_touched_by_amendment(
 ) -> list[RequiredReview]:
     """Reviews an amendment (an added/changed booking) must (re-)open.
 
-    * per-organisation reviews: the owner organisation of every added or
+    * reviews held by site owners: the owner organisation of every added or
       changed booking;
     * application-wide parallel reviews (tourism, police, ...): when the rule
       applies to what changed (the changed bookings, with the production's
@@ -175,7 +90,7 @@ def reviews_touched_by_amendment(
     old_required = set(required_reviews(defn, old_facts))
     result: list[RequiredReview] = []
     for rule, kind, scopes in _scopes(defn, new_facts, ("parallel", "final")):
-        delta_scopes = set(PREDICATES[rule.when](delta)) if changed else set()
+        delta_scopes = set(_scopes_of(kind, rule.when, delta)) if changed else set()
         for scope in scopes:
             review = RequiredReview(kind.code, kind.org_kind, scope)
             if kind.stage == "final":
@@ -186,4 +101,22 @@ def reviews_touched_by_amendment(
                 touched = None in delta_scopes or review not in old_required or production_changed
             if touched and review not in result:
                 result.append(review)
+    return result
+
+
+def documents_needed(
+    defn: ProcessDefinition, facts: ApplicationFacts, activities: Iterable[str] | None = None
+) -> list[tuple[ReviewKind, DocumentNeed]]:
+    """The documents the application's reviews need, each document kind once,
+    in the definition's order. ``activities``: the declared activities (the
+    bookings' by default; a draft may declare them before it has a site)."""
+    declared = frozenset(facts.activities if activities is None else activities)
+    result: list[tuple[ReviewKind, DocumentNeed]] = []
+    seen: set[str] = set()
+    for required in required_reviews(defn, facts, stages=STAGES):
+        kind = defn.review_kind(required.kind_code)
+        for need in kind.documents:
+            if need.applies_to(declared) and need.document_kind not in seen:
+                seen.add(need.document_kind)
+                result.append((kind, need))
     return result

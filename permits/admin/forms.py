@@ -4,6 +4,7 @@ from wtforms import EmailField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, Email, Length, Regexp
 
 from permits.auth.forms import LANGUAGE_CHOICES
+from permits.labels import ORGANISATION_KINDS
 
 
 class OrganisationForm(FlaskForm):
@@ -16,16 +17,7 @@ class OrganisationForm(FlaskForm):
             Regexp(r"^[a-z0-9][a-z0-9-]*$", message=_l("Use lower-case letters, digits and hyphens only.")),
         ],
     )
-    kind = SelectField(
-        _l("Kind"),
-        choices=[
-            ("ministry", _l("Ministry / film commission")),
-            ("site_owner", _l("Site owner")),
-            ("tourism", _l("Tourism agency")),
-            ("police", _l("Police")),
-            ("aviation", _l("Civil aviation")),
-        ],
-    )
+    kind = SelectField(_l("Kind"), choices=list(ORGANISATION_KINDS.items()))
     name_az = StringField(_l("Name in Azerbaijani"), validators=[DataRequired(_l("Enter the name in Azerbaijani.")), Length(max=255)])
     name_en = StringField(_l("Name in English"), validators=[DataRequired(_l("Enter the name in English.")), Length(max=255)])
     name_ru = StringField(_l("Name in Russian"), validators=[DataRequired(_l("Enter the name in Russian.")), Length(max=255)])

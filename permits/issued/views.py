@@ -18,11 +18,13 @@ from permits.access import company_ids, staff_can_see_application
 from permits.errors import render_error
 from permits.extensions import db
 from permits.issued.forms import AmendForm, RevokeForm
-from permits.labels import ACTIVITIES, APPLICATION_STATES, REVIEW_KINDS, REVIEW_STATES
+from permits.labels import ACTIVITIES, APPLICATION_STATES, REVIEW_STATES
 from permits.models import Location, Permit, PermitVersion
 from permits.services import PermissionDenied, ServiceError, StaleVersion, amendments, workflow
 from permits.services import permits as permit_service
+from permits.services.context import definition_of
 from permits.storage import storage
+from workflows import ApplicationState, Role
 
 bp = Blueprint("issued", __name__)
 
@@ -74,11 +76,16 @@ def filming_at(location):
 
 @bp.app_template_global("can_revoke_permit")
 def can_revoke_permit(user, application) -> bool:
+    """Whoever the application's process definition lets revoke an approved one."""
     if not getattr(user, "is_authenticated", False):
         return False
+    definition = definition_of(application)
     if user.is_platform_admin:
-        return True
-    return any(m.organisation.kind == "ministry" and m.role == "supervisor" for m in user.organisation_memberships)
+        return "revoke" in definition.allowed_application_actions(ApplicationState.APPROVED, Role.PLATFORM_ADMIN)
+    return any(
+        "revoke" in definition.allowed_application_actions(ApplicationState.APPROVED, m.role, m.organisation.kind)
+        for m in user.organisation_memberships
+    )
 
 
 def _is_producer_of(application) -> bool:
@@ -120,7 +127,6 @@ def permit(permit_id: int):
         is_producer=_is_producer_of(application),
         activities=ACTIVITIES,
         application_states=APPLICATION_STATES,
-        review_kinds=REVIEW_KINDS,
         review_states=REVIEW_STATES,
         amendment_reviews={a.id: amendments.reviews_of(a) for a in amendments.amendments_of(application)},
     )

@@ -11,9 +11,7 @@ from permits.extensions import db
 from permits.labels import (
     ACTIVITIES,
     APPLICATION_STATES,
-    ORGANISATION_KINDS,
     PRODUCTION_TYPES,
-    REVIEW_KINDS,
     REVIEW_STATES,
     TIERS,
 )
@@ -36,8 +34,6 @@ def catalogue_helpers():
         "activity_labels": ACTIVITIES,
         "production_type_labels": PRODUCTION_TYPES,
         "tier_labels": TIERS,
-        "review_kind_labels": REVIEW_KINDS,
-        "organisation_kind_labels": ORGANISATION_KINDS,
         "application_states": APPLICATION_STATES,
         "review_states": REVIEW_STATES,
     }

@@ -7,7 +7,6 @@ from permits.models.companies import Company, CompanyMembership
 from permits.models.locations import Location, LocationBlackout, LocationPhoto
 from permits.models.organisations import (
     Organisation,
-    OrganisationKind,
     OrganisationMembership,
     StaffRole,
 )
@@ -40,7 +39,6 @@ __all__ = [
     "Message",
     "Notification",
     "Organisation",
-    "OrganisationKind",
     "OrganisationMembership",
     "OutboxMessage",
     "OutboxStatus",

@@ -10,15 +10,6 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from permits.models.base import Model, TranslatedMixin, UTCDateTime, utcnow
 
 
-class OrganisationKind:
-    """Kinds are plain strings so that a new reviewing body is data, not code."""
-
-    MINISTRY = "ministry"
-    SITE_OWNER = "site_owner"
-    TOURISM = "tourism"
-    ALL = (MINISTRY, SITE_OWNER, TOURISM, "police", "aviation")
-
-
 class StaffRole:
     REVIEWER = "reviewer"
     SUPERVISOR = "supervisor"
@@ -31,6 +22,8 @@ class Organisation(TranslatedMixin, Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     key: Mapped[str] = mapped_column(String(64), unique=True)
+    # A plain string (ministry, site_owner, ...): the process definition says
+    # what each kind reviews, so a new reviewing body is data, not code.
     kind: Mapped[str] = mapped_column(String(32), index=True)
     name_az: Mapped[str] = mapped_column(String(255))
     name_en: Mapped[str] = mapped_column(String(255))

@@ -99,7 +99,7 @@ def _derived(context: dict) -> dict:
         if organisation is not None:
             out["organisation"] = organisation.translated("name", language)
     if context.get("review_kind"):
-        out["review"] = str(labels.REVIEW_KINDS.get(context["review_kind"], context["review_kind"]))
+        out["review"] = labels.review_kind_name(context["review_kind"])
     if context.get("decision_code"):
         out["decision"] = str(labels.DECISIONS.get(context["decision_code"], context["decision_code"]))
     if context.get("path"):

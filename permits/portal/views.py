@@ -463,7 +463,7 @@ def replace_site(application_id: int):
                 flash(_("%(site)s was proposed instead of the refused site; its owner is reviewing it.", site=location.name),
                       "success")
                 return redirect(url_for("portal.application", application_id=application.id))
-    refused = [r for r in application.reviews if r.kind == "site_owner" and r.state == "rejected"]
+    refused = workflow.refused_site_reviews(application)
     status = 400 if request.method == "POST" else 200
     return render_template("portal/replace_site.html", application=application, form=form, refused=refused), status
 

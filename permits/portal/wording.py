@@ -7,17 +7,19 @@ from dataclasses import dataclass
 
 from flask_babel import gettext as _
 
-from permits.labels import REVIEW_KINDS
+from permits.labels import review_kind_name
 from permits.models import ReviewTask, WorkflowEvent
-from workflows import BusinessCalendar
+from workflows import BusinessCalendar, get_definition
 
 
 def _review_name(event: WorkflowEvent) -> str:
     review = event.review
     if review is None:
         return _("a review")
-    label = str(REVIEW_KINDS.get(review.kind, review.kind))
-    if review.kind == "site_owner" and review.organisation is not None:
+    label = review_kind_name(review.kind)
+    # One review per site owner: say whose.
+    held_by_owner = get_definition(review.application.definition_version).scope_of(review.kind, review.organisation_id)
+    if held_by_owner is not None and review.organisation is not None:
         return f"{label} ({review.organisation.name})"
     return label
 

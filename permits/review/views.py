@@ -30,9 +30,10 @@ from permits.labels import (
     APPLICATION_STATES,
     DECISIONS,
     PRODUCTION_TYPES,
-    REVIEW_KINDS,
     REVIEW_STATES,
+    STAGE_QUEUES,
     TIERS,
+    review_kind_name,
 )
 from permits.models import (
     Application,
@@ -68,7 +69,7 @@ from permits.services import (
 from permits.services.context import calendar, now_utc, staff_role
 from permits.services.workflow import WorkflowRefused
 from permits.storage import storage
-from workflows import get_definition
+from workflows import current_definition, get_definition
 
 bp = Blueprint("review", __name__)
 
@@ -81,11 +82,11 @@ def review_labels():
     return {
         "application_states": APPLICATION_STATES,
         "review_states": REVIEW_STATES,
-        "review_kinds": REVIEW_KINDS,
         "production_types": PRODUCTION_TYPES,
         "activity_names": ACTIVITIES,
         "tiers": TIERS,
         "decision_names": DECISIONS,
+        "stage_queue_names": STAGE_QUEUES,
     }
 
 
@@ -179,10 +180,15 @@ def _allowed_actions(review: ReviewTask) -> tuple[str, ...]:
         return ()
 
 
+def _is_final(review: ReviewTask) -> bool:
+    """The review that decides the whole application (the definition's final stage)."""
+    return get_definition(review.application.definition_version).stage_of(review.kind) == "final"
+
+
 def _decision_actions(review: ReviewTask, actions: tuple[str, ...] | None = None) -> list[str]:
     """The decisions offered: a flagged final review only rejects (or drops sites)."""
     actions = _allowed_actions(review) if actions is None else actions
-    flagged = review.kind == "ministry_final" and review.application.needs_ministry_decision
+    flagged = _is_final(review) and review.application.needs_ministry_decision
     return [a for a in DECISION_ACTIONS if a in actions and not (flagged and a != "reject")]
 
 
@@ -212,11 +218,14 @@ def _queue_context(scope_org_ids, *, queue: str, title: str, endpoint: str, mini
     user = _user()
     ministry = is_ministry(user)
     own_org = user.organisation
-    site_filter_org = None if ministry or (own_org and own_org.kind != "site_owner") else own_org.id
+    definition = current_definition()
+    site_owner = own_org is not None and own_org.kind in definition.site_owner_org_kinds
+    # A site owner filters by its own sites; the commission by every site and every kind of review.
+    site_filter_org = own_org.id if site_owner and not ministry else None
     form = FilterForm(
         request.args,
         sites=queues.site_choices(site_filter_org),
-        kinds=[(k, REVIEW_KINDS[k]) for k in ("ministry_screening", "site_owner", "tourism", "ministry_final")] if ministry else [],
+        kinds=[(k.code, review_kind_name(k.code)) for k in definition.review_kinds] if ministry else [],
     )
     filters = _filters(form)
     try:
@@ -235,6 +244,8 @@ def _queue_context(scope_org_ids, *, queue: str, title: str, endpoint: str, mini
         "title": title,
         "endpoint": endpoint,
         "is_ministry": ministry,
+        "is_site_owner": site_owner,
+        "commission_queues": definition.commission_kinds("screening", "final"),
         "organisation": own_org,
         "escalations": queues.escalations(limit=5) if ministry_panel else None,
         "args": {k: v for k, v in request.args.items() if k not in ("after", "queue") and v},
@@ -347,7 +358,8 @@ def _review_page(review: ReviewTask, *, status: int = 200, note_form=None, messa
         assign_form = AssignForm(formdata=None, version=review.version, assignee=review.assignee_id or 0)
     if assign_form is not None:
         assign_form.assignee.choices = [(0, _("Nobody (unassigned)")), *_assignable(review.organisation_id)]
-    refused = [r for r in application.reviews if r.kind == "site_owner" and r.state == "rejected" and r.amendment_id is None]
+    refused = workflow.refused_site_reviews(application)
+    final = _is_final(review)
     now = now_utc()
     return (
         render_template(
@@ -369,7 +381,8 @@ def _review_page(review: ReviewTask, *, status: int = 200, note_form=None, messa
             note_form=note_form or NoteForm(formdata=None),
             message_form=message_form or NoteForm(formdata=None),
             refused=refused,
-            show_drop=(review.kind == "ministry_final" and review.is_open and application.needs_ministry_decision and can_act),
+            final_review=final,
+            show_drop=(final and review.is_open and application.needs_ministry_decision and can_act),
             ministry_viewer=is_ministry(user),
             decision_actions=_decision_actions(review, actions),
             today=calendar().local_date(now),
@@ -465,7 +478,7 @@ def _decision_form(review: ReviewTask, formdata=True) -> DecisionForm:
 
 
 def _decision_title(review: ReviewTask, action: str) -> str:
-    if action == "reject" and review.kind == "ministry_final":
+    if action == "reject" and _is_final(review):
         return _("Reject the application")
     return {
         "approve": _("Approve"),
@@ -542,7 +555,7 @@ def decide(review_id: int, action: str):
 
             summary.append((_("The producer must answer by"), local_datetime(_producer_due(review))))
         warning = None
-        if action == "reject" and review.kind == "ministry_final":
+        if action == "reject" and _is_final(review):
             warning = _("This rejects the whole application. The producer will be told the reason.")
         return _confirm(review, _decision_title(review, action), form, summary, endpoint="review.decide", endpoint_args={"action": action}, warning=warning)
     try:
@@ -574,7 +587,7 @@ def drop_sites(review_id: int):
     if not form.validate() or form.expected_version() != review.version:
         return _stale(review)
     if not form.confirmed:
-        refused = [r.organisation.name for r in review.application.reviews if r.kind == "site_owner" and r.state == "rejected"]
+        refused = [r.organisation.name for r in workflow.refused_site_reviews(review.application)]
         return _confirm(
             review,
             _("Drop the refused sites and continue"),
@@ -926,8 +939,8 @@ def statistics_tables(only: str | None = None) -> dict[str, dict]:
         tables["turnaround-by-kind"] = {
             "title": _("Turnaround by kind of review (business days)"),
             "columns": [_("Review"), _("Reviews decided"), _("Median"), _("90th percentile"), _("Decided within the deadline")],
-            "rows": [[str(REVIEW_KINDS.get(r.key, r.key)), r.reviews, _days(r.median), _days(r.p90), _share(r.share_within_sla)] for r in by_kind],
-            "chart": charts.bars([(str(REVIEW_KINDS.get(r.key, r.key)), (r.share_within_sla or 0) * 100) for r in by_kind], unit="%", maximum=100),
+            "rows": [[review_kind_name(r.key), r.reviews, _days(r.median), _days(r.p90), _share(r.share_within_sla)] for r in by_kind],
+            "chart": charts.bars([(review_kind_name(r.key), (r.share_within_sla or 0) * 100) for r in by_kind], unit="%", maximum=100),
             "chart_caption": _("Share of reviews decided within their deadline"),
         }
     for dimension, title, heading in (

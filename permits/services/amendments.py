@@ -68,7 +68,10 @@ def bookings_of(amendment: Amendment) -> list[Booking]:
 def _snapshots(reviews):
     from workflows import ReviewSnapshot
 
-    return [ReviewSnapshot(r.kind, r.state, r.organisation_id if r.kind == "site_owner" else None) for r in reviews]
+    if not reviews:
+        return []
+    defn = definition_of(reviews[0].application)
+    return [ReviewSnapshot(r.kind, r.state, defn.scope_of(r.kind, r.organisation_id)) for r in reviews]
 
 
 def _summary(location: Location, start: dt.date, end: dt.date, daily_start: dt.time, daily_end: dt.time) -> str:

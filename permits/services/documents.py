@@ -24,10 +24,12 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from permits.extensions import db
+from permits.labels import review_kind_name
 from permits.models import Application, ApplicationDocument, Document, User
 from permits.services import PermissionDenied, ServiceError
-from permits.services.context import calendar, now_utc
+from permits.services.context import calendar, facts_for, now_utc
 from permits.storage import storage
+from workflows import current_definition, documents_needed
 
 DOCUMENT_KINDS = {
     "insurance": _l("Insurance certificate"),
@@ -254,16 +256,32 @@ class DocumentCheck:
     blocking: bool = True
 
 
+# What to say when a needed document is missing; any other kind gets the general sentence.
+MISSING = {
+    "insurance": _l("Attach an insurance certificate: every application needs one."),
+    "drone_licence": _l("You declared drone filming: attach a drone licence."),
+}
+
+
+def _missing(review_kind: str, document_kind: str) -> str:
+    if document_kind in MISSING:
+        return str(MISSING[document_kind])
+    return _("%(review)s needs this document: %(document)s.", review=review_kind_name(review_kind),
+             document=DOCUMENT_KINDS.get(document_kind, document_kind))
+
+
 def document_checks(application: Application, today: dt.date | None = None) -> list[DocumentCheck]:
     today = today or calendar().local_date(now_utc())
     documents = [link.document for link in application.documents]
     last_day = application.last_shoot_date
     checks: list[DocumentCheck] = []
+    attached = {d.kind for d in documents}
+    # The documents the application's reviews need, as the process definition says.
+    needed = documents_needed(current_definition(), facts_for(application), application.activities or ())
+    for kind, need in needed:
+        if need.document_kind not in attached:
+            checks.append(DocumentCheck(_missing(kind.code, need.document_kind)))
     insurances = [d for d in documents if d.kind == "insurance"]
-    if not insurances:
-        checks.append(DocumentCheck(_("Attach an insurance certificate: every application needs one.")))
-    if "drone" in (application.activities or []) and not any(d.kind == "drone_licence" for d in documents):
-        checks.append(DocumentCheck(_("You declared drone filming: attach a drone licence.")))
     for document in documents:
         if document.expires_on is None:
             continue

@@ -21,6 +21,7 @@ from permits.models import (
 )
 from permits.notifications import hold_for_digest, queue_email, release
 from permits.services import NotFound, ServiceError
+from workflows import current_definition
 
 SUPERVISOR_ROLES = ("supervisor", "admin")
 
@@ -57,7 +58,9 @@ def staff_of(organisation_id: int, roles: tuple[str, ...] | None = None) -> list
 
 
 def ministry_supervisors() -> list[User]:
-    ministries = db.session.execute(select(Organisation.id).where(Organisation.kind == "ministry")).scalars()
+    """The film commission's supervisors (told of every escalation)."""
+    commission = current_definition().commission_org_kind
+    ministries = db.session.execute(select(Organisation.id).where(Organisation.kind == commission)).scalars()
     users: list[User] = []
     for organisation_id in ministries:
         users.extend(staff_of(organisation_id, SUPERVISOR_ROLES))

@@ -33,7 +33,7 @@ from permits.models import (
     PermitVersion,
     ReviewTask,
 )
-from permits.services.context import calendar, now_utc
+from permits.services.context import calendar, definition_of, now_utc
 
 log = logging.getLogger(__name__)
 
@@ -241,15 +241,19 @@ def producer_language(application: Application) -> str:
 
 
 def _authority(application: Application, language: str) -> str:
+    """Who issues the permit: the organisation whose final review approved it
+    (else the film commission)."""
+    defn = definition_of(application)
     final = db.session.execute(
         select(ReviewTask)
-        .where(ReviewTask.application_id == application.id, ReviewTask.kind == "ministry_final",
+        .where(ReviewTask.application_id == application.id,
+               ReviewTask.kind.in_([k.code for k in defn.kinds_in_stage("final")]),
                ReviewTask.state.in_(("approved", "approved_with_conditions")))
         .order_by(ReviewTask.id)
         .limit(1)
     ).scalar_one_or_none()
     organisation = final.organisation if final is not None else db.session.execute(
-        select(Organisation).where(Organisation.kind == "ministry").order_by(Organisation.id).limit(1)
+        select(Organisation).where(Organisation.kind == defn.commission_org_kind).order_by(Organisation.id).limit(1)
     ).scalar_one_or_none()
     if organisation is None:
         return "Film Commission of Azerbaijan"

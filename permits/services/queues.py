@@ -18,6 +18,7 @@ from sqlalchemy.orm import contains_eager, selectinload
 from permits.extensions import db
 from permits.models import Application, Booking, Company, Location, ReviewTask, User
 from permits.services.context import calendar, now_utc
+from workflows import current_definition
 
 OPEN_STATES = ("pending", "in_review", "info_requested")
 RUNNING_STATES = ("pending", "in_review")
@@ -576,7 +577,8 @@ def scorecard(now: dt.datetime | None = None, window_days: int = 90) -> dict:
     organisations = {o.id: o for o in db.session.execute(select(Organisation).where(Organisation.id.in_([r.key for r in rows] or [-1]))).scalars()}
     bodies = sorted(
         ({"organisation": organisations[r.key], "reviews": r.reviews, "median": r.median, "share": r.share_within_sla} for r in rows if r.key in organisations),
-        key=lambda row: (row["organisation"].kind != "ministry", row["organisation"].name),
+        # The film commission first, then every other body by name.
+        key=lambda row: (row["organisation"].kind != current_definition().commission_org_kind, row["organisation"].name),
     )
     return {
         "window_days": window_days,

@@ -135,7 +135,10 @@ def _current_reviews(application: Application) -> list[ReviewTask]:
 
 
 def _snapshots(reviews: list[ReviewTask]) -> list[ReviewSnapshot]:
-    return [ReviewSnapshot(r.kind, r.state, r.organisation_id if r.kind == "site_owner" else None) for r in reviews]
+    if not reviews:
+        return []
+    defn = definition_of(reviews[0].application)
+    return [ReviewSnapshot(r.kind, r.state, defn.scope_of(r.kind, r.organisation_id)) for r in reviews]
 
 
 def open_review(application: Application, required, now: dt.datetime, *, flagged: bool = False, amendment=None) -> ReviewTask:
@@ -309,7 +312,7 @@ def submit(application: Application, actor: User, expected_version: int | None =
 
     application.fee_total = quote_for(application).total
     context = notify.base_context(application)
-    context["days"] = definition_of(application).sla_business_days("ministry_screening")
+    context["days"] = definition_of(application).stage_sla_business_days("screening")
     notify.tell(
         notify.producers_of(application),
         "application_received",
@@ -523,10 +526,20 @@ def decide(
     return review
 
 
+def refused_site_reviews(application: Application) -> list[ReviewTask]:
+    """The refusals of the application's sites that a site change can cure
+    (the definition says which kinds): dropping or replacing those sites."""
+    defn = definition_of(application)
+    return [
+        r for r in _current_reviews(application)
+        if r.state == ReviewState.REJECTED.value and defn.cured_by_site_change(r.kind)
+    ]
+
+
 def _drop_refused_sites(application: Application, actor: User | None, *, payload: dict | None) -> list[str]:
     """Take the sites of every refusing site owner out of the application and
     drop their reviews; returns the dropped sites' names."""
-    refused = [r for r in _current_reviews(application) if r.kind == "site_owner" and r.state == ReviewState.REJECTED.value]
+    refused = refused_site_reviews(application)
     dropped = []
     for review in refused:
         for booking in application.bookings:
@@ -607,7 +620,7 @@ def replace_refused_site(
     db.session.refresh(application)
     application.needs_ministry_decision = False
     for review in _current_reviews(application):
-        if review.kind == "ministry_final" and review.is_open:
+        if defn.stage_of(review.kind) == "final" and review.is_open:
             review.flagged = False
     record_event(
         application,

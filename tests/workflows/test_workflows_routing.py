@@ -24,6 +24,7 @@ from workflows import (
     get_definition,
     next_step,
     register,
+    register_predicate,
     required_reviews,
     reviews_for_step,
     reviews_touched_by_amendment,
@@ -145,6 +146,11 @@ def test_removing_a_booking_touches_only_the_final_review():
 
 
 # -- version 2: police for road closures, by data only -------------------------------
+
+# Version 1 routes nothing by activity; a version that does names a predicate
+# over the facts, registered once like these.
+register_predicate("has_road_closure", lambda facts: "road_closure" in facts.activities)
+register_predicate("has_drone", lambda facts: "drone" in facts.activities)
 
 POLICE = ReviewKind("police", "police", "police", 3, "parallel")
 V2 = dataclasses.replace(
