@@ -3,6 +3,7 @@
 * The process is data: no review-kind or organisation-kind literal in
   ``permits/`` or the templates outside the labels and the demo data; the
   code asks the process definition (``workflows/``) instead.
+* No module imports another module's ``_private`` names.
 
 (The direction of imports between layers is import-linter's job: see
 ``[tool.importlinter]`` in pyproject.toml, run by ``make test``.)
@@ -11,6 +12,7 @@
 from __future__ import annotations
 
 import ast
+import importlib.util
 import re
 import tokenize
 from pathlib import Path
@@ -88,3 +90,80 @@ def test_the_scan_sees_a_kind_literal(tmp_path):
     (tmp_path / "permits" / "labels.py").write_text('NAMES = {"site_owner": "Site owner"}\n')
     (tmp_path / "templates" / "page.html").write_text("{% if organisation.kind == 'ministry' %}x{% endif %}\n")
     assert kind_literals(tmp_path) == ["permits/portal/views.py:1: 'site_owner'", "templates/page.html:1: 'ministry'"]
+
+
+# ----------------------------------------------------------------------------- private names
+
+FIRST_PARTY = ("permits", "workflows")
+
+
+def _private(name: str) -> bool:
+    return name.startswith("_") and not name.startswith("__")
+
+
+def _absolute(module: str | None, level: int, path: Path, root: Path) -> str:
+    if not level:
+        return module or ""
+    package = path.relative_to(root).with_suffix("").parts[:-1]
+    if path.name != "__init__.py" or level > 1:
+        package = package[: len(package) - (level - 1)]
+    return ".".join((*package, module) if module else package)
+
+
+def _is_module(name: str) -> bool:
+    try:
+        return importlib.util.find_spec(name) is not None
+    except (ImportError, ValueError):
+        return False
+
+
+def private_imports(path: Path, root: Path = ROOT) -> list[str]:
+    """``path:line: what`` for each private name of another module it imports or reads."""
+    tree = ast.parse(path.read_text(), filename=str(path))
+    where = path.relative_to(root).as_posix()
+    own = ".".join(path.relative_to(root).with_suffix("").parts).removesuffix(".__init__")
+    modules: set[str] = set()  # local names bound to one of our modules
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                if alias.name.split(".")[0] in FIRST_PARTY:
+                    modules.add(alias.asname or alias.name.split(".")[0])
+        elif isinstance(node, ast.ImportFrom):
+            source = _absolute(node.module, node.level, path, root)
+            if source.split(".")[0] not in FIRST_PARTY or source == own:
+                continue
+            for alias in node.names:
+                if _private(alias.name):
+                    found.append(f"{where}:{node.lineno}: from {source} import {alias.name}")
+                elif _is_module(f"{source}.{alias.name}"):
+                    modules.add(alias.asname or alias.name)
+    for node in ast.walk(tree):
+        reads_private = isinstance(node, ast.Attribute) and _private(node.attr)
+        if reads_private and isinstance(node.value, ast.Name) and node.value.id in modules:
+            found.append(f"{where}:{node.lineno}: {node.value.id}.{node.attr}")
+    return found
+
+
+def test_no_module_uses_another_modules_private_names():
+    found = []
+    for package in FIRST_PARTY:
+        for path in sorted((ROOT / package).rglob("*.py")):
+            found.extend(private_imports(path))
+    assert not found, "A _private name is private to its module; make it public or move the code:\n  " + "\n  ".join(found)
+
+
+def test_the_private_names_check_sees_both_ways_in(tmp_path):
+    module = tmp_path / "permits" / "services" / "example.py"
+    module.parent.mkdir(parents=True)
+    module.write_text(
+        "from permits.services.workflow import _hidden, advance\n"
+        "from permits.services import workflow\n"
+        "from ._own import _also_private\n"
+        "workflow._secret(advance)\n"
+    )
+    assert private_imports(module, tmp_path) == [
+        "permits/services/example.py:1: from permits.services.workflow import _hidden",
+        "permits/services/example.py:3: from permits.services._own import _also_private",
+        "permits/services/example.py:4: workflow._secret",
+    ]

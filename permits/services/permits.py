@@ -197,9 +197,6 @@ def mark_revoked(application: Application, reason: str, now: dt.datetime) -> Non
     permit.status = "revoked"
     permit.revoked_at = now
     permit.revoked_reason = reason
-    from permits.services import amendments
-
-    amendments.close_open(application, now, "permit revoked")
     from permits.services import notify
 
     context = notify.base_context(application)
@@ -218,9 +215,6 @@ def mark_expired(application: Application, now: dt.datetime) -> None:
     permit = permit_of(application)
     if permit is not None:
         permit.status = "expired"
-        from permits.services import amendments
-
-        amendments.close_open(application, now, "permit expired")
 
 
 # ----------------------------------------------------------------------------- the PDF

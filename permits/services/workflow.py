@@ -1,4 +1,13 @@
-"""The verbs of the review process.
+"""The review engine and the verbs of the review process.
+
+The engine drives a *case*: an application, or an amendment of an approved
+one - its own record that runs the same life cycle from ``in_review`` with
+its own reviews (see workflows/definition.py). :func:`advance` asks the
+definition what happens next (:func:`workflows.next_step`) and performs it
+until nothing does; what an outcome means (a permit issued, a rider added,
+who is told) is the case's business (:class:`ApplicationCase`,
+:class:`AmendmentCase`). The other services use the public names of this
+module; none of them runs the loop again.
 
 Every verb: checks the actor's organisation and role against the process
 definition the application started on; checks the row version the form was
@@ -13,11 +22,12 @@ from __future__ import annotations
 import datetime as dt
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from permits.database import lock_row
 from permits.extensions import db
-from permits.models import Application, Message, ReviewTask, User
+from permits.models import Amendment, Application, Booking, Message, ReviewTask, User
 from permits.services import PermissionDenied, ServiceError, StaleVersion, clock, notify
 from permits.services.audit import record_event
 from permits.services.context import (
@@ -33,6 +43,8 @@ from permits.services.context import (
 from workflows import (
     CURRENT_VERSION,
     ApplicationState,
+    ProcessDefinition,
+    RequiredReview,
     ReviewSnapshot,
     ReviewState,
     Role,
@@ -46,6 +58,8 @@ from workflows import (
 
 REVIEW_DECISIONS = ("approve", "approve_with_conditions", "reject", "request_information")
 MAX_TEXT = 5000
+# An amendment record is running while it is in one of these states.
+OPEN_AMENDMENT_STATES = (ApplicationState.IN_REVIEW.value, ApplicationState.FINAL_REVIEW.value)
 
 
 class WorkflowRefused(ServiceError):
@@ -54,63 +68,249 @@ class WorkflowRefused(ServiceError):
     status_code = 409
 
 
-# ----------------------------------------------------------------------------- helpers
+# ----------------------------------------------------------------------------- rows and versions
 
 
-def _check_version(row, expected_version: int | None) -> None:
+def check_version(row, expected_version: int | None) -> None:
+    """Refuse a form built from an older version of the row (409)."""
     if expected_version is not None and int(expected_version) != row.version:
         raise StaleVersion(_("Someone else acted on this first. Reload the page to see the latest version."))
 
 
-def _lock_application(application_id: int) -> Application:
+def lock_application(application_id: int) -> Application:
     application = lock_row(db.session, Application, application_id)
     if application is None:
         raise ServiceError(_("This application no longer exists."))
     return application
 
 
-def _lock_review(review_id: int) -> ReviewTask:
+def lock_review(review_id: int) -> ReviewTask:
     review = lock_row(db.session, ReviewTask, review_id)
     if review is None:
         raise ServiceError(_("This review no longer exists."))
     return review
 
 
-def _apply_application(application: Application, action: str, role: Role, org_kind: str | None = None) -> str:
-    defn = definition_of(application)
+def snapshots(defn: ProcessDefinition, reviews: list[ReviewTask]) -> list[ReviewSnapshot]:
+    """What the pure engine sees of review rows."""
+    return [ReviewSnapshot(r.kind, r.state, defn.scope_of(r.kind, r.organisation_id)) for r in reviews]
+
+
+# ----------------------------------------------------------------------------- cases
+
+
+class Case:
+    """What the engine drives; the subclasses say what its outcomes mean."""
+
+    subject = "application"
+    not_possible = _l("This is not possible at this stage of the application.")
+    refused_site = _l("A site was refused. Reject the application, or ask the producer to drop or replace the site.")
+    rejected_reason = "application rejected"
+
+    def __init__(self, application: Application) -> None:
+        self.application = application
+
+    @property
+    def record(self):
+        """The row whose ``state`` runs the application life cycle."""
+        return self.application
+
+    @property
+    def amendment_id(self) -> int | None:
+        return None
+
+    def reviews(self) -> list[ReviewTask]:
+        """The case's own reviews (an amendment's are not the application's)."""
+        own = ReviewTask.amendment_id.is_(None) if self.amendment_id is None else ReviewTask.amendment_id == self.amendment_id
+        query = select(ReviewTask).where(ReviewTask.application_id == self.application.id, own).order_by(ReviewTask.id)
+        return list(db.session.execute(query).scalars())
+
+    # What an outcome means: nothing more by default.
+    def final_opened(self, flagged: bool, reviews: list[ReviewTask]) -> None:
+        pass
+
+    def returned_to_parallel(self) -> None:
+        pass
+
+    def rejected(self, rejecting: ReviewTask | None) -> None:
+        pass
+
+    def approved(self, now: dt.datetime) -> None:
+        pass
+
+    def lapsed(self, review: ReviewTask, now: dt.datetime) -> None:
+        pass
+
+
+class ApplicationCase(Case):
+    """The application itself: approval issues the permit."""
+
+    def final_opened(self, flagged: bool, reviews: list[ReviewTask]) -> None:
+        application = self.application
+        application.needs_ministry_decision = flagged
+        if flagged:
+            notify.tell(
+                notify.producers_of(application),
+                "site_decision_needed",
+                f"site-decision:{application.id}:{len(reviews)}",
+                notify.base_context(application),
+                path=notify.producer_path(application),
+                application=application,
+            )
+
+    def returned_to_parallel(self) -> None:
+        self.application.needs_ministry_decision = False
+
+    def rejected(self, rejecting: ReviewTask | None) -> None:
+        application = self.application
+        context = notify.base_context(application)
+        context["reason"] = rejecting.reason if rejecting is not None else ""
+        notify.tell(
+            notify.producers_of(application),
+            "application_rejected",
+            f"rejected:{application.id}",
+            context,
+            path=notify.producer_path(application),
+            application=application,
+        )
+
+    def approved(self, now: dt.datetime) -> None:
+        from permits.services import permits as permit_service
+
+        application = self.application
+        application.needs_ministry_decision = False
+        permit_service.issue(application, now)
+        notify.tell(
+            notify.producers_of(application),
+            "application_approved",
+            f"approved:{application.id}",
+            notify.base_context(application),
+            path=notify.producer_path(application),
+            application=application,
+        )
+
+    def lapsed(self, review: ReviewTask, now: dt.datetime) -> None:
+        """The producer did not answer in time: the whole application lapses."""
+        application = self.application
+        close(self, now, "application lapsed")
+        recipients = notify.producers_of(application) + notify.staff_of(review.organisation_id)
+        notify.tell(recipients, "application_lapsed", f"lapsed:{application.id}", notify.base_context(application),
+                    path=notify.producer_path(application), application=application)
+
+
+class AmendmentCase(Case):
+    """An amendment of an approved permit: approval adds a rider to the
+    permit; a refusal or a lapse leaves the permit as it was."""
+
+    subject = "amendment"
+    not_possible = _l("This is not possible at this stage of the amendment.")
+    refused_site = _l("A site of this amendment was refused. Refuse the amendment.")
+    rejected_reason = "amendment refused"
+
+    def __init__(self, application: Application, amendment: Amendment) -> None:
+        super().__init__(application)
+        self.amendment = amendment
+
+    @classmethod
+    def open_of(cls, application: Application) -> AmendmentCase | None:
+        """The amendment of the application now being reviewed, if any."""
+        amendment = db.session.execute(
+            select(Amendment)
+            .where(Amendment.application_id == application.id, Amendment.state.in_(OPEN_AMENDMENT_STATES))
+            .order_by(Amendment.id)
+            .limit(1)
+        ).scalar_one_or_none()
+        return cls(application, amendment) if amendment is not None else None
+
+    @property
+    def record(self):
+        return self.amendment
+
+    @property
+    def amendment_id(self) -> int | None:
+        return self.amendment.id
+
+    def rejected(self, rejecting: ReviewTask | None) -> None:
+        application = self.application
+        context = notify.base_context(application)
+        context.update({"summary": self.amendment.summary, "reason": rejecting.reason if rejecting is not None else ""})
+        notify.tell(
+            notify.producers_of(application),
+            "amendment_refused",
+            f"amendment-refused:{self.amendment.id}",
+            context,
+            path=notify.producer_path(application),
+            application=application,
+        )
+
+    def approved(self, now: dt.datetime) -> None:
+        from permits.services import permits as permit_service
+
+        application = self.application
+        for booking in db.session.execute(select(Booking).where(Booking.amendment_id == self.amendment.id)).scalars():
+            booking.active = True
+        db.session.flush()
+        db.session.refresh(application)
+        version = permit_service.add_rider(application, self.amendment, now)
+        context = notify.base_context(application)
+        context.update({"summary": self.amendment.summary, "version": version.version})
+        notify.tell(
+            notify.producers_of(application),
+            "amendment_approved",
+            f"amendment-approved:{self.amendment.id}",
+            context,
+            path=notify.producer_path(application),
+            application=application,
+        )
+
+    def lapsed(self, review: ReviewTask, now: dt.datetime) -> None:
+        """Only the amendment is refused; the permit stays."""
+        close(self, now, "information not provided in time")
+
+
+def case_of(review: ReviewTask) -> Case:
+    """The case a review belongs to (its application, or one of its amendments)."""
+    application = review.application
+    if review.amendment_id is None:
+        return ApplicationCase(application)
+    return AmendmentCase(application, lock_row(db.session, Amendment, review.amendment_id))
+
+
+# ----------------------------------------------------------------------------- moving a case and its reviews
+
+
+def move(case: Case, action: str, role: Role, actor: User | None = None, *, org_kind: str | None = None,
+         payload: dict | None = None, organisation_id: int | None = None) -> None:
+    """Apply an action of the application life cycle to the case, audited."""
+    record = case.record
+    defn = definition_of(case.application)
+    before = record.state
     try:
-        return defn.apply_application_action(application.state, action, role, org_kind).value
+        record.state = defn.apply_application_action(record.state, action, role, org_kind).value
     except TransitionNotAllowed as refusal:
-        raise WorkflowRefused(_("This is not possible at this stage of the application.") + f" ({refusal.message})") from None
-
-
-def _apply_review(review: ReviewTask, action: str, role: Role) -> str:
-    defn = definition_of(review.application)
-    try:
-        return defn.apply_review_action(review.kind, review.state, action, role).value
-    except TransitionNotAllowed as refusal:
-        raise WorkflowRefused(_("This is not possible at this stage of the review.") + f" ({refusal.message})") from None
-
-
-def _move_application(application, action, role, actor, *, org_kind=None, payload=None, organisation_id=None):
-    before = application.state
-    application.state = _apply_application(application, action, role, org_kind)
+        raise WorkflowRefused(f"{case.not_possible} ({refusal.message})") from None
     record_event(
-        application,
+        case.application,
         actor=actor,
         actor_role=role,
-        subject="application",
+        subject=case.subject,
         action=action,
         from_state=before,
-        to_state=application.state,
+        to_state=record.state,
         organisation_id=organisation_id,
+        amendment_id=case.amendment_id,
         payload=payload,
     )
 
 
-def _move_review(review, action, role, actor, *, payload=None):
+def move_review(review: ReviewTask, action: str, role: Role, actor: User | None = None, *, payload=None) -> None:
+    """Apply an action of the review life cycle, audited."""
+    defn = definition_of(review.application)
     before = review.state
-    review.state = _apply_review(review, action, role)
+    try:
+        review.state = defn.apply_review_action(review.kind, review.state, action, role).value
+    except TransitionNotAllowed as refusal:
+        raise WorkflowRefused(_("This is not possible at this stage of the review.") + f" ({refusal.message})") from None
     record_event(
         review.application,
         actor=actor,
@@ -124,30 +324,14 @@ def _move_review(review, action, role, actor, *, payload=None):
     )
 
 
-def _current_reviews(application: Application) -> list[ReviewTask]:
-    return list(
-        db.session.execute(
-            select(ReviewTask)
-            .where(ReviewTask.application_id == application.id, ReviewTask.amendment_id.is_(None))
-            .order_by(ReviewTask.id)
-        ).scalars()
-    )
-
-
-def _snapshots(reviews: list[ReviewTask]) -> list[ReviewSnapshot]:
-    if not reviews:
-        return []
-    defn = definition_of(reviews[0].application)
-    return [ReviewSnapshot(r.kind, r.state, defn.scope_of(r.kind, r.organisation_id)) for r in reviews]
-
-
-def open_review(application: Application, required, now: dt.datetime, *, flagged: bool = False, amendment=None) -> ReviewTask:
-    """Open one required review (of the application, or of an amendment):
-    its SLA clock and deadlines, its audit event, and its organisation told."""
+def open_review(case: Case, required: RequiredReview, now: dt.datetime, *, flagged: bool = False) -> ReviewTask:
+    """Open one required review of a case: its SLA clock and deadlines, its
+    audit event, and its organisation told."""
+    application = case.application
     organisation = organisation_for(required)
     review = ReviewTask(
         application_id=application.id,
-        amendment_id=amendment.id if amendment is not None else None,
+        amendment_id=case.amendment_id,
         kind=required.kind_code,
         organisation_id=organisation.id,
         state=ReviewState.PENDING.value,
@@ -159,8 +343,8 @@ def open_review(application: Application, required, now: dt.datetime, *, flagged
     review.application = application
     clock.start_clock(review, definition_of(application), now)
     payload = {"flagged": flagged} if flagged else {}
-    if amendment is not None:
-        payload["amendment"] = amendment.id
+    if case.amendment_id is not None:
+        payload["amendment"] = case.amendment_id
     record_event(
         application,
         actor=None,
@@ -170,7 +354,7 @@ def open_review(application: Application, required, now: dt.datetime, *, flagged
         from_state=None,
         to_state=review.state,
         review=review,
-        amendment_id=amendment.id if amendment is not None else None,
+        amendment_id=case.amendment_id,
         payload=payload,
     )
     notify.tell(
@@ -184,9 +368,18 @@ def open_review(application: Application, required, now: dt.datetime, *, flagged
     return review
 
 
-def _cancel_review(review: ReviewTask, actor=None, reason: str = "") -> None:
-    _move_review(review, "cancel", Role.SYSTEM, actor, payload={"reason": reason} if reason else None)
+def cancel_review(review: ReviewTask, actor: User | None = None, reason: str = "") -> None:
+    move_review(review, "cancel", Role.SYSTEM, actor, payload={"reason": reason} if reason else None)
     clock.stop_clock(review)
+
+
+def close(case: Case, now: dt.datetime, reason: str, *, payload: dict | None = None) -> None:
+    """End a case that cannot go on (it lapses): its open reviews are cancelled."""
+    for review in case.reviews():
+        if review.is_open:
+            cancel_review(review, reason=reason)
+    move(case, "lapse", Role.SYSTEM, payload=payload)
+    case.record.decided_at = now
 
 
 def _producer_decision_notice(review: ReviewTask, action: str, details: str) -> None:
@@ -206,89 +399,59 @@ def _producer_decision_notice(review: ReviewTask, action: str, details: str) -> 
 # ----------------------------------------------------------------------------- the join
 
 
-def advance(application: Application, now: dt.datetime | None = None, actor: User | None = None) -> list[Step]:
-    """Perform what the definition says happens next, until nothing does.
+def advance(case: Case, now: dt.datetime | None = None, actor: User | None = None) -> list[Step]:
+    """Perform what the definition says happens next to the case, until nothing does.
 
     Must run under the application's row lock: the join (all parallel reviews
     decided -> final review) then happens exactly once.
     """
     now = now or now_utc()
-    defn = definition_of(application)
+    defn = definition_of(case.application)
     performed: list[Step] = []
     for _attempt in range(10):  # each step changes the state or the reviews; 10 is far above any real chain
-        reviews = _current_reviews(application)
-        step = next_step(defn, application.state, _snapshots(reviews))
+        reviews = case.reviews()
+        step = next_step(defn, case.record.state, snapshots(defn, reviews))
         if step is Step.NONE:
             return performed
         performed.append(step)
-        _perform(application, step, reviews, now, actor)
+        _perform(case, step, reviews, now)
         db.session.flush()
-    raise RuntimeError(f"the process did not settle for application {application.id}")
+    raise RuntimeError(f"the process did not settle for {case.subject} {case.record.id}")
 
 
-def _perform(application: Application, step: Step, reviews: list[ReviewTask], now: dt.datetime, actor) -> None:
-    defn = definition_of(application)
+def _perform(case: Case, step: Step, reviews: list[ReviewTask], now: dt.datetime) -> None:
+    defn = definition_of(case.application)
     if step is Step.OPEN_SCREENING:
-        for required in reviews_for_step(defn, step, facts_for(application)):
-            open_review(application, required, now)
+        for required in reviews_for_step(defn, step, facts_for(case.application)):
+            open_review(case, required, now)
     elif step is Step.OPEN_PARALLEL:
-        _move_application(application, "start_review", Role.SYSTEM, None)
-        required = reviews_for_step(defn, step, facts_for(application))
-        for item in required:
-            open_review(application, item, now)
+        move(case, "start_review", Role.SYSTEM)
+        for required in reviews_for_step(defn, step, facts_for(case.application)):
+            open_review(case, required, now)
     elif step in (Step.OPEN_FINAL, Step.MINISTRY_DECIDES_REJECTION):
-        flagged = step is Step.MINISTRY_DECIDES_REJECTION
-        application.needs_ministry_decision = flagged
-        _move_application(application, "open_final", Role.SYSTEM, None, payload={"flagged": flagged} if flagged else None)
-        for required in reviews_for_step(defn, step, facts_for(application)):
-            open_review(application, required, now, flagged=flagged)
-        if flagged:
-            notify.tell(
-                notify.producers_of(application),
-                "site_decision_needed",
-                f"site-decision:{application.id}:{len(reviews)}",
-                notify.base_context(application),
-                path=notify.producer_path(application),
-                application=application,
-            )
+        flagged = step.flags_final_review
+        move(case, "open_final", Role.SYSTEM, payload={"flagged": flagged} if flagged else None)
+        for required in reviews_for_step(defn, step, facts_for(case.application)):
+            open_review(case, required, now, flagged=flagged)
+        case.final_opened(flagged, reviews)
     elif step is Step.RETURN_TO_PARALLEL:
         for review in reviews:
             if defn.stage_of(review.kind) == "final" and review.is_open:
-                _cancel_review(review, reason="returned to the parallel reviews")
-        application.needs_ministry_decision = False
-        _move_application(application, "return_to_parallel", Role.SYSTEM, None)
+                cancel_review(review, reason="returned to the parallel reviews")
+        case.returned_to_parallel()
+        move(case, "return_to_parallel", Role.SYSTEM)
     elif step is Step.REJECT:
         for review in reviews:
             if review.is_open:
-                _cancel_review(review, reason="application rejected")
+                cancel_review(review, reason=case.rejected_reason)
         rejecting = next((r for r in reversed(reviews) if r.state == ReviewState.REJECTED.value), None)
-        _move_application(application, "reject", Role.SYSTEM, None)
-        application.decided_at = now
-        context = notify.base_context(application)
-        context["reason"] = rejecting.reason if rejecting is not None else ""
-        notify.tell(
-            notify.producers_of(application),
-            "application_rejected",
-            f"rejected:{application.id}",
-            context,
-            path=notify.producer_path(application),
-            application=application,
-        )
+        move(case, "reject", Role.SYSTEM)
+        case.record.decided_at = now
+        case.rejected(rejecting)
     elif step is Step.APPROVE:
-        _move_application(application, "approve", Role.SYSTEM, None)
-        application.decided_at = now
-        application.needs_ministry_decision = False
-        from permits.services import permits as permit_service
-
-        permit_service.issue(application, now)
-        notify.tell(
-            notify.producers_of(application),
-            "application_approved",
-            f"approved:{application.id}",
-            notify.base_context(application),
-            path=notify.producer_path(application),
-            application=application,
-        )
+        move(case, "approve", Role.SYSTEM)
+        case.record.decided_at = now
+        case.approved(now)
 
 
 # ----------------------------------------------------------------------------- producer verbs
@@ -297,13 +460,14 @@ def _perform(application: Application, step: Step, reviews: list[ReviewTask], no
 def submit(application: Application, actor: User, expected_version: int | None = None, now: dt.datetime | None = None) -> Application:
     """File a complete draft: it gets a reference and the screening opens."""
     now = now or now_utc()
-    application = _lock_application(application.id)
+    application = lock_application(application.id)
     role = producer_role(actor, application)
-    _check_version(application, expected_version)
+    check_version(application, expected_version)
     if not [b for b in application.bookings if b.active]:
         raise ServiceError(_("Add at least one filming site and dates before submitting."))
     application.definition_version = CURRENT_VERSION
-    _move_application(application, "submit", role, actor)
+    case = ApplicationCase(application)
+    move(case, "submit", role, actor)
     application.submitted_at = now
     application.reference = f"AZF-{calendar().local_date(now).year}-{application.id:06d}"
     facts = facts_for(application)
@@ -321,20 +485,21 @@ def submit(application: Application, actor: User, expected_version: int | None =
         path=notify.producer_path(application),
         application=application,
     )
-    advance(application, now, actor)
+    advance(case, now, actor)
     return application
 
 
 def withdraw(application: Application, actor: User, expected_version: int | None = None, reason: str = "", now=None) -> Application:
     now = now or now_utc()
-    application = _lock_application(application.id)
+    application = lock_application(application.id)
     role = producer_role(actor, application)
-    _check_version(application, expected_version)
-    open_reviews = [r for r in _current_reviews(application) if r.is_open]
-    _move_application(application, "withdraw", role, actor, payload={"reason": reason[:MAX_TEXT]} if reason else None)
+    check_version(application, expected_version)
+    case = ApplicationCase(application)
+    open_reviews = [r for r in case.reviews() if r.is_open]
+    move(case, "withdraw", role, actor, payload={"reason": reason[:MAX_TEXT]} if reason else None)
     application.decided_at = now
     for review in open_reviews:
-        _cancel_review(review, reason="application withdrawn")
+        cancel_review(review, reason="application withdrawn")
     recipients = notify.producers_of(application)
     for review in open_reviews:
         recipients += notify.staff_of(review.organisation_id)
@@ -355,11 +520,11 @@ def provide_information(review: ReviewTask, actor: User, body: str, expected_ver
     body = (body or "").strip()
     if not body:
         raise ServiceError(_("Write your answer before sending it."), field="body")
-    application = _lock_application(review.application_id)
-    review = _lock_review(review.id)
+    application = lock_application(review.application_id)
+    review = lock_review(review.id)
     role = producer_role(actor, application)
-    _check_version(review, expected_version)
-    _move_review(review, "provide_information", role, actor)
+    check_version(review, expected_version)
+    move_review(review, "provide_information", role, actor)
     clock.resume_clock(review, definition_of(application), now)
     db.session.execute(
         Message.__table__.update()
@@ -393,30 +558,30 @@ def provide_information(review: ReviewTask, actor: User, body: str, expected_ver
 
 def claim(review: ReviewTask, actor: User, expected_version: int | None = None) -> ReviewTask:
     """Take a pending review: it is assigned to the actor and in review."""
-    review = _lock_review(review.id)
+    review = lock_review(review.id)
     role = review_role(actor, review)
-    _check_version(review, expected_version)
-    _move_review(review, "claim", role, actor)
+    check_version(review, expected_version)
+    move_review(review, "claim", role, actor)
     review.assignee_id = actor.id
     return review
 
 
 def release(review: ReviewTask, actor: User, expected_version: int | None = None) -> ReviewTask:
-    review = _lock_review(review.id)
+    review = lock_review(review.id)
     role = review_role(actor, review)
-    _check_version(review, expected_version)
-    _move_review(review, "release", role, actor)
+    check_version(review, expected_version)
+    move_review(review, "release", role, actor)
     review.assignee_id = None
     return review
 
 
 def assign(review: ReviewTask, actor: User, assignee: User | None, expected_version: int | None = None) -> ReviewTask:
     """A supervisor assigns (or reassigns) a review within the organisation."""
-    review = _lock_review(review.id)
+    review = lock_review(review.id)
     role = review_role(actor, review)
     if role not in (Role.SUPERVISOR, Role.ADMIN):
         raise PermissionDenied(_("Only a supervisor can assign reviews."))
-    _check_version(review, expected_version)
+    check_version(review, expected_version)
     if not review.is_open:
         raise WorkflowRefused(_("This review is closed; it cannot be assigned."))
     if assignee is not None and staff_role(assignee, review.organisation_id) not in (Role.REVIEWER, Role.SUPERVISOR):
@@ -461,26 +626,21 @@ def decide(
     if action == "request_information" and not reason:
         raise ServiceError(_("Say what information you need."), field="reason")
 
-    application = _lock_application(review.application_id)
-    review = _lock_review(review.id)
+    application = lock_application(review.application_id)
+    review = lock_review(review.id)
     role = review_role(actor, review)
-    _check_version(review, expected_version)
+    check_version(review, expected_version)
     defn = definition_of(application)
+    case = case_of(review)
 
-    if defn.stage_of(review.kind) == "final" and action in ("approve", "approve_with_conditions"):
-        blockers = final_approval_blockers(defn, _snapshots(_current_reviews(application)))
-        if blockers:
-            raise WorkflowRefused(
-                _("A site was refused. Reject the application, or ask the producer to drop or replace the site.")
-            )
-    if review.amendment_id is not None:  # an amendment's review: its own join (services/amendments.py)
-        from permits.services import amendments
-
-        amendments.check_final_approval(review, action)
+    approving_final = defn.stage_of(review.kind) == "final" and action in ("approve", "approve_with_conditions")
+    # The ministry cannot approve over a refused site (of the application, or of the amendment).
+    if approving_final and final_approval_blockers(defn, snapshots(defn, case.reviews())):
+        raise WorkflowRefused(str(case.refused_site))
     if defn.stage_of(review.kind) == "final" and action == "request_information" and application.needs_ministry_decision:
         raise WorkflowRefused(_("To change a refused site, use “drop the refused site” instead."))
 
-    _move_review(review, action, role, actor, payload={"conditions": conditions, "reason": reason} if (conditions or reason) else None)
+    move_review(review, action, role, actor, payload={"conditions": conditions, "reason": reason} if (conditions or reason) else None)
     if review.assignee_id is None:
         review.assignee_id = actor.id
 
@@ -517,12 +677,7 @@ def decide(
     clock.stop_clock(review)
     details = "; ".join(conditions) if conditions else reason
     _producer_decision_notice(review, action, details)
-    if review.amendment_id is not None:
-        from permits.services import amendments
-
-        amendments.advance(review.amendment_id, now, actor)
-    else:
-        advance(application, now, actor)
+    advance(case, now, actor)
     return review
 
 
@@ -531,7 +686,7 @@ def refused_site_reviews(application: Application) -> list[ReviewTask]:
     (the definition says which kinds): dropping or replacing those sites."""
     defn = definition_of(application)
     return [
-        r for r in _current_reviews(application)
+        r for r in ApplicationCase(application).reviews()
         if r.state == ReviewState.REJECTED.value and defn.cured_by_site_change(r.kind)
     ]
 
@@ -546,7 +701,7 @@ def _drop_refused_sites(application: Application, actor: User | None, *, payload
             if booking.active and booking.location.owner_organisation_id == review.organisation_id:
                 booking.active = False
                 dropped.append(booking.location.name_en)
-        _move_review(review, "drop", Role.SYSTEM, actor, payload=payload)
+        move_review(review, "drop", Role.SYSTEM, actor, payload=payload)
     return dropped
 
 
@@ -555,10 +710,10 @@ def drop_refused_sites(final_review: ReviewTask, actor: User, expected_version: 
     bookings are removed and the refused reviews are dropped; the final
     review then decides on what remains."""
     now = now or now_utc()
-    application = _lock_application(final_review.application_id)
-    final_review = _lock_review(final_review.id)
+    application = lock_application(final_review.application_id)
+    final_review = lock_review(final_review.id)
     role = review_role(actor, final_review)
-    _check_version(final_review, expected_version)
+    check_version(final_review, expected_version)
     defn = definition_of(application)
     if defn.stage_of(final_review.kind) != "final" or not final_review.is_open or not application.needs_ministry_decision:
         raise WorkflowRefused(_("There is no refused site to drop."))
@@ -580,7 +735,7 @@ def drop_refused_sites(final_review: ReviewTask, actor: User, expected_version: 
         organisation_id=final_review.organisation_id,
         payload={"sites": dropped_sites},
     )
-    advance(application, now, actor)
+    advance(ApplicationCase(application), now, actor)
     return application
 
 
@@ -607,9 +762,9 @@ def replace_refused_site(
     from workflows import reviews_touched_by_amendment
 
     now = now or now_utc()
-    application = _lock_application(application.id)
+    application = lock_application(application.id)
     role = producer_role(actor, application)
-    _check_version(application, expected_version)
+    check_version(application, expected_version)
     if application.state != ApplicationState.FINAL_REVIEW.value or not application.needs_ministry_decision:
         raise WorkflowRefused(_("There is no refused site to replace."))
     defn = definition_of(application)
@@ -619,7 +774,8 @@ def replace_refused_site(
                 daily_start=daily_start, daily_end=daily_end, notes=(notes or "")[:2000])
     db.session.refresh(application)
     application.needs_ministry_decision = False
-    for review in _current_reviews(application):
+    case = ApplicationCase(application)
+    for review in case.reviews():
         if defn.stage_of(review.kind) == "final" and review.is_open:
             review.flagged = False
     record_event(
@@ -634,8 +790,8 @@ def replace_refused_site(
     )
     for required in reviews_touched_by_amendment(defn, before, facts_for(application)):
         if defn.stage_of(required.kind_code) == "parallel":
-            open_review(application, required, now)
-    advance(application, now, actor)
+            open_review(case, required, now)
+    advance(case, now, actor)
     return application
 
 
@@ -644,8 +800,8 @@ def revoke(application: Application, actor: User, reason: str, expected_version:
     reason = (reason or "").strip()
     if not reason:
         raise ServiceError(_("Give the reason for revoking the permit."), field="reason")
-    application = _lock_application(application.id)
-    _check_version(application, expected_version)
+    application = lock_application(application.id)
+    check_version(application, expected_version)
     membership = actor.membership if actor is not None else None
     if actor is not None and actor.is_platform_admin:
         role, org_kind, organisation_id = Role.PLATFORM_ADMIN, None, None
@@ -653,10 +809,12 @@ def revoke(application: Application, actor: User, reason: str, expected_version:
         role, org_kind, organisation_id = Role(membership.role), membership.organisation.kind, membership.organisation_id
     else:
         raise PermissionDenied(_("Only the film commission can revoke a permit."))
-    _move_application(application, "revoke", role, actor, org_kind=org_kind, payload={"reason": reason[:MAX_TEXT]}, organisation_id=organisation_id)
+    move(ApplicationCase(application), "revoke", role, actor, org_kind=org_kind, payload={"reason": reason[:MAX_TEXT]},
+         organisation_id=organisation_id)
     from permits.services import permits as permit_service
 
     permit_service.mark_revoked(application, reason, now)
+    _close_open_amendment(application, now, "permit revoked")
     return application
 
 
@@ -664,37 +822,35 @@ def revoke(application: Application, actor: User, reason: str, expected_version:
 
 
 def lapse(review: ReviewTask, now=None) -> Application:
-    """The producer did not answer in time: the application lapses."""
+    """The producer did not answer in time: the application lapses (an
+    amendment's question: only the amendment, and the permit stays)."""
     now = now or now_utc()
-    if review.amendment_id is not None:  # only the amendment lapses; the permit stays
-        from permits.services import amendments
-
-        amendments.lapse(review, now)
-        return review.application
-    application = _lock_application(review.application_id)
-    review = _lock_review(review.id)
+    application = lock_application(review.application_id)
+    review = lock_review(review.id)
     if review.state != ReviewState.INFO_REQUESTED.value:
         return application
-    _move_review(review, "lapse", Role.SYSTEM, None)
+    case = case_of(review)
+    move_review(review, "lapse", Role.SYSTEM, None)
     clock.stop_clock(review)
-    for other in _current_reviews(application):
-        if other.is_open:
-            _cancel_review(other, reason="application lapsed")
-    _move_application(application, "lapse", Role.SYSTEM, None)
-    application.decided_at = now
-    recipients = notify.producers_of(application) + notify.staff_of(review.organisation_id)
-    context = notify.base_context(application)
-    notify.tell(recipients, "application_lapsed", f"lapsed:{application.id}", context, path=notify.producer_path(application), application=application)
+    case.lapsed(review, now)
     return application
 
 
 def expire(application: Application, now=None) -> Application:
     now = now or now_utc()
-    application = _lock_application(application.id)
+    application = lock_application(application.id)
     if application.state != ApplicationState.APPROVED.value:
         return application
-    _move_application(application, "expire", Role.SYSTEM, None)
+    move(ApplicationCase(application), "expire", Role.SYSTEM)
     from permits.services import permits as permit_service
 
     permit_service.mark_expired(application, now)
+    _close_open_amendment(application, now, "permit expired")
     return application
+
+
+def _close_open_amendment(application: Application, now: dt.datetime, reason: str) -> None:
+    """A permit that ends takes the amendment under review with it."""
+    case = AmendmentCase.open_of(application)
+    if case is not None:
+        close(case, now, reason, payload={"reason": reason})
