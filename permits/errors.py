@@ -9,6 +9,8 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
+from permits.extensions import db
+
 log = logging.getLogger(__name__)
 
 MESSAGES = {
@@ -52,8 +54,6 @@ def register(app: Flask) -> None:
         if isinstance(error, HTTPException):
             return http_error(error)
         log.exception("Unhandled error on %s %s", request.method, request.path)
-        from permits.extensions import db
-
         db.session.rollback()
         return render_error(500)
 

@@ -7,6 +7,7 @@ these are their names in the reader's language.
 
 from flask_babel import lazy_gettext as _l
 
+from permits.models.base import current_language
 from workflows import get_definition, registered_versions
 
 ROLE_NAMES = {
@@ -104,3 +105,89 @@ ACTIVITIES = {
 }
 
 TIERS = {"low": _l("Low impact"), "medium": _l("Medium impact"), "high": _l("High impact")}
+
+
+# The codes of Location.region and Location.category, named in the three
+# languages (proper names, so not gettext).
+# Economic regions of the Republic of Azerbaijan (2021 division).
+REGION_NAMES = {
+    "baku": {"az": "Bakı", "en": "Baku", "ru": "Баку"},
+    "absheron_khizi": {
+        "az": "Abşeron-Xızı",
+        "en": "Absheron-Khizi",
+        "ru": "Абшерон-Хызы",
+    },
+    "mountainous_shirvan": {
+        "az": "Dağlıq Şirvan",
+        "en": "Mountainous Shirvan",
+        "ru": "Нагорный Ширван",
+    },
+    "sheki_zagatala": {
+        "az": "Şəki-Zaqatala",
+        "en": "Shaki-Zagatala",
+        "ru": "Шеки-Загатала",
+    },
+    "guba_khachmaz": {
+        "az": "Quba-Xaçmaz",
+        "en": "Guba-Khachmaz",
+        "ru": "Губа-Хачмаз",
+    },
+    "ganja_dashkasan": {
+        "az": "Gəncə-Daşkəsən",
+        "en": "Ganja-Dashkasan",
+        "ru": "Гянджа-Дашкесан",
+    },
+    "gazakh_tovuz": {"az": "Qazax-Tovuz", "en": "Gazakh-Tovuz", "ru": "Газах-Товуз"},
+    "karabakh": {"az": "Qarabağ", "en": "Karabakh", "ru": "Карабах"},
+    "east_zangezur": {
+        "az": "Şərqi Zəngəzur",
+        "en": "East Zangezur",
+        "ru": "Восточный Зангезур",
+    },
+    "lankaran_astara": {
+        "az": "Lənkəran-Astara",
+        "en": "Lankaran-Astara",
+        "ru": "Ленкорань-Астара",
+    },
+    "central_aran": {
+        "az": "Mərkəzi Aran",
+        "en": "Central Aran",
+        "ru": "Центральный Аран",
+    },
+    "mil_mughan": {"az": "Mil-Muğan", "en": "Mil-Mughan", "ru": "Миль-Муган"},
+    "shirvan_salyan": {
+        "az": "Şirvan-Salyan",
+        "en": "Shirvan-Salyan",
+        "ru": "Ширван-Сальян",
+    },
+    "nakhchivan": {"az": "Naxçıvan", "en": "Nakhchivan", "ru": "Нахчыван"},
+}
+
+CATEGORY_NAMES = {
+    "old_town": {"az": "Köhnə şəhər", "en": "Old town", "ru": "Старый город"},
+    "monument": {"az": "Abidə", "en": "Monument", "ru": "Памятник"},
+    "museum": {"az": "Muzey", "en": "Museum", "ru": "Музей"},
+    "nature": {"az": "Təbiət", "en": "Nature", "ru": "Природа"},
+    "landscape": {"az": "Landşaft", "en": "Landscape", "ru": "Ландшафт"},
+    "urban": {"az": "Şəhər mühiti", "en": "Urban", "ru": "Городская среда"},
+    "village": {"az": "Kənd", "en": "Village", "ru": "Село"},
+    "religious": {
+        "az": "Dini məkan",
+        "en": "Religious site",
+        "ru": "Религиозное место",
+    },
+}
+
+
+def _named(names: dict, code: str) -> str:
+    """In the reader's language, else English, else the code made readable."""
+    by_language = names.get(code, {})
+    return by_language.get(current_language()) or by_language.get("en") or (code or "").replace("_", " ").title()
+
+
+def region_label(code: str) -> str:
+    return _named(REGION_NAMES, code)
+
+
+def category_label(code: str) -> str:
+    return _named(CATEGORY_NAMES, code)

@@ -9,6 +9,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from permits.demo import data
+from permits.demo.applications import seed_applications
 from permits.extensions import db
 from permits.models import (
     Company,
@@ -131,8 +132,6 @@ def seed_demo() -> list[str]:
     companies = seed_companies()
     users = seed_users(organisations, companies)
     db.session.commit()
-    from permits.demo.applications import seed_applications
-
     made = seed_applications()
     return [
         f"Demo data ready: {len(organisations)} organisations, {len(locations)} filming sites, "

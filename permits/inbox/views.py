@@ -11,6 +11,7 @@ from flask import Blueprint, abort, g, redirect, render_template, request, url_f
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from permits.auth.views import safe_next
 from permits.extensions import db
 from permits.notifications.render import event_subject
 from permits.services import NotFound, notify
@@ -37,8 +38,6 @@ def inject_bell():
 
 def _safe_target(url: str) -> str:
     """Only our own pages: a path, never another site (nor "/\t/evil", which browsers read as //evil)."""
-    from permits.auth.views import safe_next
-
     return safe_next(url) or url_for("inbox.index")
 
 

@@ -9,21 +9,12 @@ from dataclasses import dataclass
 
 from sqlalchemy import and_, exists, or_, select
 
-from permits.demo.data import CATEGORIES, REGIONS
 from permits.extensions import db
+from permits.labels import category_label, region_label
 from permits.models import Application, Booking, Location, LocationBlackout
-from permits.models.base import current_language
 
 HOLD_STATES = ("submitted", "in_review", "final_review")
 APPROVED_STATES = ("approved",)
-
-
-def region_label(code: str) -> str:
-    return REGIONS.get(code, {}).get(current_language()) or code.replace("_", " ").title()
-
-
-def category_label(code: str) -> str:
-    return CATEGORIES.get(code, {}).get(current_language()) or code.replace("_", " ").title()
 
 
 def regions_in_use() -> list[tuple[str, str]]:

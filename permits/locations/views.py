@@ -14,6 +14,8 @@ from permits.labels import (
     PRODUCTION_TYPES,
     REVIEW_STATES,
     TIERS,
+    category_label,
+    region_label,
 )
 from permits.locations import catalogue as queries
 from permits.locations.forms import CatalogueFilterForm, QuoteForm
@@ -29,8 +31,8 @@ bp = Blueprint("locations", __name__)
 @bp.app_context_processor
 def catalogue_helpers():
     return {
-        "region_label": queries.region_label,
-        "category_label": queries.category_label,
+        "region_label": region_label,
+        "category_label": category_label,
         "activity_labels": ACTIVITIES,
         "production_type_labels": PRODUCTION_TYPES,
         "tier_labels": TIERS,

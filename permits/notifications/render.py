@@ -3,11 +3,18 @@
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import re
 from dataclasses import dataclass
 
-from flask import render_template
-from flask_babel import force_locale
+from flask import current_app, render_template
+from flask_babel import force_locale, format_date, format_datetime, get_locale
+from sqlalchemy import select
+
+from permits import labels
+from permits.extensions import db
+from permits.models import Organisation, Permit
+from permits.notifications.events import EVENTS
 
 
 @dataclass(frozen=True)
@@ -36,8 +43,6 @@ def _fill(line: str, values: dict) -> str:
 
 def _event_context(template: str, context: dict) -> tuple[str, dict]:
     """Events share one template; fill their translated lines from the context."""
-    from permits.notifications.events import EVENTS
-
     if template == DIGEST_TEMPLATE:
         return template, {**context, "items": [_digest_item(item) for item in context.get("items", [])]}
     if template not in EVENTS:
@@ -81,15 +86,6 @@ def event_subject(template: str, context: dict) -> str:
 
 def _derived(context: dict) -> dict:
     """Values rendered in the recipient's language from codes and ids."""
-    import datetime as dt
-
-    from flask import current_app
-    from flask_babel import format_date, format_datetime, get_locale
-
-    from permits import labels
-    from permits.extensions import db
-    from permits.models import Organisation
-
     language = str(get_locale().language) if get_locale() else "az"
     out: dict = {}
     if context.get("due_iso"):
@@ -111,11 +107,6 @@ def _derived(context: dict) -> dict:
 
 
 def _permit_number(application_id) -> str | None:
-    from sqlalchemy import select
-
-    from permits.extensions import db
-    from permits.models import Permit
-
     return db.session.execute(select(Permit.number).where(Permit.application_id == application_id)).scalar_one_or_none()
 
 

@@ -448,7 +448,7 @@ def replace_site(application_id: int):
             form.location_id.errors = [_("Choose a filming site.")]
         else:
             try:
-                workflow.replace_refused_site(
+                drafts.replace_refused_site(
                     application, current_user, location, start=form.start_date.data, end=form.end_date.data,
                     crew_on_site=form.crew_on_site.data, vehicles=form.vehicles.data or 0,
                     daily_start=form.daily_start.data, daily_end=form.daily_end.data, notes=form.notes.data or "",

@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 
 from permits.labels import review_kind_name
 from permits.models import ReviewTask, WorkflowEvent
+from permits.templating import local_datetime
 from workflows import BusinessCalendar, get_definition
 
 
@@ -111,6 +112,4 @@ def clock_for(review: ReviewTask, cal: BusinessCalendar, now: dt.datetime) -> Cl
 
 
 def _fmt(value: dt.datetime) -> str:
-    from permits.templating import local_datetime
-
     return local_datetime(value, "medium")

@@ -33,6 +33,8 @@ from permits.labels import (
     REVIEW_STATES,
     STAGE_QUEUES,
     TIERS,
+    category_label,
+    region_label,
     review_kind_name,
 )
 from permits.models import (
@@ -69,6 +71,7 @@ from permits.services import (
 from permits.services.context import calendar, now_utc, staff_role
 from permits.services.workflow import WorkflowRefused
 from permits.storage import storage
+from permits.templating import local_datetime
 from workflows import current_definition, get_definition
 
 bp = Blueprint("review", __name__)
@@ -551,8 +554,6 @@ def decide(review_id: int, action: str):
         if action in ("reject", "request_information"):
             summary.append((_("What is needed") if action == "request_information" else _("Reason"), reason))
         if action == "request_information":
-            from permits.templating import local_datetime
-
             summary.append((_("The producer must answer by"), local_datetime(_producer_due(review))))
         warning = None
         if action == "reject" and _is_final(review):
@@ -871,16 +872,6 @@ def _organisations(ids) -> dict[int, Organisation]:
     return {o.id: o for o in db.session.execute(select(Organisation).where(Organisation.id.in_(ids))).scalars()}
 
 
-def _region_label(code: str) -> str:
-    from permits.demo.data import CATEGORIES, REGIONS
-    from permits.models.base import current_language
-
-    for table in (REGIONS, CATEGORIES):
-        if code in table:
-            return table[code].get(current_language()) or table[code].get("en") or code
-    return code
-
-
 def _days(value) -> str:
     return "" if value is None else str(value)
 
@@ -951,7 +942,7 @@ def statistics_tables(only: str | None = None) -> dict[str, dict]:
         if not wanted(f"shoot-days-by-{dimension}"):
             continue
         rows = queues.shoot_days_by(dimension)
-        label = (lambda k: k) if dimension == "month" else _region_label
+        label = {"region": region_label, "category": category_label}.get(dimension, str)
         tables[f"shoot-days-by-{dimension}"] = {
             "title": title,
             "columns": [heading, _("Shoot days"), _("Productions")],

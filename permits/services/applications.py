@@ -1,7 +1,10 @@
-"""Drafts: creating an application and booking its filming sites.
+"""The producer's side of an application: the draft and its filming sites,
+the task list, submission, answers to reviewers, a replacement for a refused
+site, and quotes before applying.
 
 The task-list sections of the portal call these; they check that the actor
-acts for the application's company and that the draft can still change.
+acts for the application's company and that the draft can still change. The
+state changes themselves go through the engine (``services.workflow``).
 """
 
 from __future__ import annotations
@@ -15,9 +18,25 @@ from sqlalchemy import and_, select
 
 from permits.extensions import db
 from permits.models import Application, Booking, Location, User
-from permits.services import PermissionDenied, ServiceError
-from permits.services.context import calendar, now_utc
-from workflows import ACTIVITIES, PRODUCTION_TYPES
+from permits.services import PermissionDenied, ServiceError, StaleVersion, documents, workflow
+from permits.services.audit import record_event
+from permits.services.context import calendar, definition_of, facts_for, now_utc, organisation_for, producer_role
+from permits.services.documents import document_checks
+from permits.services.quotes import Timeline, timeline_for
+from workflows import (
+    ACTIVITIES,
+    PRODUCTION_TYPES,
+    ApplicationFacts,
+    ApplicationState,
+    BookingFacts,
+    current_definition,
+    earliest_permit_date,
+    impact_tier_for,
+    latest_submission_date,
+    quote,
+    required_reviews,
+    reviews_touched_by_amendment,
+)
 
 EDITABLE_STATES = ("draft",)
 
@@ -226,8 +245,6 @@ def section_problems(application: Application, section: str, *, today: dt.date |
         elif application.crew_total < largest:
             problems.append(("crew_total", _("The whole crew cannot be smaller than the crew on site at one of your sites (%(n)d).", n=largest)))
     elif section == "documents":
-        from permits.services.documents import document_checks
-
         problems.extend(("document_id", check.message) for check in document_checks(application, today) if check.blocking)
     elif section == "declaration" and (not application.declaration_name.strip() or application.declared_at is None):
         problems.append(("declaration_name", _("Type your full name to sign the declaration.")))
@@ -366,8 +383,6 @@ class BookingWarning:
 
 def booking_warnings(application: Application, now: dt.datetime | None = None) -> list[BookingWarning]:
     """What does not block submission but the producer must know."""
-    from permits.services.quotes import timeline_for
-
     warnings: list[BookingWarning] = []
     active = [b for b in application.bookings if b.active]
     if active:
@@ -397,14 +412,62 @@ def readiness(application: Application, today: dt.date | None = None) -> list[tu
     return problems
 
 
+def replace_refused_site(
+    application: Application,
+    actor: User,
+    location,
+    *,
+    start: dt.date,
+    end: dt.date,
+    crew_on_site: int,
+    vehicles: int = 0,
+    daily_start: dt.time = dt.time(8),
+    daily_end: dt.time = dt.time(20),
+    notes: str = "",
+    expected_version: int | None = None,
+    now: dt.datetime | None = None,
+) -> Application:
+    """The producer proposes another site (or the same owner's site on other
+    dates) for the one a site owner refused. The refused review is dropped,
+    only the reviews the new booking touches open, and the final review waits
+    for them (the engine returns the application to the parallel stage)."""
+    now = now or now_utc()
+    application = workflow.lock_application(application.id)
+    role = producer_role(actor, application)
+    workflow.check_version(application, expected_version)
+    if application.state != ApplicationState.FINAL_REVIEW.value or not application.needs_ministry_decision:
+        raise workflow.WorkflowRefused(_("There is no refused site to replace."))
+    defn = definition_of(application)
+    before = facts_for(application)
+    dropped = workflow.drop_refused_reviews(application, actor, payload={"replaced": True})
+    new_booking(application, location, start=start, end=end, crew_on_site=crew_on_site, vehicles=vehicles,
+                daily_start=daily_start, daily_end=daily_end, notes=(notes or "")[:2000])
+    db.session.refresh(application)
+    application.needs_ministry_decision = False
+    case = workflow.ApplicationCase(application)
+    for review in case.reviews():
+        if defn.stage_of(review.kind) == "final" and review.is_open:
+            review.flagged = False
+    record_event(
+        application,
+        actor=actor,
+        actor_role=role,
+        subject="application",
+        action="replace_site",
+        from_state=application.state,
+        to_state=application.state,
+        payload={"dropped": dropped, "added": location.name_en, "start": start.isoformat(), "end": end.isoformat()},
+    )
+    for required in reviews_touched_by_amendment(defn, before, facts_for(application)):
+        if defn.stage_of(required.kind_code) == "parallel":
+            workflow.open_review(case, required, now)
+    workflow.advance(case, now, actor)
+    return application
+
+
 def submit_application(application: Application, actor: User, expected_version: int | None,
                        now: dt.datetime | None = None) -> Application:
     """The check-your-answers page: every section complete, then submit."""
-    from permits.services import StaleVersion
-    from permits.services.audit import record_event
-    from permits.services.quotes import timeline_for
-    from permits.services.workflow import submit
-
     now = now or now_utc()
     if expected_version is not None and int(expected_version) != application.version:
         raise StaleVersion(_("Someone else changed this application first. Reload the page to see the latest version."))
@@ -413,7 +476,7 @@ def submit_application(application: Application, actor: User, expected_version: 
     if problems:
         raise ServiceError(problems[0][1])
     timeline = timeline_for(application, now)
-    submit(application, actor, expected_version, now=now)
+    workflow.submit(application, actor, expected_version, now=now)
     if timeline.late:
         record_event(application, actor=actor, actor_role="producer", subject="application", action="flagged_late",
                      from_state=None, to_state=None,
@@ -425,10 +488,7 @@ def submit_application(application: Application, actor: User, expected_version: 
 def answer_request(review, actor: User, body: str, uploads: list, expected_version: int | None,
                    now: dt.datetime | None = None):
     """The producer answers a request for information, with documents."""
-    from permits.services import documents
-    from permits.services.workflow import provide_information
-
-    message = provide_information(review, actor, body, expected_version, now=now)
+    message = workflow.provide_information(review, actor, body, expected_version, now=now)
     application = review.application
     for upload in uploads:
         documents.upload_to_application(application, actor, upload, kind="other", message_id=message.id)
@@ -460,18 +520,6 @@ def plan(sites: list[PlannedSite], *, activities: list[str], country_of_origin: 
          production_type: str = "feature", now: dt.datetime | None = None) -> Plan:
     """The same numbers as ``quotes.timeline_for`` on an application with
     these bookings, built from the same workflows functions."""
-    from permits.services.quotes import Timeline
-    from workflows import (
-        ApplicationFacts,
-        BookingFacts,
-        current_definition,
-        earliest_permit_date,
-        impact_tier_for,
-        latest_submission_date,
-        quote,
-        required_reviews,
-    )
-
     now = now or now_utc()
     defn = current_definition()
     cal = calendar()
@@ -510,9 +558,6 @@ def plan(sites: list[PlannedSite], *, activities: list[str], country_of_origin: 
 
 def review_organisations(reviews) -> list[tuple[object, object, int]]:
     """(required review, organisation or None, SLA business days) for display."""
-    from permits.services.context import organisation_for
-    from workflows import current_definition
-
     defn = current_definition()
     result = []
     for required in reviews:

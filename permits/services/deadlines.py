@@ -10,30 +10,19 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import and_, or_, select, update
 
 from permits.extensions import db
-from permits.models import Application, Deadline, DeadlineKind, Permit, ReviewTask
-from permits.services import notify
+from permits.models import Deadline, DeadlineKind, Permit, ReviewTask
+from permits.services import notify, workflow
 from permits.services.audit import record_event
-from permits.services.context import calendar, now_utc
+from permits.services.context import now_utc
 
 log = logging.getLogger(__name__)
 
 STUCK_AFTER = dt.timedelta(minutes=10)
 BATCH = 100
-
-
-def schedule_permit_deadlines(application: Application, permit: Permit) -> None:
-    zone = ZoneInfo(calendar().tz)
-    # Expired from the first minute after the last shoot day, local time.
-    end = dt.datetime.combine(permit.valid_until + dt.timedelta(days=1), dt.time(0, 0), tzinfo=zone).astimezone(dt.UTC)
-    db.session.add(Deadline(kind=DeadlineKind.PERMIT_EXPIRY, application_id=application.id, due_at=end))
-    warn = end - dt.timedelta(days=2)
-    if warn > now_utc():
-        db.session.add(Deadline(kind=DeadlineKind.PERMIT_EXPIRING, application_id=application.id, due_at=warn))
 
 
 def due_ids(now: dt.datetime, limit: int = BATCH) -> list[int]:
@@ -169,8 +158,6 @@ def _info_reminder(deadline: Deadline, now: dt.datetime) -> None:
 
 
 def _info_lapse(deadline: Deadline, now: dt.datetime) -> None:
-    from permits.services import workflow
-
     if deadline.review is not None:
         workflow.lapse(deadline.review, now)
 
@@ -193,8 +180,6 @@ def _permit_expiring(deadline: Deadline, now: dt.datetime) -> None:
 
 
 def _permit_expiry(deadline: Deadline, now: dt.datetime) -> None:
-    from permits.services import workflow
-
     workflow.expire(deadline.application, now)
 
 

@@ -15,6 +15,7 @@ import hmac
 import io
 import logging
 import secrets
+from zoneinfo import ZoneInfo
 
 from flask import current_app
 from sqlalchemy import and_, or_, select, update
@@ -22,6 +23,7 @@ from sqlalchemy import and_, or_, select, update
 from permits import dispatch
 from permits.database import lock_row
 from permits.extensions import db
+from permits.labels import ACTIVITIES, PRODUCTION_TYPES
 from permits.models import (
     Amendment,
     Application,
@@ -33,7 +35,9 @@ from permits.models import (
     PermitVersion,
     ReviewTask,
 )
+from permits.services import notify
 from permits.services.context import calendar, definition_of, now_utc
+from permits.storage import storage
 
 log = logging.getLogger(__name__)
 
@@ -132,8 +136,6 @@ def issue(application: Application, now: dt.datetime) -> Permit:
     db.session.add(permit)
     db.session.flush()
     _add_version(permit, 1, now)
-    from permits.services.deadlines import schedule_permit_deadlines
-
     schedule_permit_deadlines(application, permit)
     return permit
 
@@ -170,6 +172,16 @@ def add_rider(application: Application, amendment: Amendment, now: dt.datetime) 
     return version
 
 
+def schedule_permit_deadlines(application: Application, permit: Permit) -> None:
+    zone = ZoneInfo(calendar().tz)
+    # Expired from the first minute after the last shoot day, local time.
+    end = dt.datetime.combine(permit.valid_until + dt.timedelta(days=1), dt.time(0, 0), tzinfo=zone).astimezone(dt.UTC)
+    db.session.add(Deadline(kind=DeadlineKind.PERMIT_EXPIRY, application_id=application.id, due_at=end))
+    warn = end - dt.timedelta(days=2)
+    if warn > now_utc():
+        db.session.add(Deadline(kind=DeadlineKind.PERMIT_EXPIRING, application_id=application.id, due_at=warn))
+
+
 def reschedule_permit_deadlines(application: Application, permit: Permit) -> None:
     db.session.execute(
         update(Deadline)
@@ -181,8 +193,6 @@ def reschedule_permit_deadlines(application: Application, permit: Permit) -> Non
         .values(status="cancelled")
         .execution_options(synchronize_session=False)
     )
-    from permits.services.deadlines import schedule_permit_deadlines
-
     schedule_permit_deadlines(application, permit)
 
 
@@ -197,7 +207,6 @@ def mark_revoked(application: Application, reason: str, now: dt.datetime) -> Non
     permit.status = "revoked"
     permit.revoked_at = now
     permit.revoked_reason = reason
-    from permits.services import notify
 
     context = notify.base_context(application)
     context.update({"number": permit.number, "reason": reason})
@@ -257,7 +266,7 @@ def _authority(application: Application, language: str) -> str:
 
 def document_for(version: PermitVersion):
     """The plain values printed on one version of a permit."""
-    from permits.labels import ACTIVITIES, PRODUCTION_TYPES
+    # permits.pdf loads reportlab: only the processes that draw a PDF pay for it.
     from permits.pdf import ConditionGroup, PermitDocument, SiteLine
     from permits.pdf.labels import translated_code
 
@@ -322,8 +331,7 @@ def document_for(version: PermitVersion):
 def render_version(version_id: int, now: dt.datetime | None = None) -> str:
     """Make and store one version's PDF. Idempotent: a ready version is left
     alone; run under a row lock so two workers never both render it."""
-    from permits.pdf import render_permit
-    from permits.storage import storage
+    from permits.pdf import render_permit  # reportlab, see document_for
 
     now = now or now_utc()
     version = lock_row(db.session, PermitVersion, version_id)

@@ -16,7 +16,7 @@ from sqlalchemy import Date, Integer, and_, case, cast, exists, func, or_, selec
 from sqlalchemy.orm import contains_eager, selectinload
 
 from permits.extensions import db
-from permits.models import Application, Booking, Company, Location, ReviewTask, User
+from permits.models import Application, Booking, Company, Location, Organisation, Permit, ReviewTask, User
 from permits.services.context import calendar, now_utc
 from workflows import current_definition
 
@@ -552,8 +552,6 @@ def most_requested_sites(limit: int = 15) -> list[dict]:
 
 def scorecard(now: dt.datetime | None = None, window_days: int = 90) -> dict:
     """The public scorecard: the last ``window_days`` days."""
-    from permits.models import Organisation, Permit
-
     now = now or now_utc()
     since = now - dt.timedelta(days=window_days)
     today = calendar().local_date(now)

@@ -9,7 +9,7 @@ from sqlalchemy import or_, select
 
 from permits.extensions import db
 from permits.models import Message, ReviewTask, SavedText, User
-from permits.services import PermissionDenied, ServiceError
+from permits.services import PermissionDenied, ServiceError, notify, workflow
 from permits.services.audit import record_event
 from permits.services.context import now_utc, staff_role
 
@@ -73,8 +73,6 @@ def message_producer(review: ReviewTask, actor: User, body: str) -> Message:
         review=review,
         payload={"message_id": message.id},
     )
-    from permits.services import notify
-
     application = review.application
     context = {**notify.review_context(review), "body": message.body}
     notify.tell(
@@ -169,8 +167,6 @@ def record_decision(
     """A reviewer's decision with the organisation's saved texts: picked saved
     conditions join the typed ones, a picked saved reason stands in for an
     empty one, and typed texts are kept for reuse when asked."""
-    from permits.services import workflow
-
     typed = [c.strip() for c in conditions or () if c and c.strip()]
     picked = _saved_by_ids(review.organisation_id, "condition", saved_condition_ids)
     all_conditions = list(dict.fromkeys(picked + typed))

@@ -29,6 +29,7 @@ from permits.database import lock_row
 from permits.extensions import db
 from permits.models import Amendment, Application, Booking, Message, ReviewTask, User
 from permits.services import PermissionDenied, ServiceError, StaleVersion, clock, notify
+from permits.services import permits as permit_service
 from permits.services.audit import record_event
 from permits.services.context import (
     calendar,
@@ -40,6 +41,7 @@ from permits.services.context import (
     review_role,
     staff_role,
 )
+from permits.services.quotes import quote_for
 from workflows import (
     CURRENT_VERSION,
     ApplicationState,
@@ -175,8 +177,6 @@ class ApplicationCase(Case):
         )
 
     def approved(self, now: dt.datetime) -> None:
-        from permits.services import permits as permit_service
-
         application = self.application
         application.needs_ministry_decision = False
         permit_service.issue(application, now)
@@ -244,8 +244,6 @@ class AmendmentCase(Case):
         )
 
     def approved(self, now: dt.datetime) -> None:
-        from permits.services import permits as permit_service
-
         application = self.application
         for booking in db.session.execute(select(Booking).where(Booking.amendment_id == self.amendment.id)).scalars():
             booking.active = True
@@ -472,8 +470,6 @@ def submit(application: Application, actor: User, expected_version: int | None =
     application.reference = f"AZF-{calendar().local_date(now).year}-{application.id:06d}"
     facts = facts_for(application)
     application.impact_tier = impact_tier_for(facts).value
-    from permits.services.quotes import quote_for
-
     application.fee_total = quote_for(application).total
     context = notify.base_context(application)
     context["days"] = definition_of(application).stage_sla_business_days("screening")
@@ -691,9 +687,10 @@ def refused_site_reviews(application: Application) -> list[ReviewTask]:
     ]
 
 
-def _drop_refused_sites(application: Application, actor: User | None, *, payload: dict | None) -> list[str]:
+def drop_refused_reviews(application: Application, actor: User | None, *, payload: dict | None) -> list[str]:
     """Take the sites of every refusing site owner out of the application and
-    drop their reviews; returns the dropped sites' names."""
+    drop their reviews (the ministry drops them, or the producer replaces
+    them); returns the dropped sites' names."""
     refused = refused_site_reviews(application)
     dropped = []
     for review in refused:
@@ -719,7 +716,7 @@ def drop_refused_sites(final_review: ReviewTask, actor: User, expected_version: 
         raise WorkflowRefused(_("There is no refused site to drop."))
     if role not in (Role.REVIEWER, Role.SUPERVISOR):
         raise PermissionDenied(_("Only the film commission's reviewers can do this."))
-    dropped_sites = _drop_refused_sites(application, actor, payload={"note": note[:MAX_TEXT]} if note else None)
+    dropped_sites = drop_refused_reviews(application, actor, payload={"note": note[:MAX_TEXT]} if note else None)
     if not [b for b in application.bookings if b.active]:
         raise WorkflowRefused(_("Every site of this application was refused; reject the application instead."))
     application.needs_ministry_decision = False
@@ -739,62 +736,6 @@ def drop_refused_sites(final_review: ReviewTask, actor: User, expected_version: 
     return application
 
 
-def replace_refused_site(
-    application: Application,
-    actor: User,
-    location,
-    *,
-    start: dt.date,
-    end: dt.date,
-    crew_on_site: int,
-    vehicles: int = 0,
-    daily_start: dt.time = dt.time(8),
-    daily_end: dt.time = dt.time(20),
-    notes: str = "",
-    expected_version: int | None = None,
-    now: dt.datetime | None = None,
-) -> Application:
-    """The producer proposes another site (or the same owner's site on other
-    dates) for the one a site owner refused. The refused review is dropped,
-    only the reviews the new booking touches open, and the final review waits
-    for them (the engine returns the application to the parallel stage)."""
-    from permits.services.applications import new_booking
-    from workflows import reviews_touched_by_amendment
-
-    now = now or now_utc()
-    application = lock_application(application.id)
-    role = producer_role(actor, application)
-    check_version(application, expected_version)
-    if application.state != ApplicationState.FINAL_REVIEW.value or not application.needs_ministry_decision:
-        raise WorkflowRefused(_("There is no refused site to replace."))
-    defn = definition_of(application)
-    before = facts_for(application)
-    dropped = _drop_refused_sites(application, actor, payload={"replaced": True})
-    new_booking(application, location, start=start, end=end, crew_on_site=crew_on_site, vehicles=vehicles,
-                daily_start=daily_start, daily_end=daily_end, notes=(notes or "")[:2000])
-    db.session.refresh(application)
-    application.needs_ministry_decision = False
-    case = ApplicationCase(application)
-    for review in case.reviews():
-        if defn.stage_of(review.kind) == "final" and review.is_open:
-            review.flagged = False
-    record_event(
-        application,
-        actor=actor,
-        actor_role=role,
-        subject="application",
-        action="replace_site",
-        from_state=application.state,
-        to_state=application.state,
-        payload={"dropped": dropped, "added": location.name_en, "start": start.isoformat(), "end": end.isoformat()},
-    )
-    for required in reviews_touched_by_amendment(defn, before, facts_for(application)):
-        if defn.stage_of(required.kind_code) == "parallel":
-            open_review(case, required, now)
-    advance(case, now, actor)
-    return application
-
-
 def revoke(application: Application, actor: User, reason: str, expected_version: int | None = None, now=None) -> Application:
     now = now or now_utc()
     reason = (reason or "").strip()
@@ -811,8 +752,6 @@ def revoke(application: Application, actor: User, reason: str, expected_version:
         raise PermissionDenied(_("Only the film commission can revoke a permit."))
     move(ApplicationCase(application), "revoke", role, actor, org_kind=org_kind, payload={"reason": reason[:MAX_TEXT]},
          organisation_id=organisation_id)
-    from permits.services import permits as permit_service
-
     permit_service.mark_revoked(application, reason, now)
     _close_open_amendment(application, now, "permit revoked")
     return application
@@ -842,8 +781,6 @@ def expire(application: Application, now=None) -> Application:
     if application.state != ApplicationState.APPROVED.value:
         return application
     move(ApplicationCase(application), "expire", Role.SYSTEM)
-    from permits.services import permits as permit_service
-
     permit_service.mark_expired(application, now)
     _close_open_amendment(application, now, "permit expired")
     return application

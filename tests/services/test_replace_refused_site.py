@@ -5,7 +5,7 @@ import datetime as dt
 
 import pytest
 
-from permits.services import ServiceError, workflow
+from permits.services import ServiceError, applications, workflow
 from tests.factories import LocationFactory
 from tests.services.scenario import MONDAY, approve_all, build_world, open_reviews, submitted
 
@@ -29,7 +29,7 @@ def test_replacing_the_refused_site_reopens_only_what_it_touches(db):
     replacement = LocationFactory(owner=world.owner_a, name_en="Shirvanshahs' Palace", max_crew=40)
     db.session.commit()
 
-    workflow.replace_refused_site(
+    applications.replace_refused_site(
         application, world.producer, replacement, start=dt.date(2027, 6, 14), end=dt.date(2027, 6, 15),
         crew_on_site=20, expected_version=application.version, now=MONDAY,
     )
@@ -60,12 +60,12 @@ def test_replacement_is_checked_like_any_booking(db):
     application = _refused(world)
     db.session.commit()
     with pytest.raises(ServiceError) as too_many:
-        workflow.replace_refused_site(application, world.producer, world.site_a, start=dt.date(2027, 6, 14),
+        applications.replace_refused_site(application, world.producer, world.site_a, start=dt.date(2027, 6, 14),
                                       end=dt.date(2027, 6, 15), crew_on_site=500, now=MONDAY)
     assert too_many.value.field == "crew_on_site"
     db.session.rollback()
     with pytest.raises(workflow.PermissionDenied):
-        workflow.replace_refused_site(application, world.other_producer, world.site_a, start=dt.date(2027, 6, 14),
+        applications.replace_refused_site(application, world.other_producer, world.site_a, start=dt.date(2027, 6, 14),
                                       end=dt.date(2027, 6, 15), crew_on_site=5, now=MONDAY)
 
 
@@ -73,5 +73,5 @@ def test_nothing_to_replace_without_a_refusal(db):
     world = build_world()
     application = submitted(world)
     with pytest.raises(workflow.WorkflowRefused):
-        workflow.replace_refused_site(application, world.producer, world.site_a, start=dt.date(2027, 6, 14),
+        applications.replace_refused_site(application, world.producer, world.site_a, start=dt.date(2027, 6, 14),
                                       end=dt.date(2027, 6, 15), crew_on_site=5, now=MONDAY)

@@ -14,7 +14,7 @@ from sqlalchemy import select
 
 from permits.extensions import db
 from permits.models import Application, Deadline, ReviewTask, WorkflowEvent
-from permits.services import ServiceError, deadlines, workflow
+from permits.services import ServiceError, applications, deadlines, workflow
 from tests.conftest import empty_tables
 from tests.services.scenario import MONDAY, build_world, submitted
 from workflows import (
@@ -148,7 +148,7 @@ class ProcessMachine(RuleBasedStateMachine):
             return
         application = data.draw(st.sampled_from(flagged))
         site = data.draw(st.sampled_from([self.world.site_a, self.world.site_b]))
-        self._attempt(lambda: workflow.replace_refused_site(
+        self._attempt(lambda: applications.replace_refused_site(
             application, self.world.producer, site, start=dt.date(2027, 7, 5), end=dt.date(2027, 7, 6),
             crew_on_site=10, now=self.now))
 
