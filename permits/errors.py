@@ -10,6 +10,7 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from permits.extensions import db
+from permits.services import ServiceError, StaleVersion
 
 log = logging.getLogger(__name__)
 
@@ -33,6 +34,31 @@ def render_error(code: int, detail: str | None = None):
     if request.accept_mimetypes.best == "application/json":
         return jsonify(error=str(title), message=str(detail or message)), code
     return render_template("errors/error.html", code=code, title=title, message=detail or message), code
+
+
+def refused(error: ServiceError, form=None, *, field: str | None = None, aliases: dict | None = None, stale=None):
+    """Every blueprint's answer to a service's refusal. The transaction is
+    rolled back. A stale form, a refused transition, a missing permission or
+    a missing object is an error page with the service's message (409, 403,
+    404; ``stale`` may draw a page of its own for a stale form). Anything else
+    is about the user's input: it goes on ``form`` next to the field the
+    service names (``aliases`` maps the service's field names to the form's;
+    ``field`` takes the rest) and None is returned, so the view shows the
+    form again with a 400."""
+    db.session.rollback()
+    if isinstance(error, StaleVersion) and stale is not None:
+        return stale()
+    if form is None or error.status_code != 400:
+        return render_error(error.status_code, error.message)
+    name = (aliases or {}).get(error.field, error.field)
+    target = getattr(form, name, None) if name else None
+    if not hasattr(target, "errors"):
+        target = getattr(form, field, None) if field else None
+    if hasattr(target, "errors"):
+        target.errors = [*target.errors, error.message]
+    else:
+        form.form_errors.append(error.message)
+    return None
 
 
 def register(app: Flask) -> None:

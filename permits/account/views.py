@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user
 
 from permits.account.forms import ChangePasswordForm, NotificationPreferencesForm, ProfileForm
+from permits.errors import refused
 from permits.extensions import db
 from permits.services import ServiceError, accounts, notify
 
@@ -29,8 +30,9 @@ def profile():
         try:
             accounts.update_profile(current_user, name=form.name.data, language=form.language.data)
         except ServiceError as error:
-            db.session.rollback()
-            form.language.errors.append(error.message)
+            failure = refused(error, form, field="language")
+            if failure is not None:
+                return failure
         else:
             db.session.commit()
             session.pop("language", None)
@@ -48,8 +50,9 @@ def change_password():
         try:
             accounts.change_password(current_user, password_form.current_password.data, password_form.password.data)
         except ServiceError as error:
-            db.session.rollback()
-            getattr(password_form, error.field or "password").errors.append(error.message)
+            failure = refused(error, password_form, field="password")
+            if failure is not None:
+                return failure
         else:
             db.session.commit()
             # Every other session ended with the version bump; keep this one.
@@ -72,8 +75,9 @@ def notification_preferences():
                 daily_digest=preferences_form.daily_digest.data,
             )
         except ServiceError as error:
-            db.session.rollback()
-            getattr(preferences_form, error.field or "email_notifications").errors.append(error.message)
+            failure = refused(error, preferences_form, field="email_notifications")
+            if failure is not None:
+                return failure
         else:
             db.session.commit()
             flash(_("Your notification choices have been saved."), "success")

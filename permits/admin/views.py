@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from permits.admin.forms import OrganisationForm, StaffUserForm
+from permits.errors import refused
 from permits.extensions import db
 from permits.models import Organisation, OrganisationMembership, User
 from permits.services import ServiceError, accounts
@@ -55,8 +56,9 @@ def organisations():
                 phone=form.phone.data or "",
             )
         except ServiceError as error:
-            db.session.rollback()
-            getattr(form, error.field or "key").errors.append(error.message)
+            failure = refused(error, form, field="key")
+            if failure is not None:
+                return failure
         else:
             db.session.commit()
             flash(_("The organisation has been created."), "success")
@@ -88,8 +90,9 @@ def staff():
                 language=form.language.data,
             )
         except ServiceError as error:
-            db.session.rollback()
-            getattr(form, error.field or "email").errors.append(error.message)
+            failure = refused(error, form, field="email")
+            if failure is not None:
+                return failure
         else:
             db.session.commit()
             flash(_("The account has been created."), "success")

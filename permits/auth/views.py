@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
 from permits.auth.forms import ForgotPasswordForm, LoginForm, RegistrationForm, ResetPasswordForm
+from permits.errors import refused
 from permits.extensions import db, limiter
 from permits.services import ServiceError, accounts
 
@@ -99,8 +100,9 @@ def register():
                 phone=form.phone.data or "",
             )
         except ServiceError as error:
-            db.session.rollback()
-            getattr(form, error.field or "email").errors.append(error.message)
+            failure = refused(error, form, field="email")
+            if failure is not None:
+                return failure
         else:
             session.clear()
             login_user(user)
@@ -130,8 +132,9 @@ def reset_password(token: str):
         try:
             accounts.reset_password(token, form.password.data)
         except ServiceError as error:
-            db.session.rollback()
-            form.password.errors.append(error.message)
+            failure = refused(error, form, field="password")
+            if failure is not None:
+                return failure
         else:
             db.session.commit()
             logout_user()

@@ -12,6 +12,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from permits.auth.views import safe_next
+from permits.errors import refused
 from permits.extensions import db
 from permits.notifications.render import event_subject
 from permits.services import NotFound, notify
@@ -70,8 +71,8 @@ def index():
 def open_notification(notification_id: int):
     try:
         notice = notify.mark_read(current_user, notification_id)
-    except NotFound:
-        abort(404)
+    except NotFound as error:
+        return refused(error)
     db.session.commit()
     return redirect(_safe_target(notice.url))
 
@@ -81,8 +82,8 @@ def open_notification(notification_id: int):
 def mark_read(notification_id: int):
     try:
         notify.mark_read(current_user, notification_id)
-    except NotFound:
-        abort(404)
+    except NotFound as error:
+        return refused(error)
     db.session.commit()
     return redirect(url_for("inbox.index", before=request.form.get("before") or None))
 

@@ -15,12 +15,12 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from permits.access import company_ids, staff_can_see_application
-from permits.errors import render_error
+from permits.errors import refused
 from permits.extensions import db
 from permits.issued.forms import AmendForm, RevokeForm
 from permits.labels import ACTIVITIES, APPLICATION_STATES, REVIEW_STATES
 from permits.models import Location, Permit, PermitVersion
-from permits.services import PermissionDenied, ServiceError, StaleVersion, amendments, workflow
+from permits.services import ServiceError, amendments, workflow
 from permits.services import permits as permit_service
 from permits.services.context import definition_of
 from permits.storage import storage
@@ -181,18 +181,10 @@ def revoke(permit_id: int):
     if form.validate_on_submit():
         try:
             workflow.revoke(application, current_user, form.reason.data, expected_version=form.version.data or None)
-        except StaleVersion:
-            db.session.rollback()
-            return render_error(409)
-        except PermissionDenied:
-            db.session.rollback()
-            abort(403)
-        except workflow.WorkflowRefused as refusal:
-            db.session.rollback()
-            return render_error(409, refusal.message)
         except ServiceError as error:
-            db.session.rollback()
-            form.reason.errors = [*form.reason.errors, error.message]
+            failure = refused(error, form, field="reason")
+            if failure is not None:
+                return failure
         else:
             db.session.commit()
             flash(_("Permit %(number)s is revoked. The producer has been told.", number=permit.number), "success")
@@ -241,21 +233,10 @@ def amend(permit_id: int):
                     note=form.note.data or "",
                     expected_version=form.version.data or None,
                 )
-            except StaleVersion:
-                db.session.rollback()
-                return render_error(409)
-            except PermissionDenied:
-                db.session.rollback()
-                abort(403)
-            except workflow.WorkflowRefused as refusal:
-                db.session.rollback()
-                return render_error(409, refusal.message)
             except ServiceError as error:
-                db.session.rollback()
-                target = getattr(form, error.field, None) if error.field else None
-                if target is None or not hasattr(target, "errors"):
-                    target = form.start_date
-                target.errors = [*target.errors, error.message]
+                failure = refused(error, form, field="start_date")
+                if failure is not None:
+                    return failure
             else:
                 db.session.commit()
                 flash(_("Your amendment was sent. Only the reviews it touches are opened; your permit stays valid meanwhile."), "success")

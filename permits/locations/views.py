@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
+from permits.errors import refused
 from permits.extensions import db
 from permits.labels import (
     ACTIVITIES,
@@ -159,7 +160,6 @@ def add_to_application(slug: str):
     try:
         application = drafts.draft_for_site(current_user)
     except ServiceError as error:
-        db.session.rollback()
-        abort(error.status_code)
+        return refused(error)
     db.session.commit()
     return redirect(url_for("portal.add_booking", application_id=application.id, site=location.slug))

@@ -18,16 +18,15 @@ from permits.access import (
     producer_required,
     staff_can_see_application,
 )
-from permits.errors import render_error
+from permits.errors import refused, render_error
 from permits.extensions import db
 from permits.models import Application, Booking, Location, Message, ReviewTask, WorkflowEvent
 from permits.portal import forms as f
 from permits.portal import wording
-from permits.services import PermissionDenied, ServiceError, StaleVersion, documents, workflow
+from permits.services import ServiceError, documents, workflow
 from permits.services import applications as drafts
 from permits.services.context import calendar, now_utc
 from permits.services.quotes import timeline_for
-from permits.services.workflow import WorkflowRefused
 from permits.services.workflow import withdraw as withdraw_application
 
 bp = Blueprint("portal", __name__)
@@ -95,28 +94,6 @@ def draft_view(view):
     return wrapped
 
 
-def _field_error(form, error: ServiceError, default: str | None = None, aliases: dict | None = None) -> None:
-    """Put a service error on the form field it names (or the default one)."""
-    name = (aliases or {}).get(error.field, error.field)
-    name = name if name and hasattr(form, name) else default
-    if name and hasattr(form, name):
-        getattr(form, name).errors = [*list(getattr(form, name).errors), error.message]
-    else:
-        form.form_errors.append(error.message)
-
-
-def _service_failure(form, error: ServiceError, default: str | None = None, aliases: dict | None = None):
-    """Roll back; a stale form or a refused transition is a 409, a refusal a
-    403; otherwise the message goes on the form (returns None)."""
-    db.session.rollback()
-    if isinstance(error, StaleVersion | WorkflowRefused):
-        return render_error(409, error.message)
-    if isinstance(error, PermissionDenied):
-        return render_error(403, error.message)
-    _field_error(form, error, default, aliases)
-    return None
-
-
 def _after_section_save(application: Application, complete: bool):
     db.session.commit()
     if complete:
@@ -177,8 +154,7 @@ def new():
     try:
         application = drafts.create_draft(current_user)
     except ServiceError as error:
-        db.session.rollback()
-        return render_error(error.status_code, error.message)
+        return refused(error)
     db.session.commit()
     return redirect(url_for("portal.application", application_id=application.id))
 
@@ -266,7 +242,7 @@ def _section(application: Application, form_class, section: str, template: str, 
         try:
             save(form, application)
         except ServiceError as error:
-            failure = _service_failure(form, error)
+            failure = refused(error, form)
             if failure is not None:
                 return failure
         else:
@@ -349,7 +325,7 @@ def declaration(application: Application):
         try:
             drafts.declare(application, current_user, name=form.declaration_name.data or "", confirmed=bool(form.confirm.data))
         except ServiceError as error:
-            failure = _service_failure(form, error, "declaration_name")
+            failure = refused(error, form, field="declaration_name")
             if failure is not None:
                 return failure
         else:
@@ -371,8 +347,7 @@ def sites(application: Application):
         try:
             drafts.mark_section(application, current_user, "sites", form.is_complete)
         except ServiceError as error:
-            failure = _service_failure(form, error, "completed", {"location_id": "completed", "start_date": "completed",
-                                                                  "end_date": "completed", "crew_on_site": "completed"})
+            failure = refused(error, form, field="completed")
             if failure is not None:
                 return failure
         else:
@@ -413,7 +388,7 @@ def add_booking(application: Application):
                     daily_start=form.daily_start.data, daily_end=form.daily_end.data, notes=form.notes.data or "",
                 )
             except ServiceError as error:
-                failure = _service_failure(form, error, "start_date")
+                failure = refused(error, form, field="start_date")
                 if failure is not None:
                     return failure
             else:
@@ -455,7 +430,7 @@ def replace_site(application_id: int):
                     expected_version=form.version.data or None,
                 )
             except ServiceError as error:
-                failure = _service_failure(form, error, "start_date")
+                failure = refused(error, form, field="start_date")
                 if failure is not None:
                     return failure
             else:
@@ -463,9 +438,9 @@ def replace_site(application_id: int):
                 flash(_("%(site)s was proposed instead of the refused site; its owner is reviewing it.", site=location.name),
                       "success")
                 return redirect(url_for("portal.application", application_id=application.id))
-    refused = workflow.refused_site_reviews(application)
+    refused_reviews = workflow.refused_site_reviews(application)
     status = 400 if request.method == "POST" else 200
-    return render_template("portal/replace_site.html", application=application, form=form, refused=refused), status
+    return render_template("portal/replace_site.html", application=application, form=form, refused=refused_reviews), status
 
 
 @bp.route("/<int:application_id>/sites/<int:booking_id>/remove", methods=["POST"])
@@ -481,8 +456,7 @@ def remove_booking(application: Application, booking_id: int):
     try:
         drafts.remove_site_booking(application, current_user, booking)
     except ServiceError as error:
-        db.session.rollback()
-        return render_error(error.status_code, error.message)
+        return refused(error)
     db.session.commit()
     flash(_("%(site)s removed from your application.", site=name), "success")
     return redirect(url_for("portal.sites", application_id=application.id))
@@ -530,7 +504,7 @@ def documents_section(application: Application):
         try:
             drafts.mark_section(application, current_user, "documents", form.is_complete)
         except ServiceError as error:
-            failure = _service_failure(form, error, "completed", {"document_id": "completed"})
+            failure = refused(error, form, field="completed")
             if failure is not None:
                 return failure
         else:
@@ -548,7 +522,7 @@ def attach_document(application: Application):
         try:
             documents.attach(application, current_user, document)
         except ServiceError as error:
-            failure = _service_failure(form, error, "document_id")
+            failure = refused(error, form, field="document_id")
             if failure is not None:
                 return failure
         else:
@@ -572,7 +546,7 @@ def upload_document(application: Application):
                 insured_name=form.insured_name.data or "", in_passport=bool(form.keep.data),
             )
         except ServiceError as error:
-            failure = _service_failure(form, error, "file")
+            failure = refused(error, form, field="file")
             if failure is not None:
                 return failure
         else:
@@ -643,7 +617,7 @@ def passport():
                                                      expires_on=form.expires_on.data,
                                                      insured_name=form.insured_name.data or "")
             except ServiceError as error:
-                failure = _service_failure(form, error, "file")
+                failure = refused(error, form, field="file")
                 if failure is not None:
                     return failure
             else:
@@ -711,14 +685,11 @@ def submit(application_id: int):
     try:
         drafts.submit_application(application, current_user, _version(form))
     except ServiceError as error:
-        db.session.rollback()
-        if isinstance(error, StaleVersion | WorkflowRefused):
-            return render_error(409, error.message)
-        if isinstance(error, PermissionDenied):
-            return render_error(403, error.message)
-        if application.state != "draft":
+        failure = refused(error, form)
+        if failure is not None:
+            return failure
+        if application.state != "draft":  # submitted meanwhile, in another tab
             return render_error(409)
-        form.form_errors.append(error.message)
         return _check_page(application, form, 400)
     db.session.commit()
     flash(_("Application %(ref)s submitted. The film commission is screening it.", ref=application.reference), "success")
@@ -749,10 +720,7 @@ def withdraw(application_id: int):
         try:
             withdraw_application(application, current_user, _version(form), reason=form.reason.data or "")
         except ServiceError as error:
-            db.session.rollback()
-            if isinstance(error, StaleVersion | WorkflowRefused):
-                return render_error(409, error.message)
-            return render_error(error.status_code, error.message)
+            return refused(error)
         db.session.commit()
         flash(_("Application %(ref)s withdrawn.", ref=application.reference), "success")
         return redirect(url_for("portal.application", application_id=application.id))
@@ -775,7 +743,7 @@ def answer(application_id: int, review_id: int):
                 raise ServiceError(_("Write your answer before sending it."), field="body")
             drafts.answer_request(review, current_user, form.body.data or "", uploads, _version(form))
         except ServiceError as error:
-            failure = _service_failure(form, error, "body", {"file": "files"})
+            failure = refused(error, form, field="body", aliases={"file": "files"})
             if failure is not None:
                 return failure
         else:

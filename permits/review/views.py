@@ -23,7 +23,7 @@ from permits.access import (
     staff_can_see_application,
     staff_required,
 )
-from permits.errors import render_error
+from permits.errors import refused
 from permits.extensions import db
 from permits.labels import (
     ACTIVITIES,
@@ -59,9 +59,7 @@ from permits.review.forms import (
     SiteSettingsForm,
 )
 from permits.services import (
-    PermissionDenied,
     ServiceError,
-    StaleVersion,
     applications,
     queues,
     reviewer_notes,
@@ -69,7 +67,6 @@ from permits.services import (
     workflow,
 )
 from permits.services.context import calendar, now_utc, staff_role
-from permits.services.workflow import WorkflowRefused
 from permits.storage import storage
 from permits.templating import local_datetime
 from workflows import current_definition, get_definition
@@ -143,26 +140,9 @@ def _stale(review: ReviewTask | None = None):
     return render_template("review/stale.html", review=review), 409
 
 
-def _service_failure(error: ServiceError, form=None, review: ReviewTask | None = None):
-    """Map a service refusal: stale -> 409 page; field errors go back on the form (None returned)."""
-    db.session.rollback()
-    if isinstance(error, StaleVersion):
-        return _stale(review)
-    if isinstance(error, PermissionDenied):
-        return render_error(403, error.message)
-    if isinstance(error, WorkflowRefused):
-        return render_error(409, error.message)
-    if form is not None:
-        target = getattr(form, error.field, None) if error.field else None
-        if target is not None and hasattr(target, "errors"):
-            if isinstance(target.errors, list):
-                target.errors.append(error.message)
-            else:
-                form.form_errors.append(error.message)
-        else:
-            form.form_errors.append(error.message)
-        return None
-    return render_error(400, error.message)
+def _refused(error: ServiceError, review: ReviewTask, form=None):
+    """A service's refusal on a review page: a stale form gets the review's own 409 page."""
+    return refused(error, form, stale=lambda: _stale(review))
 
 
 def _application_for_staff_or_404(application_id: int) -> Application:
@@ -439,7 +419,7 @@ def claim(review_id: int):
     try:
         (workflow.release if releasing else workflow.claim)(review, _user(), expected_version=form.expected_version())
     except ServiceError as error:
-        return _service_failure(error, review=review)
+        return _refused(error, review)
     db.session.commit()
     flash(_("You gave the review back to the queue.") if releasing else _("The review is yours."), "success")
     return redirect(url_for("review.task", review_id=review.id))
@@ -464,7 +444,7 @@ def assign(review_id: int):
     try:
         workflow.assign(review, _user(), assignee, expected_version=form.expected_version())
     except ServiceError as error:
-        failure = _service_failure(error, form, review=review)
+        failure = _refused(error, review, form)
         return failure if failure is not None else _review_page(review, status=400, assign_form=form)
     db.session.commit()
     flash(_("The review is assigned to %(name)s.", name=assignee.name) if assignee else _("The review is unassigned."), "success")
@@ -573,7 +553,7 @@ def decide(review_id: int, action: str):
             save_reason=form.save_reason.data,
         )
     except ServiceError as error:
-        failure = _service_failure(error, form, review=review)
+        failure = _refused(error, review, form)
         return failure if failure is not None else _decide_page(review, action, form, status=400)
     db.session.commit()
     flash(_("Your decision is recorded: %(decision)s.", decision=DECISIONS[action]), "success")
@@ -599,7 +579,7 @@ def drop_sites(review_id: int):
     try:
         workflow.drop_refused_sites(review, _user(), expected_version=form.expected_version(), note=form.note.data or "")
     except ServiceError as error:
-        return _service_failure(error, review=review)
+        return _refused(error, review)
     db.session.commit()
     flash(_("The refused sites were dropped; the application continues without them."), "success")
     return redirect(url_for("review.task", review_id=review.id))
@@ -617,7 +597,7 @@ def note(review_id: int):
     try:
         (reviewer_notes.message_producer if to_producer else reviewer_notes.add_internal_note)(review, _user(), form.body.data)
     except ServiceError as error:
-        failure = _service_failure(error, form, review=review)
+        failure = _refused(error, review, form)
         return failure if failure is not None else _review_page(review, status=400, **({"message_form": form} if to_producer else {"note_form": form}))
     db.session.commit()
     flash(_("Your message was sent to the producer.") if to_producer else _("Your note is saved."), "success")
@@ -645,8 +625,7 @@ def delete_saved_text(saved_id: int):
     try:
         reviewer_notes.delete_saved_text(_user(), saved_id)
     except ServiceError as error:
-        db.session.rollback()
-        return render_error(error.status_code if error.status_code in (403, 404) else 404)
+        return refused(error)
     db.session.commit()
     flash(_("The saved text was removed."), "success")
     return redirect(request.form.get("next") if (request.form.get("next") or "").startswith("/review/") else url_for("review.queue"))
@@ -823,7 +802,7 @@ def site_settings(slug: str):
             yearly_cap_days=form.yearly_cap_days.data,
         )
     except ServiceError as error:
-        failure = _service_failure(error, form)
+        failure = refused(error, form)
         return failure if failure is not None else _site_page(_site_or_404(slug), settings_form=form, status=400)
     db.session.commit()
     flash(_("The site's rules and limits are saved."), "success")
@@ -840,7 +819,7 @@ def add_blackout(slug: str):
     try:
         sites.add_blackout(location, _user(), start=form.start_date.data, end=form.end_date.data, reason=form.reason.data or "")
     except ServiceError as error:
-        failure = _service_failure(error, form)
+        failure = refused(error, form)
         return failure if failure is not None else _site_page(_site_or_404(slug), blackout_form=form, status=400)
     db.session.commit()
     flash(_("The site is closed to filming on those days."), "success")
@@ -856,7 +835,7 @@ def remove_blackout(slug: str, blackout_id: int):
     try:
         sites.remove_blackout(location, _user(), blackout_id)
     except ServiceError as error:
-        return _service_failure(error)
+        return refused(error)
     db.session.commit()
     flash(_("The closure was removed."), "success")
     return redirect(url_for("review.site_calendar", slug=location.slug))

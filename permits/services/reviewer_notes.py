@@ -9,7 +9,7 @@ from sqlalchemy import or_, select
 
 from permits.extensions import db
 from permits.models import Message, ReviewTask, SavedText, User
-from permits.services import PermissionDenied, ServiceError, notify, workflow
+from permits.services import NotFound, PermissionDenied, ServiceError, notify, workflow
 from permits.services.audit import record_event
 from permits.services.context import now_utc, staff_role
 
@@ -133,7 +133,7 @@ def save_text(organisation_id: int, actor: User, kind: str, text: str) -> SavedT
 def delete_saved_text(actor: User, saved_id: int) -> None:
     saved = db.session.get(SavedText, saved_id)
     if saved is None:
-        raise ServiceError(_("This text no longer exists."))
+        raise NotFound(_("This text no longer exists."))
     _member(actor, saved.organisation_id)
     db.session.delete(saved)
     db.session.flush()
