@@ -99,6 +99,7 @@ BLUEPRINTS = (
     ("permits.portal.views", "/applications"),
     ("permits.issued.views", "/permits"),
     ("permits.review.views", "/review"),
+    ("permits.sites.views", "/review/sites"),
     ("permits.inbox.views", "/notifications"),
     ("permits.verify.views", "/verify"),
     ("permits.transparency.views", "/scorecard"),

@@ -10,13 +10,12 @@ from wtforms import (
     DateField,
     FieldList,
     HiddenField,
-    IntegerField,
     SelectField,
     SelectMultipleField,
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from permits.labels import PRODUCTION_TYPES, TIERS
@@ -105,27 +104,6 @@ class DropSitesForm(VersionForm):
 
 class NoteForm(FlaskForm):
     body = TextAreaField(_l("Message"), validators=[DataRequired(_l("Write something before sending.")), Length(max=5000)])
-
-
-class SiteSettingsForm(FlaskForm):
-    rules_az = TextAreaField(_l("Rules in Azerbaijani (one per line)"), validators=[Optional(), Length(max=5000)])
-    rules_en = TextAreaField(_l("Rules in English (one per line)"), validators=[Optional(), Length(max=5000)])
-    rules_ru = TextAreaField(_l("Rules in Russian (one per line)"), validators=[Optional(), Length(max=5000)])
-    fee_per_day = StringField(_l("Fee per shoot day (manat)"), validators=[DataRequired(_l("Enter the fee per shoot day, or 0."))])
-    max_crew = IntegerField(
-        _l("Largest crew on site"),
-        validators=[InputRequired(_l("Enter the largest crew allowed.")), NumberRange(min=1, max=5000, message=_l("Enter a number between 1 and 5,000."))],
-    )
-    yearly_cap_days = IntegerField(
-        _l("Yearly cap of shoot days (empty for no cap)"),
-        validators=[Optional(), NumberRange(min=1, max=366, message=_l("Enter a number between 1 and 366, or leave it empty."))],
-    )
-
-
-class BlackoutForm(FlaskForm):
-    start_date = DateField(_l("First closed day"), validators=[InputRequired(_l("Enter the first closed day as a date."))])
-    end_date = DateField(_l("Last closed day"), validators=[InputRequired(_l("Enter the last closed day as a date."))])
-    reason = StringField(_l("Reason (shown to producers)"), validators=[Optional(), Length(max=255)])
 
 
 class DeleteForm(FlaskForm):

@@ -151,7 +151,6 @@ ROUTES: dict[str, Route] = {
     "issued.amend": Route(frozenset({"producer"}), values=lambda w: {"permit_id": w.permit.id}),
     # ------------------------------------------------------------------ reviewers
     "review.queue": Route(STAFF),
-    "review.my_sites": Route(STAFF),
     "review.all_applications": Route(MINISTRY),
     "review.escalations": Route(MINISTRY),
     "review.statistics": Route(MINISTRY),
@@ -170,10 +169,12 @@ ROUTES: dict[str, Route] = {
     "review.message": Route(OWNER_A_ACTS, values=lambda w: {"review_id": w.owner_a_review.id}),
     "review.delete_saved_text": Route(OWNER_A_ACTS, values=lambda w: {"saved_id": w.saved_text.id}),
     "review.saved_texts": Route(STAFF),
-    "review.site_calendar": Route(STAFF_OF_IN_REVIEW, values=lambda w: {"slug": w.base.site_a.slug},
-                                  note="the site's owner and the ministry"),
-    "review.site_settings": Route(frozenset({"owner_a_sup"}), values=lambda w: {"slug": w.base.site_a.slug}),
-    "review.add_blackout": Route(frozenset({"owner_a_sup"}), values=lambda w: {"slug": w.base.site_a.slug}),
-    "review.remove_blackout": Route(frozenset({"owner_a_sup"}),
-                                    values=lambda w: {"slug": w.base.site_a.slug, "blackout_id": w.blackout.id}),
+    # ------------------------------------------------------------------ site owners
+    "sites.index": Route(STAFF),
+    "sites.calendar": Route(STAFF_OF_IN_REVIEW, values=lambda w: {"slug": w.base.site_a.slug},
+                            note="the site's owner and the ministry"),
+    "sites.settings": Route(frozenset({"owner_a_sup"}), values=lambda w: {"slug": w.base.site_a.slug}),
+    "sites.add_blackout": Route(frozenset({"owner_a_sup"}), values=lambda w: {"slug": w.base.site_a.slug}),
+    "sites.remove_blackout": Route(frozenset({"owner_a_sup"}),
+                                   values=lambda w: {"slug": w.base.site_a.slug, "blackout_id": w.blackout.id}),
 }

@@ -1,0 +1,33 @@
+"""Forms of the site owners' tools. Every POST form carries the CSRF token."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import DateField, IntegerField, StringField, TextAreaField
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+
+
+class SiteSettingsForm(FlaskForm):
+    rules_az = TextAreaField(_l("Rules in Azerbaijani (one per line)"), validators=[Optional(), Length(max=5000)])
+    rules_en = TextAreaField(_l("Rules in English (one per line)"), validators=[Optional(), Length(max=5000)])
+    rules_ru = TextAreaField(_l("Rules in Russian (one per line)"), validators=[Optional(), Length(max=5000)])
+    fee_per_day = StringField(_l("Fee per shoot day (manat)"), validators=[DataRequired(_l("Enter the fee per shoot day, or 0."))])
+    max_crew = IntegerField(
+        _l("Largest crew on site"),
+        validators=[InputRequired(_l("Enter the largest crew allowed.")), NumberRange(min=1, max=5000, message=_l("Enter a number between 1 and 5,000."))],
+    )
+    yearly_cap_days = IntegerField(
+        _l("Yearly cap of shoot days (empty for no cap)"),
+        validators=[Optional(), NumberRange(min=1, max=366, message=_l("Enter a number between 1 and 366, or leave it empty."))],
+    )
+
+
+class BlackoutForm(FlaskForm):
+    start_date = DateField(_l("First closed day"), validators=[InputRequired(_l("Enter the first closed day as a date."))])
+    end_date = DateField(_l("Last closed day"), validators=[InputRequired(_l("Enter the last closed day as a date."))])
+    reason = StringField(_l("Reason (shown to producers)"), validators=[Optional(), Length(max=255)])
+
+
+class RemoveForm(FlaskForm):
+    """A button that removes something: only the CSRF token."""
