@@ -102,7 +102,7 @@ BLUEPRINTS = (
     ("permits.sites.views", "/review/sites"),
     ("permits.inbox.views", "/notifications"),
     ("permits.verify.views", "/verify"),
-    ("permits.transparency.views", "/scorecard"),
+    ("permits.statistics.views", None),
 )
 
 

@@ -38,6 +38,19 @@ def staff_required(view):
     return wrapped
 
 
+def ministry_required(view):
+    """For the film commission's staff only (403 for other staff)."""
+
+    @wraps(view)
+    @staff_required
+    def wrapped(*args, **kwargs):
+        if not is_ministry(current_user):
+            abort(403)
+        return view(*args, **kwargs)
+
+    return wrapped
+
+
 def company_ids(user) -> set[int]:
     return {m.company_id for m in user.company_memberships}
 

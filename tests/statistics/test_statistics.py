@@ -6,7 +6,7 @@ import io
 
 from permits.extensions import db
 from permits.models import Permit
-from permits.services import queues
+from permits.services import statistics
 from tests.review.conftest import make_application, make_review
 
 
@@ -25,19 +25,19 @@ def test_turnaround_in_business_days_and_within_sla(db, world):
     # Monday -> same day: 0.
     _decided(world, world.tourism, "tourism", monday, monday + dt.timedelta(hours=3), monday + dt.timedelta(days=5))
     db.session.commit()
-    by_org = {row.key: row for row in queues.turnaround_by("organisation")}
+    by_org = {row.key: row for row in statistics.turnaround_by("organisation")}
     assert by_org[world.owner_a.id].median == 2 and by_org[world.owner_a.id].p90 == 2
     assert by_org[world.owner_a.id].share_within_sla == 0.5
     assert by_org[world.tourism.id].median == 0
-    by_kind = {row.key: row for row in queues.turnaround_by("kind")}
+    by_kind = {row.key: row for row in statistics.turnaround_by("kind")}
     assert by_kind["site_owner"].reviews == 2
 
 
 def test_percentiles():
-    assert queues.percentile({}, 0.5) is None
-    assert queues.percentile({1: 1, 2: 1, 3: 1, 10: 1}, 0.5) == 2
-    assert queues.percentile({1: 9, 10: 1}, 0.9) == 1
-    assert queues.percentile({1: 8, 10: 2}, 0.9) == 10
+    assert statistics.percentile({}, 0.5) is None
+    assert statistics.percentile({1: 1, 2: 1, 3: 1, 10: 1}, 0.5) == 2
+    assert statistics.percentile({1: 9, 10: 1}, 0.9) == 1
+    assert statistics.percentile({1: 8, 10: 2}, 0.9) == 10
 
 
 def test_statistics_page_and_csv_are_injection_safe(world, signed_in, client):
@@ -61,7 +61,7 @@ def test_statistics_page_and_csv_are_injection_safe(world, signed_in, client):
 
 
 def test_the_public_scorecard_needs_no_sign_in(world, client):
-    now = queues.now_utc()
+    now = statistics.now_utc()
     application = make_application(world, state="approved", start=(now - dt.timedelta(days=5)).date(), days=3)
     db.session.add(Permit(application_id=application.id, number="AZP-1", verification_token="t" * 30, short_code="ABC",
                           valid_from=application.first_shoot_date, valid_until=application.last_shoot_date, issued_at=now - dt.timedelta(days=10)))

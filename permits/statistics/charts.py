@@ -1,5 +1,5 @@
 """Geometry of the server-rendered SVG bar charts (no inline styles: only
-SVG presentation attributes, drawn by templates/review/_charts.html)."""
+SVG presentation attributes, drawn by templates/statistics/_charts.html)."""
 
 from __future__ import annotations
 

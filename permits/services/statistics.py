@@ -1,0 +1,294 @@
+"""The statistics of the single window, aggregated in SQL: turnaround per
+organisation and per kind of review (business days of the commission's
+calendar), applications per month, shoot days, countries, sites, and the
+public scorecard. Read-only; the ministry's statistics page and the public
+scorecard (``permits.statistics``) draw them."""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from dataclasses import dataclass
+
+from flask import current_app
+from sqlalchemy import Date, Integer, and_, case, cast, column, func, select, values
+
+from permits.extensions import db
+from permits.models import Application, Booking, Location, Organisation, Permit, ReviewTask
+from permits.services.context import calendar, now_utc
+from workflows import current_definition
+
+DECIDED_STATES = ("approved", "approved_with_conditions", "rejected")
+
+EPOCH = dt.date(1970, 1, 1)
+PERMITTED_STATES = ("approved", "expired")
+OUTCOMES = ("approved", "rejected", "withdrawn", "open")
+
+
+def _dialect() -> str:
+    return db.session.get_bind().dialect.name
+
+
+def _offset_minutes() -> int:
+    """The commission's UTC offset (Asia/Baku has no summer time since 2016)."""
+    cal = calendar()
+    return int(dt.datetime.now(cal.zone).utcoffset().total_seconds() // 60)
+
+
+def _local_day_number(column):
+    """Days since 1970-01-01 of a UTC timestamp, in the commission's time zone."""
+    if _dialect() == "postgresql":
+        return cast(func.timezone(calendar().tz, column), Date) - EPOCH
+    return cast(func.julianday(column, f"{_offset_minutes():+d} minutes") - 2440587.5, Integer)
+
+
+def _local_month(column):
+    if _dialect() == "postgresql":
+        return func.to_char(func.timezone(calendar().tz, column), "YYYY-MM")
+    return func.strftime("%Y-%m", column, f"{_offset_minutes():+d} minutes")
+
+
+def _date_month(column):
+    if _dialect() == "postgresql":
+        return func.to_char(column, "YYYY-MM")
+    return func.strftime("%Y-%m", column)
+
+
+def _days_between(start, end):
+    """Inclusive number of days of a date range."""
+    if _dialect() == "postgresql":
+        return end - start + 1
+    return cast(func.julianday(end) - func.julianday(start), Integer) + 1
+
+
+def _business_ordinals(first_day: int, last_day: int):
+    """A VALUES table: day number -> business days counted up to that day."""
+    cal = calendar()
+    rows = []
+    count = 0
+    for number in range(first_day, last_day + 1):
+        day = EPOCH + dt.timedelta(days=number)
+        if cal.is_business_day(day):
+            count += 1
+        rows.append((number, count))
+    return values(column("day", Integer), column("ordinal", Integer), name="business_days").data(rows).cte("business_days")
+
+
+def percentile(histogram: dict[int, int], fraction: float) -> float | None:
+    """Nearest-rank percentile of a {value: count} histogram."""
+    total = sum(histogram.values())
+    if not total:
+        return None
+    rank = max(1, int(-(-fraction * total // 1)))  # ceil
+    seen = 0
+    for value in sorted(histogram):
+        seen += histogram[value]
+        if seen >= rank:
+            return value
+    return max(histogram)
+
+
+@dataclass
+class Turnaround:
+    key: object
+    reviews: int
+    median: float | None
+    p90: float | None
+    within_sla: int = 0
+
+    @property
+    def share_within_sla(self) -> float | None:
+        return (self.within_sla / self.reviews) if self.reviews else None
+
+
+_CACHE: dict[tuple[int, str], tuple[float, object]] = {}
+
+
+def cached(name: str, compute):
+    """Plain data (no ORM rows) kept for STATISTICS_CACHE_SECONDS per process:
+    the statistics aggregate every decided review, and a few minutes' lag is
+    fine for trends (the page says so)."""
+    seconds = current_app.config.get("STATISTICS_CACHE_SECONDS", 0)
+    if seconds <= 0:
+        return compute()
+    key = (id(current_app._get_current_object()), name)
+    now = time.monotonic()
+    hit = _CACHE.get(key)
+    if hit is not None and now - hit[0] < seconds:
+        return hit[1]
+    value = compute()
+    _CACHE[key] = (now, value)
+    return value
+
+
+def turnaround_histograms(since: dt.datetime | None = None) -> dict[tuple[int, str], dict[int, int]]:
+    """{(organisation id, review kind): {business days: number of reviews}} for decided reviews."""
+    decided = and_(ReviewTask.state.in_(DECIDED_STATES), ReviewTask.decided_at.is_not(None))
+    if since is not None:
+        decided = and_(decided, ReviewTask.decided_at >= since)
+    opened_day = _local_day_number(ReviewTask.opened_at)
+    decided_day = _local_day_number(ReviewTask.decided_at)
+    first, last = db.session.execute(select(func.min(opened_day), func.max(decided_day)).where(decided)).one()
+    if first is None or last is None:
+        return {}
+    first, last = int(first), int(last)
+    last = max(last, first)
+    ordinals = _business_ordinals(first, last)
+    opened = ordinals.alias("opened")
+    closed = ordinals.alias("closed")
+    days = (closed.c.ordinal - opened.c.ordinal).label("days")
+    query = (
+        select(ReviewTask.organisation_id, ReviewTask.kind, days, func.count().label("n"))
+        .join(opened, opened.c.day == opened_day)
+        .join(closed, closed.c.day == decided_day)
+        .where(decided)
+        .group_by(ReviewTask.organisation_id, ReviewTask.kind, days)
+    )
+    result: dict[tuple[int, str], dict[int, int]] = {}
+    for organisation_id, kind, business_days, count in db.session.execute(query):
+        result.setdefault((organisation_id, kind), {})[max(0, int(business_days))] = int(count)
+    return result
+
+
+def _within_sla(group_column, since: dt.datetime | None = None) -> dict:
+    decided = and_(ReviewTask.state.in_(DECIDED_STATES), ReviewTask.decided_at.is_not(None))
+    if since is not None:
+        decided = and_(decided, ReviewTask.decided_at >= since)
+    query = (
+        select(
+            group_column,
+            func.count(),
+            func.sum(case((and_(ReviewTask.due_at.is_not(None), ReviewTask.decided_at <= ReviewTask.due_at), 1), else_=0)),
+        )
+        .where(decided)
+        .group_by(group_column)
+    )
+    return {key: (int(total), int(ok or 0)) for key, total, ok in db.session.execute(query)}
+
+
+def turnaround_by(dimension: str, since: dt.datetime | None = None, histograms=None) -> list[Turnaround]:
+    """Median and 90th percentile turnaround per organisation or per review kind
+    (pass ``histograms`` to reuse one ``turnaround_histograms`` query for both)."""
+    histograms = turnaround_histograms(since) if histograms is None else histograms
+    merged: dict[object, dict[int, int]] = {}
+    for (organisation_id, kind), histogram in histograms.items():
+        key = organisation_id if dimension == "organisation" else kind
+        target = merged.setdefault(key, {})
+        for days, count in histogram.items():
+            target[days] = target.get(days, 0) + count
+    sla = _within_sla(ReviewTask.organisation_id if dimension == "organisation" else ReviewTask.kind, since)
+    rows = []
+    for key, histogram in merged.items():
+        rows.append(
+            Turnaround(
+                key=key,
+                reviews=sum(histogram.values()),
+                median=percentile(histogram, 0.5),
+                p90=percentile(histogram, 0.9),
+                within_sla=sla.get(key, (0, 0))[1],
+            )
+        )
+    return rows
+
+
+def applications_by_month(limit_months: int = 24) -> list[dict]:
+    """Submitted applications per month (Baku time) and their outcome so far."""
+    month = _local_month(Application.submitted_at).label("month")
+    outcome = case(
+        (Application.state.in_(("approved", "expired", "revoked")), "approved"),
+        (Application.state == "rejected", "rejected"),
+        (Application.state.in_(("withdrawn", "lapsed")), "withdrawn"),
+        else_="open",
+    ).label("outcome")
+    query = (
+        select(month, outcome, func.count())
+        .where(Application.submitted_at.is_not(None))
+        .group_by(month, outcome)
+    )
+    months: dict[str, dict] = {}
+    for key, result, count in db.session.execute(query):
+        row = months.setdefault(key, {"month": key, **dict.fromkeys(OUTCOMES, 0), "total": 0})
+        row[result] += int(count)
+        row["total"] += int(count)
+    return [months[key] for key in sorted(months)][-limit_months:]
+
+
+def shoot_days_by(dimension: str) -> list[dict]:
+    """Permitted shoot days by the site's region or category, or by month."""
+    days = func.sum(_days_between(Booking.start_date, Booking.end_date))
+    if dimension == "month":
+        key = _date_month(Booking.start_date)
+    elif dimension == "region":
+        key = Location.region
+    else:
+        key = Location.category
+    query = (
+        select(key.label("key"), days.label("days"), func.count(func.distinct(Booking.application_id)))
+        .join(Application, Application.id == Booking.application_id)
+        .join(Location, Location.id == Booking.location_id)
+        .where(Booking.active.is_(True), Application.state.in_(PERMITTED_STATES))
+        .group_by(key)
+        .order_by(key)
+    )
+    return [{"key": k, "days": int(d or 0), "productions": int(p)} for k, d, p in db.session.execute(query)]
+
+
+def productions_by_country() -> list[dict]:
+    query = (
+        select(Application.country_of_origin, func.count(), func.sum(case((Application.state.in_((*PERMITTED_STATES, "revoked")), 1), else_=0)))
+        .where(Application.submitted_at.is_not(None))
+        .group_by(Application.country_of_origin)
+        .order_by(func.count().desc(), Application.country_of_origin)
+    )
+    return [{"country": c, "applications": int(n), "permitted": int(p or 0)} for c, n, p in db.session.execute(query)]
+
+
+def most_requested_sites(limit: int = 15) -> list[dict]:
+    requests = func.count(func.distinct(Booking.application_id))
+    query = (
+        select(Location, requests, func.sum(_days_between(Booking.start_date, Booking.end_date)))
+        .join(Booking, Booking.location_id == Location.id)
+        .join(Application, Application.id == Booking.application_id)
+        .where(Application.submitted_at.is_not(None))
+        .group_by(Location.id)
+        .order_by(requests.desc(), Location.id)
+        .limit(limit)
+    )
+    return [{"location": loc, "applications": int(n), "days": int(d or 0)} for loc, n, d in db.session.execute(query)]
+
+
+def scorecard(now: dt.datetime | None = None, window_days: int = 90) -> dict:
+    """The public scorecard: the last ``window_days`` days."""
+    now = now or now_utc()
+    since = now - dt.timedelta(days=window_days)
+    today = calendar().local_date(now)
+    first = today - dt.timedelta(days=window_days)
+    permits_issued = db.session.execute(select(func.count()).select_from(Permit).where(Permit.issued_at >= since)).scalar_one()
+    if _dialect() == "postgresql":
+        start, end = func.greatest(Booking.start_date, first), func.least(Booking.end_date, today)
+    else:
+        start, end = func.max(Booking.start_date, first.isoformat()), func.min(Booking.end_date, today.isoformat())
+    shoot_days = db.session.execute(
+        select(func.coalesce(func.sum(_days_between(start, end)), 0))
+        .join(Application, Application.id == Booking.application_id)
+        .where(
+            Booking.active.is_(True),
+            Application.state.in_((*PERMITTED_STATES, "revoked")),
+            Booking.start_date <= today,
+            Booking.end_date >= first,
+        )
+    ).scalar_one()
+    rows = turnaround_by("organisation", since)
+    organisations = {o.id: o for o in db.session.execute(select(Organisation).where(Organisation.id.in_([r.key for r in rows] or [-1]))).scalars()}
+    bodies = sorted(
+        ({"organisation": organisations[r.key], "reviews": r.reviews, "median": r.median, "share": r.share_within_sla} for r in rows if r.key in organisations),
+        # The film commission first, then every other body by name.
+        key=lambda row: (row["organisation"].kind != current_definition().commission_org_kind, row["organisation"].name),
+    )
+    return {
+        "window_days": window_days,
+        "since": first,
+        "permits_issued": int(permits_issued),
+        "shoot_days": int(shoot_days or 0),
+        "bodies": bodies,
+    }

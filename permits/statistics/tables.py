@@ -1,0 +1,125 @@
+"""The tables of the statistics page: title, column headings, rows of
+cells and a chart each, in the reader's language (the CSV downloads are the
+same tables)."""
+
+from __future__ import annotations
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from permits.extensions import db
+from permits.labels import category_label, region_label, review_kind_name
+from permits.models import Organisation
+from permits.services import statistics
+from permits.statistics import charts
+
+
+def _organisations(ids) -> dict[int, Organisation]:
+    ids = sorted({i for i in ids if i is not None})
+    if not ids:
+        return {}
+    return {o.id: o for o in db.session.execute(select(Organisation).where(Organisation.id.in_(ids))).scalars()}
+
+
+def _days(value) -> str:
+    return "" if value is None else str(value)
+
+
+def _share(value) -> str:
+    return "" if value is None else f"{value * 100:.0f}%"
+
+
+STATISTICS_TABLES = (
+    "applications-by-month",
+    "turnaround-by-organisation",
+    "turnaround-by-kind",
+    "shoot-days-by-region",
+    "shoot-days-by-category",
+    "shoot-days-by-month",
+    "productions-by-country",
+    "most-requested-sites",
+)
+
+
+def statistics_tables(only: str | None = None) -> dict[str, dict]:
+    """Every table of the statistics page (or just ``only``): title, column headings, rows of cells."""
+    tables: dict[str, dict] = {}
+
+    def wanted(name: str) -> bool:
+        return only is None or only == name
+
+    if wanted("applications-by-month"):
+        months = statistics.applications_by_month()
+        tables["applications-by-month"] = {
+            "title": _("Applications per month by outcome"),
+            "columns": [_("Month"), _("Approved"), _("Refused"), _("Withdrawn or lapsed"), _("Still open"), _("Total")],
+            "rows": [[m["month"], m["approved"], m["rejected"], m["withdrawn"], m["open"], m["total"]] for m in months],
+            "chart": charts.stacked(
+                [(m["month"], [("success", m["approved"]), ("error", m["rejected"]), ("muted", m["withdrawn"]), ("secondary", m["open"])]) for m in months]
+            ),
+            "key": [("success", _("Approved")), ("error", _("Refused")), ("muted", _("Withdrawn or lapsed")), ("secondary", _("Still open"))],
+        }
+    histograms = (
+        statistics.cached("turnaround-histograms", statistics.turnaround_histograms)
+        if wanted("turnaround-by-organisation") or wanted("turnaround-by-kind")
+        else None
+    )
+    if wanted("turnaround-by-organisation"):
+        by_org = statistics.turnaround_by("organisation", histograms=histograms)
+        orgs = _organisations(r.key for r in by_org)
+        by_org = sorted((r for r in by_org if r.key in orgs), key=lambda r: orgs[r.key].name)
+        tables["turnaround-by-organisation"] = {
+            "title": _("Turnaround by organisation (business days)"),
+            "columns": [_("Organisation"), _("Reviews decided"), _("Median"), _("90th percentile"), _("Decided within the deadline")],
+            "rows": [[orgs[r.key].name, r.reviews, _days(r.median), _days(r.p90), _share(r.share_within_sla)] for r in by_org],
+            "chart": charts.bars([(orgs[r.key].name, r.median or 0) for r in by_org], unit=_("days")),
+        }
+    if wanted("turnaround-by-kind"):
+        by_kind = sorted(statistics.turnaround_by("kind", histograms=histograms), key=lambda r: str(r.key))
+        tables["turnaround-by-kind"] = {
+            "title": _("Turnaround by kind of review (business days)"),
+            "columns": [_("Review"), _("Reviews decided"), _("Median"), _("90th percentile"), _("Decided within the deadline")],
+            "rows": [[review_kind_name(r.key), r.reviews, _days(r.median), _days(r.p90), _share(r.share_within_sla)] for r in by_kind],
+            "chart": charts.bars([(review_kind_name(r.key), (r.share_within_sla or 0) * 100) for r in by_kind], unit="%", maximum=100),
+            "chart_caption": _("Share of reviews decided within their deadline"),
+        }
+    for dimension, title, heading in (
+        ("region", _("Shoot days by region"), _("Region")),
+        ("category", _("Shoot days by kind of site"), _("Kind of site")),
+        ("month", _("Shoot days by month"), _("Month")),
+    ):
+        if not wanted(f"shoot-days-by-{dimension}"):
+            continue
+        rows = statistics.shoot_days_by(dimension)
+        label = {"region": region_label, "category": category_label}.get(dimension, str)
+        tables[f"shoot-days-by-{dimension}"] = {
+            "title": title,
+            "columns": [heading, _("Shoot days"), _("Productions")],
+            "rows": [[label(r["key"]), r["days"], r["productions"]] for r in rows],
+            "chart": charts.bars([(label(r["key"]), r["days"]) for r in rows][-24:]),
+        }
+    if wanted("productions-by-country"):
+        countries = statistics.productions_by_country()
+        tables["productions-by-country"] = {
+            "title": _("Productions by country of origin"),
+            "columns": [_("Country"), _("Applications"), _("Permitted")],
+            "rows": [[c["country"], c["applications"], c["permitted"]] for c in countries],
+            "chart": charts.bars([(c["country"], c["applications"]) for c in countries][:15]),
+        }
+    if wanted("most-requested-sites"):
+        requested = statistics.most_requested_sites()
+        tables["most-requested-sites"] = {
+            "title": _("Most requested sites"),
+            "columns": [_("Site"), _("Applications"), _("Shoot days requested")],
+            "rows": [[r["location"].name, r["applications"], r["days"]] for r in requested],
+            "chart": charts.bars([(r["location"].name, r["applications"]) for r in requested]),
+        }
+    return tables
+
+
+def csv_safe(value) -> str:
+    """A cell that a spreadsheet will not run as a formula."""
+    text = "" if value is None else str(value)
+    if text[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + text
+    return text

@@ -1,1 +1,0 @@
-"""The public scorecard: permits issued and turnaround of every reviewing body."""
