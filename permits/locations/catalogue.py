@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import calendar as pycalendar
 import datetime as dt
 import hashlib
-from dataclasses import dataclass
 
 from sqlalchemy import and_, exists, or_, select
 
@@ -68,63 +66,6 @@ def search(*, text: str = "", region: str = "", category: str = "", heritage: bo
         query = query.where(~blocked, ~taken)
     locations = list(db.session.execute(query).scalars())
     return sorted(locations, key=lambda location: location.name.casefold())
-
-
-# ----------------------------------------------------------------------------- availability
-
-
-@dataclass(frozen=True)
-class Day:
-    date: dt.date
-    in_month: bool
-    status: str  # free | approved | hold | blackout
-    today: bool
-
-
-def month_of(value: str | None, today: dt.date) -> dt.date:
-    """The first day of the month asked for as YYYY-MM, else this month."""
-    try:
-        year, month = (int(part) for part in (value or "").split("-"))
-        if 2000 <= year <= 2100 and 1 <= month <= 12:
-            return dt.date(year, month, 1)
-    except ValueError:
-        pass
-    return today.replace(day=1)
-
-
-def shift_month(first: dt.date, months: int) -> dt.date:
-    index = first.year * 12 + first.month - 1 + months
-    return dt.date(index // 12, index % 12 + 1, 1)
-
-
-def month_calendar(location: Location, first: dt.date, today: dt.date) -> list[list[Day]]:
-    """Weeks (Monday first) of the month with each day's status. Other
-    productions are never named: only approved, hold or closed."""
-    weeks = pycalendar.Calendar(firstweekday=0).monthdatescalendar(first.year, first.month)
-    start, end = weeks[0][0], weeks[-1][-1]
-    rows = db.session.execute(
-        select(Booking.start_date, Booking.end_date, Application.state)
-        .join(Application, Application.id == Booking.application_id)
-        .where(
-            Booking.location_id == location.id,
-            Booking.active.is_(True),
-            Booking.start_date <= end,
-            Booking.end_date >= start,
-            Application.state.in_(HOLD_STATES + APPROVED_STATES),
-        )
-    ).all()
-
-    def status(day: dt.date) -> str:
-        if location.blackout_on(day):
-            return "blackout"
-        states = {state for s, e, state in rows if s <= day <= e}
-        if states & set(APPROVED_STATES):
-            return "approved"
-        if states:
-            return "hold"
-        return "free"
-
-    return [[Day(day, day.month == first.month, status(day), day == today) for day in week] for week in weeks]
 
 
 # ----------------------------------------------------------------------------- illustration

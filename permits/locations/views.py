@@ -23,6 +23,7 @@ from permits.locations.forms import CatalogueFilterForm, QuoteForm
 from permits.models import Location, LocationPhoto
 from permits.services import ServiceError
 from permits.services import applications as drafts
+from permits.services import sites as site_calendars
 from permits.services.context import calendar, now_utc
 from permits.storage import storage
 
@@ -112,15 +113,15 @@ def quote():
 def site(slug: str):
     location = _site_or_404(slug)
     today = _today()
-    first = queries.month_of(request.args.get("month"), today)
-    weeks = queries.month_calendar(location, first, today)
+    first = site_calendars.month_of(request.args.get("month"), today)
+    weeks = site_calendars.site_month(location, first, today)
     return render_template(
         "locations/site.html",
         site=location,
         weeks=weeks,
         month=first,
-        previous_month=queries.shift_month(first, -1),
-        next_month=queries.shift_month(first, 1),
+        previous_month=site_calendars.shift_month(first, -1),
+        next_month=site_calendars.shift_month(first, 1),
         today=today,
         upcoming_blackouts=[b for b in location.blackouts if b.end_date >= today],
     )

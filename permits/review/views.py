@@ -4,7 +4,6 @@ permits.statistics)."""
 
 from __future__ import annotations
 
-import calendar as month_calendar
 import datetime as dt
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
@@ -56,6 +55,7 @@ from permits.services import (
     applications,
     queues,
     reviewer_notes,
+    sites,
     workflow,
 )
 from permits.services.context import calendar, now_utc, staff_role
@@ -266,55 +266,25 @@ def _events(application_id: int) -> list[WorkflowEvent]:
     )
 
 
-def _booking_calendar(application: Application):
-    """Month grids of the application's shoot days, with other shoots at the
-    same sites and closures marked; and the conflicts per booking."""
-    bookings = [b for b in application.bookings if b.active]
+def _booking_calendar(application: Application, today):
+    """The application's month grids and, per booking, the other
+    productions' bookings at the same site on overlapping days."""
     conflicts = {
         booking.id: applications.conflicts_for(
             booking.location_id, booking.start_date, booking.end_date, exclude_application_id=application.id
         )
-        for booking in bookings
+        for booking in application.bookings
+        if booking.active
     }
-    months = []
-    seen = set()
-    for booking in bookings:
-        for day in (booking.start_date, booking.end_date):
-            key = (day.year, day.month)
-            if key not in seen and len(months) < 3:
-                seen.add(key)
-                months.append(key)
-    months.sort()
-    grids = []
-    for year, month in months:
-        weeks = []
-        for week in month_calendar.Calendar(firstweekday=0).monthdatescalendar(year, month):
-            row = []
-            for day in week:
-                own = [b for b in bookings if b.start_date <= day <= b.end_date]
-                clash = [c for b in own for c in conflicts[b.id] if c.start_date <= day <= c.end_date]
-                closed = [b.location for b in own if b.location.blackout_on(day)]
-                if day.month != month:
-                    status = "outside"
-                elif closed:
-                    status = "blackout"
-                elif clash:
-                    status = "hold"
-                elif own:
-                    status = "approved"
-                else:
-                    status = ""
-                row.append({"date": day, "status": status, "own": own, "clash": clash})
-            weeks.append(row)
-        grids.append({"year": year, "month": month, "weeks": weeks})
-    return grids, conflicts
+    return sites.application_months(application, conflicts, today=today), conflicts
 
 
 def _review_page(review: ReviewTask, *, status: int = 200, note_form=None, message_form=None, assign_form=None):
     user = _user()
     application = review.application
     own_orgs = organisation_ids(user)
-    grids, conflicts = _booking_calendar(application)
+    now = now_utc()
+    grids, conflicts = _booking_calendar(application, calendar().local_date(now))
     can_act = review.organisation_id in own_orgs
     actions = _allowed_actions(review)
     supervisor = _is_supervisor_of(review.organisation_id)
@@ -324,7 +294,6 @@ def _review_page(review: ReviewTask, *, status: int = 200, note_form=None, messa
         assign_form.assignee.choices = [(0, _("Nobody (unassigned)")), *_assignable(review.organisation_id)]
     refused = workflow.refused_site_reviews(application)
     final = _is_final(review)
-    now = now_utc()
     return (
         render_template(
             "review/task.html",
@@ -668,8 +637,8 @@ def application(application_id: int):
     app_row = db.session.get(Application, application_id)
     if app_row is None or app_row.state == "draft":
         abort(404)
-    grids, conflicts = _booking_calendar(app_row)
     now = now_utc()
+    grids, conflicts = _booking_calendar(app_row, calendar().local_date(now))
     return render_template(
         "review/application.html",
         application=app_row,

@@ -112,17 +112,80 @@ def remove_blackout(location: Location, actor: User, blackout_id: int) -> None:
 
 @dataclass
 class Day:
+    """One day of a month grid and what happens on it."""
+
     date: dt.date
     in_month: bool
-    status: str = ""  # approved | hold | blackout | ""
-    bookings: list = field(default_factory=list)
+    today: bool = False
     blackout: LocationBlackout | None = None
+    bookings: list = field(default_factory=list)  # shoots and holds of the site (others', on an application's grid)
+    own: list = field(default_factory=list)  # an application's own bookings that day
+
+    @property
+    def status(self) -> str:
+        """blackout | approved | hold | "" (nothing). On an application's grid
+        its own shoot days are "approved" and a clash with another production
+        is a "hold"; on a site's grid an approved shoot beats a hold."""
+        if self.blackout is not None:
+            return "blackout"
+        if self.own:
+            return "hold" if self.bookings else "approved"
+        if any(b.application.state in APPROVED_STATES for b in self.bookings):
+            return "approved"
+        return "hold" if self.bookings else ""
 
 
-def month_grid(location: Location, year: int, month: int) -> list[list[Day]]:
-    """Weeks (Monday first) of one month with what happens on each day."""
-    weeks = month_calendar.Calendar(firstweekday=0).monthdatescalendar(year, month)
-    first, last = weeks[0][0], weeks[-1][-1]
+def month_of(value: str | None, today: dt.date) -> dt.date:
+    """The first day of the month asked for as YYYY-MM, else this month."""
+    try:
+        year, month = (int(part) for part in (value or "").split("-"))
+        if 2000 <= year <= 2100 and 1 <= month <= 12:
+            return dt.date(year, month, 1)
+    except ValueError:
+        pass
+    return today.replace(day=1)
+
+
+def shift_month(first: dt.date, months: int) -> dt.date:
+    index = first.year * 12 + first.month - 1 + months
+    return dt.date(index // 12, index % 12 + 1, 1)
+
+
+def _weeks(first: dt.date) -> list[list[dt.date]]:
+    return month_calendar.Calendar(firstweekday=0).monthdatescalendar(first.year, first.month)
+
+
+def month_grid(first: dt.date, *, location: Location | None = None, bookings=(), own=(),
+               today: dt.date | None = None) -> list[list[Day]]:
+    """The one month grid: weeks (Monday first) of the month of ``first``,
+    each day with its closure and the bookings on it. A site's grid gives
+    ``location`` and its ``bookings``; an application's gives its ``own``
+    bookings and the other productions' ``bookings`` that may clash, which
+    count on a day only at the sites of its own bookings that day."""
+
+    def covers(booking, day):
+        return booking.start_date <= day <= booking.end_date
+
+    grid = []
+    for week in _weeks(first):
+        row = []
+        for day in week:
+            ours = [b for b in own if covers(b, day)]
+            sites_of_day = {b.location_id for b in ours}
+            theirs = [b for b in bookings if covers(b, day) and (not own or b.location_id in sites_of_day)]
+            closed = [location] if location is not None else [b.location for b in ours]
+            blackout = next((c for c in (site.blackout_on(day) for site in closed) if c is not None), None)
+            row.append(Day(date=day, in_month=day.month == first.month, today=day == today, blackout=blackout,
+                           bookings=theirs, own=ours))
+        grid.append(row)
+    return grid
+
+
+def site_month(location: Location, first: dt.date, today: dt.date | None = None) -> list[list[Day]]:
+    """A site's month: its closures, approved shoots and the holds of
+    applications under review (two queries whatever the month holds)."""
+    weeks = _weeks(first)
+    start, end = weeks[0][0], weeks[-1][-1]
     bookings = list(
         db.session.execute(
             select(Booking)
@@ -130,29 +193,35 @@ def month_grid(location: Location, year: int, month: int) -> list[list[Day]]:
             .where(
                 Booking.location_id == location.id,
                 Booking.active.is_(True),
-                and_(Booking.start_date <= last, Booking.end_date >= first),
+                and_(Booking.start_date <= end, Booking.end_date >= start),
                 Application.state.in_(HOLD_STATES + APPROVED_STATES),
             )
             .options(selectinload(Booking.application))
             .order_by(Booking.start_date, Booking.id)
         ).scalars()
     )
-    grid = []
-    for week in weeks:
-        row = []
-        for day in week:
-            cell = Day(date=day, in_month=day.month == month)
-            cell.blackout = location.blackout_on(day)
-            cell.bookings = [b for b in bookings if b.start_date <= day <= b.end_date]
-            if cell.blackout is not None:
-                cell.status = "blackout"
-            elif any(b.application.state in APPROVED_STATES for b in cell.bookings):
-                cell.status = "approved"
-            elif cell.bookings:
-                cell.status = "hold"
-            row.append(cell)
-        grid.append(row)
-    return grid
+    return month_grid(first, location=location, bookings=bookings, today=today)
+
+
+def application_months(application: Application, conflicts: dict[int, list[Booking]], *, limit: int = 3,
+                       today: dt.date | None = None) -> list[dict]:
+    """Month grids of an application's shoot days (the first ``limit``
+    months its bookings start or end in), with other productions' bookings
+    at the same sites (``conflicts``: booking id -> clashing bookings) and
+    the closures marked."""
+    own = [b for b in application.bookings if b.active]
+    months: list[tuple[int, int]] = []
+    for booking in own:
+        for day in (booking.start_date, booking.end_date):
+            if (day.year, day.month) not in months and len(months) < limit:
+                months.append((day.year, day.month))
+    months.sort()
+    clashing = list({c.id: c for b in own for c in conflicts.get(b.id, ())}.values())
+    return [
+        {"year": year, "month": month,
+         "weeks": month_grid(dt.date(year, month, 1), bookings=clashing, own=own, today=today)}
+        for year, month in months
+    ]
 
 
 def shoot_days_in_year(location: Location, year: int) -> int:

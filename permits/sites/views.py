@@ -6,8 +6,6 @@ every site); only a supervisor or admin of the owner changes one.
 
 from __future__ import annotations
 
-import datetime as dt
-
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -58,21 +56,9 @@ def index():
     return render_template("sites/index.html", sites=mine, can_edit={s.id: sites.can_edit(_user(), s) for s in mine})
 
 
-def _month_arg(today: dt.date) -> tuple[int, int]:
-    try:
-        year, month = (int(x) for x in (request.args.get("month") or "").split("-"))
-        if 2000 <= year <= 2100 and 1 <= month <= 12:
-            return year, month
-    except ValueError:
-        pass
-    return today.year, today.month
-
-
 def _site_page(location: Location, *, settings_form=None, blackout_form=None, status: int = 200):
     today = calendar().local_date(now_utc())
-    year, month = _month_arg(today)
-    previous = (dt.date(year, month, 1) - dt.timedelta(days=1)).strftime("%Y-%m")
-    following = (dt.date(year, month, 28) + dt.timedelta(days=7)).replace(day=1).strftime("%Y-%m")
+    first = sites.month_of(request.args.get("month"), today)
     editable = sites.can_edit(_user(), location)
     if settings_form is None:
         settings_form = SiteSettingsForm(
@@ -88,16 +74,16 @@ def _site_page(location: Location, *, settings_form=None, blackout_form=None, st
         render_template(
             "sites/calendar.html",
             location=location,
-            weeks=sites.month_grid(location, year, month),
-            month=dt.date(year, month, 1),
-            previous=previous,
-            following=following,
+            weeks=sites.site_month(location, first, today),
+            month=first,
+            previous=sites.shift_month(first, -1).strftime("%Y-%m"),
+            following=sites.shift_month(first, 1).strftime("%Y-%m"),
             today=today,
             editable=editable,
             settings_form=settings_form,
             blackout_form=blackout_form or BlackoutForm(formdata=None),
             delete_form=RemoveForm(formdata=None),
-            used_days=sites.shoot_days_in_year(location, year),
+            used_days=sites.shoot_days_in_year(location, first.year),
         ),
         status,
     )
