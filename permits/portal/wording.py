@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 
 from permits.labels import review_kind_name
 from permits.models import ReviewTask, WorkflowEvent
+from permits.services.clock import clock_state
 from permits.templating import local_datetime
 from workflows import BusinessCalendar, get_definition
 
@@ -92,23 +93,23 @@ def describe(event: WorkflowEvent) -> tuple[str, str]:
 
 @dataclass(frozen=True)
 class Clock:
-    modifier: str  # on-time | due-soon | overdue | paused | done
+    modifier: str  # on-time | due-soon | overdue | paused | closed
     label: str
     detail: str
 
 
 def clock_for(review: ReviewTask, cal: BusinessCalendar, now: dt.datetime) -> Clock:
-    if not review.is_open:
-        return Clock("done", "", "")
-    if review.is_paused or review.due_at is None:
-        return Clock("paused", _("Paused"), _("The clock stops while the reviewer waits for your answer."))
-    seconds = cal.business_seconds_between(now, review.due_at) if review.due_at > now else 0
-    if review.due_at <= now:
-        return Clock("overdue", _("Overdue"), _("Was due %(when)s", when=_fmt(review.due_at)))
-    days = seconds / cal.business_day_seconds
+    """The producer's words for a review's clock (its state from services.clock)."""
+    state = clock_state(review, now)
+    if state == "closed":
+        return Clock(state, "", "")
+    if state == "paused":
+        return Clock(state, _("Paused"), _("The clock stops while the reviewer waits for your answer."))
+    if state == "overdue":
+        return Clock(state, _("Overdue"), _("Was due %(when)s", when=_fmt(review.due_at)))
+    days = cal.business_seconds_between(now, review.due_at) / cal.business_day_seconds
     left = _("%(n)s business days left", n=f"{days:.1f}".rstrip("0").rstrip(".")) if days >= 1 else _("less than one business day left")
-    modifier = "due-soon" if days < 1 else "on-time"
-    return Clock(modifier, _("Due %(when)s", when=_fmt(review.due_at)), left)
+    return Clock(state, _("Due %(when)s", when=_fmt(review.due_at)), left)
 
 
 def _fmt(value: dt.datetime) -> str:

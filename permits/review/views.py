@@ -53,6 +53,7 @@ from permits.review.forms import (
 from permits.services import (
     ServiceError,
     applications,
+    clock,
     queues,
     reviewer_notes,
     sites,
@@ -300,7 +301,7 @@ def _review_page(review: ReviewTask, *, status: int = 200, note_form=None, messa
             review=review,
             application=application,
             other_reviews=[r for r in application.reviews if r.id != review.id],
-            clock=queues.clock_state(review, now),
+            clock=clock.clock_state(review, now),
             grids=grids,
             conflicts=conflicts,
             events=_events(application.id),
@@ -645,6 +646,6 @@ def application(application_id: int):
         grids=grids,
         conflicts=conflicts,
         events=_events(app_row.id),
-        clocks={r.id: queues.clock_state(r, now) for r in app_row.reviews},
+        clocks={r.id: clock.clock_state(r, now) for r in app_row.reviews},
         today=calendar().local_date(now),
     )

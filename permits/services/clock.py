@@ -88,6 +88,26 @@ def resume_clock(review: ReviewTask, defn: ProcessDefinition, now: dt.datetime) 
     _review_deadlines(review, defn, now)
 
 
+def due_soon_limit(now: dt.datetime) -> dt.datetime:
+    """Reviews due before this moment are "due soon": within one business day."""
+    return calendar().add_business_days(now, 1)
+
+
+def clock_state(review: ReviewTask, now: dt.datetime, soon: dt.datetime | None = None) -> str:
+    """How a review's SLA clock stands: on-time | due-soon | overdue | paused
+    | closed - the same boundaries as the dashboard's queues (due soon: by
+    ``due_soon_limit``; overdue: past its due time)."""
+    if not review.is_open:
+        return "closed"
+    if review.is_paused or review.due_at is None:
+        return "paused"
+    if review.due_at < now:
+        return "overdue"
+    if review.due_at <= (soon or due_soon_limit(now)):
+        return "due-soon"
+    return "on-time"
+
+
 def stop_clock(review: ReviewTask) -> None:
     """The review is closed: nothing more to remind, escalate or lapse."""
     cancel_deadlines(review)

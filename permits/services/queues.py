@@ -18,7 +18,8 @@ from sqlalchemy.orm import contains_eager, selectinload
 
 from permits.extensions import db
 from permits.models import Application, Booking, Company, Location, ReviewTask, User
-from permits.services.context import calendar, now_utc
+from permits.services.clock import clock_state, due_soon_limit
+from permits.services.context import now_utc
 
 OPEN_STATES = ("pending", "in_review", "info_requested")
 RUNNING_STATES = ("pending", "in_review")
@@ -136,11 +137,6 @@ def _application_filters(query, filters: Filters):
     return query
 
 
-def due_soon_limit(now: dt.datetime) -> dt.datetime:
-    """Reviews due before this moment are "due soon": within one business day."""
-    return calendar().add_business_days(now, 1)
-
-
 def _queue_condition(queue: str, user: User, now: dt.datetime, soon: dt.datetime):
     if queue == "mine":
         return and_(ReviewTask.assignee_id == user.id, ReviewTask.state.in_(OPEN_STATES))
@@ -237,18 +233,6 @@ class QueueRow:
     @classmethod
     def of(cls, review: ReviewTask, now: dt.datetime, soon: dt.datetime) -> QueueRow:
         return cls(review=review, clock=clock_state(review, now, soon), sites=sites_of(review.application))
-
-
-def clock_state(review: ReviewTask, now: dt.datetime, soon: dt.datetime | None = None) -> str:
-    if review.state not in OPEN_STATES:
-        return "closed"
-    if review.state == "info_requested" or review.due_at is None:
-        return "paused"
-    if review.due_at < now:
-        return "overdue"
-    if review.due_at <= (soon or due_soon_limit(now)):
-        return "due-soon"
-    return "on-time"
 
 
 def sites_of(application: Application) -> list[str]:

@@ -7,7 +7,7 @@ import pytest
 
 from permits.extensions import db
 from permits.models import ReviewTask
-from permits.services import queues
+from permits.services import clock
 from permits.services.context import now_utc
 from tests.factories import PASSWORD
 from tests.services.scenario import approve_all, build_world, open_reviews, submitted
@@ -23,7 +23,7 @@ def due_soon_review(app):
         approve_all(world, application, "ministry_screening")
         [review] = [r for r in open_reviews(application) if r.organisation_id == world.owner_a.id]
         # Time machine: this review is due within the next business day.
-        review.due_at = queues.due_soon_limit(now_utc()) - dt.timedelta(hours=1)
+        review.due_at = clock.due_soon_limit(now_utc()) - dt.timedelta(hours=1)
         db.session.commit()
         return {"review_id": review.id, "reference": application.reference, "email": world.owner_a_reviewer.email}
 

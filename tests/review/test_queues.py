@@ -6,6 +6,7 @@ import datetime as dt
 from sqlalchemy import event
 
 from permits.extensions import db
+from permits.services import clock as review_clock
 from permits.services import queues
 from tests import clock
 from tests.factories import CompanyFactory
@@ -17,7 +18,7 @@ def _hours(n):
 
 
 def test_each_queue_lists_its_reviews_with_counts(world, signed_in, client):
-    due_soon = make_review(make_application(world, title="Soon"), world.owner_a, due_at=queues.due_soon_limit(clock.now()) - dt.timedelta(minutes=5))
+    due_soon = make_review(make_application(world, title="Soon"), world.owner_a, due_at=review_clock.due_soon_limit(clock.now()) - dt.timedelta(minutes=5))
     overdue = make_review(make_application(world, title="Late"), world.owner_a, due_at=_hours(-30), assignee=world.owner_a_reviewer, state="in_review")
     later = make_review(make_application(world, title="Later"), world.owner_a, due_at=_hours(24 * 20))
     waiting = make_review(make_application(world, title="Waiting"), world.owner_a, state="info_requested", paused=True)
