@@ -22,8 +22,8 @@ from permits.models import Amendment, Application, Location, ReviewTask, User
 from permits.services import ServiceError, workflow
 from permits.services import permits as permit_service
 from permits.services.applications import new_booking
-from permits.services.context import definition_of, facts_for, now_utc, producer_role
-from workflows import ApplicationState, BookingFacts, reviews_touched_by_amendment
+from permits.services.context import booking_facts, definition_of, facts_for, now_utc, producer_role
+from workflows import ApplicationState, reviews_touched_by_amendment
 
 MAX_NOTE = 2000
 
@@ -103,18 +103,8 @@ def request_amendment(
     new_booking(application, location, start=start, end=end, crew_on_site=crew_on_site, vehicles=vehicles,
                 daily_start=daily_start, daily_end=daily_end, notes=note, amendment_id=amendment.id, active=False)
 
-    added = BookingFacts(
-        location_id=location.id,
-        owner_org_id=location.owner_organisation_id,
-        heritage=location.heritage,
-        tourist=location.tourist_site,
-        restricted=location.restricted,
-        start_date=start,
-        end_date=end,
-        crew=crew_on_site,
-        vehicles=vehicles,
-        activities=frozenset(application.activities or ()),
-    )
+    added = booking_facts(location, start, end, crew=crew_on_site, vehicles=vehicles,
+                          activities=application.activities or ())
     new_facts = old_facts.with_bookings((*old_facts.bookings, added))
     defn = definition_of(application)
     case = workflow.AmendmentCase(application, amendment)

@@ -18,9 +18,17 @@ from sqlalchemy import and_, select
 
 from permits.extensions import db
 from permits.models import Application, Booking, Location, User
-from permits.services import PermissionDenied, ServiceError, StaleVersion, documents, workflow
+from permits.services import PermissionDenied, ServiceError, StaleVersion, documents, quotes, workflow
 from permits.services.audit import record_event
-from permits.services.context import calendar, definition_of, facts_for, now_utc, organisation_for, producer_role
+from permits.services.context import (
+    booking_facts,
+    calendar,
+    definition_of,
+    facts_for,
+    now_utc,
+    organisation_for,
+    producer_role,
+)
 from permits.services.documents import document_checks
 from permits.services.quotes import Timeline, timeline_for
 from workflows import (
@@ -28,14 +36,9 @@ from workflows import (
     PRODUCTION_TYPES,
     ApplicationFacts,
     ApplicationState,
-    BookingFacts,
     current_definition,
-    earliest_permit_date,
-    impact_tier_for,
-    latest_submission_date,
-    quote,
-    required_reviews,
     reviews_touched_by_amendment,
+    shoot_days,
 )
 
 EDITABLE_STATES = ("draft",)
@@ -511,7 +514,7 @@ class PlannedSite:
 class Plan:
     """A quote and timeline for sites not yet in an application."""
 
-    timeline: object  # permits.services.quotes.Timeline
+    timeline: Timeline
     problems: list[tuple[Location, str]]
     conflicts: list[Location]
 
@@ -519,41 +522,22 @@ class Plan:
 def plan(sites: list[PlannedSite], *, activities: list[str], country_of_origin: str = "AZ",
          production_type: str = "feature", now: dt.datetime | None = None) -> Plan:
     """The same numbers as ``quotes.timeline_for`` on an application with
-    these bookings, built from the same workflows functions."""
+    these bookings, from the same builder."""
     now = now or now_utc()
-    defn = current_definition()
-    cal = calendar()
     acts = frozenset(a for a in activities if a in ACTIVITIES)
     facts = ApplicationFacts(
         production_type=production_type if production_type in PRODUCTION_TYPES else "feature",
         country_of_origin=(country_of_origin or "AZ").upper(),
-        bookings=tuple(
-            BookingFacts(
-                location_id=s.location.id, owner_org_id=s.location.owner_organisation_id, heritage=s.location.heritage,
-                tourist=s.location.tourist_site, restricted=s.location.restricted, start_date=s.start, end_date=s.end,
-                crew=s.crew, vehicles=s.vehicles, activities=acts,
-            )
-            for s in sites
-        ),
+        bookings=tuple(booking_facts(s.location, s.start, s.end, crew=s.crew, vehicles=s.vehicles, activities=acts)
+                       for s in sites),
     )
-    tier = impact_tier_for(facts)
-    lines = [(s.location.fee_per_day, s.end.toordinal() - s.start.toordinal() + 1, s.location.name_en) for s in sites]
-    reviews = required_reviews(defn, facts, stages=("screening", "parallel", "final"))
-    start = min((s.start for s in sites), default=None)
-    latest = latest_submission_date(cal, start, tier, defn) if start else None
-    timeline = Timeline(
-        tier=tier,
-        quote=quote(tier, lines, defn),
-        reviews=reviews,
-        latest_submission=latest,
-        earliest_permit=earliest_permit_date(cal, now, defn, reviews),
-        late=bool(latest and cal.local_date(now) > latest),
-    )
-    today = cal.local_date(now)
+    lines = [(s.location.fee_per_day, shoot_days(s.start, s.end), s.location.name_en) for s in sites]
+    first_day = min((s.start for s in sites), default=None)
+    today = calendar().local_date(now)
     problems = [(s.location, message) for s in sites
                 for _field, message in booking_problems(s.location, s.start, s.end, s.crew, today=today)]
     conflicts = [s.location for s in sites if conflicts_for(s.location.id, s.start, s.end)]
-    return Plan(timeline=timeline, problems=problems, conflicts=conflicts)
+    return Plan(timeline=quotes.timeline(facts, lines, first_day, now), problems=problems, conflicts=conflicts)
 
 
 def review_organisations(reviews) -> list[tuple[object, object, int]]:

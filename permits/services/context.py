@@ -12,7 +12,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from permits.extensions import db
-from permits.models import Application, Organisation, ReviewTask, User, utcnow
+from permits.models import Application, Location, Organisation, ReviewTask, User, utcnow
 from permits.services import PermissionDenied, ServiceError
 from workflows import (
     ApplicationFacts,
@@ -53,21 +53,29 @@ def definition_of(application: Application) -> ProcessDefinition:
     return get_definition(application.definition_version)
 
 
+def booking_facts(location: Location, start: dt.date, end: dt.date, *, crew: int, vehicles: int = 0,
+                  activities=()) -> BookingFacts:
+    """What routing and the tiers know of one booking: the site's owner and
+    flags, the dates, the crew and vehicles, the declared activities."""
+    return BookingFacts(
+        location_id=location.id,
+        owner_org_id=location.owner_organisation_id,
+        heritage=location.heritage,
+        tourist=location.tourist_site,
+        restricted=location.restricted,
+        start_date=start,
+        end_date=end,
+        crew=crew,
+        vehicles=vehicles,
+        activities=frozenset(activities),
+    )
+
+
 def facts_for(application: Application) -> ApplicationFacts:
     activities = frozenset(application.activities or ())
     bookings = tuple(
-        BookingFacts(
-            location_id=booking.location_id,
-            owner_org_id=booking.location.owner_organisation_id,
-            heritage=booking.location.heritage,
-            tourist=booking.location.tourist_site,
-            restricted=booking.location.restricted,
-            start_date=booking.start_date,
-            end_date=booking.end_date,
-            crew=booking.crew_on_site,
-            vehicles=booking.vehicles,
-            activities=activities,
-        )
+        booking_facts(booking.location, booking.start_date, booking.end_date, crew=booking.crew_on_site,
+                      vehicles=booking.vehicles, activities=activities)
         for booking in application.bookings
         if booking.active
     )
