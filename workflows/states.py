@@ -8,6 +8,7 @@ between members of these enums.
 from __future__ import annotations
 
 import enum
+from collections.abc import Iterable
 
 
 class ApplicationState(str, enum.Enum):
@@ -38,13 +39,30 @@ TERMINAL_APPLICATION_STATES: frozenset[ApplicationState] = frozenset(
     }
 )
 
-#: States in which reviews are running (the application is "with the authorities").
+#: States in which reviews are running (the application is "with the authorities");
+#: its bookings hold their sites meanwhile.
 PENDING_DECISION_APPLICATION_STATES: frozenset[ApplicationState] = frozenset(
     {
         ApplicationState.SUBMITTED,
         ApplicationState.IN_REVIEW,
         ApplicationState.FINAL_REVIEW,
     }
+)
+#: The producer may still change it.
+EDITABLE_APPLICATION_STATES: frozenset[ApplicationState] = frozenset({ApplicationState.DRAFT})
+#: Its bookings keep their sites: held while under review, taken once approved.
+BOOKED_APPLICATION_STATES: frozenset[ApplicationState] = PENDING_DECISION_APPLICATION_STATES | {ApplicationState.APPROVED}
+#: A permit was in force (its shoot days count).
+PERMITTED_APPLICATION_STATES: frozenset[ApplicationState] = frozenset({ApplicationState.APPROVED, ApplicationState.EXPIRED})
+#: A permit was issued (whatever became of it).
+ISSUED_APPLICATION_STATES: frozenset[ApplicationState] = PERMITTED_APPLICATION_STATES | {ApplicationState.REVOKED}
+#: The producer gave up, or let a request for information lapse.
+ABANDONED_APPLICATION_STATES: frozenset[ApplicationState] = frozenset(
+    {ApplicationState.WITHDRAWN, ApplicationState.LAPSED}
+)
+#: An amendment (its own record on the application life cycle) is running.
+RUNNING_AMENDMENT_STATES: frozenset[ApplicationState] = frozenset(
+    {ApplicationState.IN_REVIEW, ApplicationState.FINAL_REVIEW}
 )
 
 
@@ -77,6 +95,8 @@ CLOSED_REVIEW_STATES: frozenset[ReviewState] = frozenset(
 APPROVING_REVIEW_STATES: frozenset[ReviewState] = frozenset(
     {ReviewState.APPROVED, ReviewState.APPROVED_WITH_CONDITIONS}
 )
+#: Decided by a reviewer (not cancelled by the system).
+DECIDED_REVIEW_STATES: frozenset[ReviewState] = APPROVING_REVIEW_STATES | {ReviewState.REJECTED}
 #: Review states whose SLA clock runs (info_requested pauses it).
 CLOCK_RUNNING_REVIEW_STATES: frozenset[ReviewState] = frozenset({ReviewState.PENDING, ReviewState.IN_REVIEW})
 
@@ -98,3 +118,13 @@ class Role(str, enum.Enum):
 #: Roles held inside an organisation; transitions restricted to organisation
 #: kinds check the actor's organisation kind for these roles only.
 ORGANISATION_ROLES: frozenset[Role] = frozenset({Role.REVIEWER, Role.SUPERVISOR, Role.ADMIN})
+
+
+def values(states: Iterable[ApplicationState | ReviewState]) -> tuple[str, ...]:
+    """The stored strings of some states in the order their enum declares
+    them: for SQL ``IN`` lists and index conditions that must not change."""
+    states = set(states)
+    if not states:
+        return ()
+    enum_cls = type(next(iter(states)))
+    return tuple(member.value for member in enum_cls if member in states)

@@ -41,6 +41,8 @@ AMENDMENT_STATES = {
     "rejected": _l("Not approved"),
     "lapsed": _l("Closed"),
 }
+# The modifier of an amendment on the permit's timeline (a running one is "current").
+AMENDMENT_TIMELINE = {"approved": "complete", "rejected": "error", "lapsed": "error"}
 AMENDMENT_TAGS = {
     "in_review": "govuk-tag--blue",
     "final_review": "govuk-tag--light-blue",
@@ -57,6 +59,7 @@ def permit_labels():
         "permit_status_tags": PERMIT_STATUS_TAGS,
         "amendment_states": AMENDMENT_STATES,
         "amendment_tags": AMENDMENT_TAGS,
+        "amendment_timeline": AMENDMENT_TIMELINE,
     }
 
 

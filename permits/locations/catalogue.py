@@ -10,9 +10,7 @@ from sqlalchemy import and_, exists, or_, select
 from permits.extensions import db
 from permits.labels import category_label, region_label
 from permits.models import Application, Booking, Location, LocationBlackout
-
-HOLD_STATES = ("submitted", "in_review", "final_review")
-APPROVED_STATES = ("approved",)
+from workflows import BOOKED_APPLICATION_STATES, state_values
 
 
 def regions_in_use() -> list[tuple[str, str]]:
@@ -60,7 +58,7 @@ def search(*, text: str = "", region: str = "", category: str = "", heritage: bo
                 Booking.active.is_(True),
                 and_(Booking.start_date <= end, Booking.end_date >= start),
                 Application.id == Booking.application_id,
-                Application.state.in_(HOLD_STATES + APPROVED_STATES),
+                Application.state.in_(state_values(BOOKED_APPLICATION_STATES)),
             )
         )
         query = query.where(~blocked, ~taken)

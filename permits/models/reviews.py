@@ -9,6 +9,12 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from permits.models.base import Model, UTCDateTime, utcnow
 from permits.models.organisations import Organisation
+from workflows import CLOCK_RUNNING_REVIEW_STATES, OPEN_REVIEW_STATES, state_values
+
+
+def _state_in(states) -> str:
+    """An index condition on the review's state (as migration 0004 wrote it)."""
+    return "state IN (" + ", ".join(f"'{value}'" for value in state_values(states)) + ")"
 
 
 class ReviewTask(Model):
@@ -23,13 +29,13 @@ class ReviewTask(Model):
         # organisation by due time, overdue reviews everywhere, the decided queue.
         Index(
             "ix_review_tasks_open_org_due", "organisation_id", "due_at", "id",
-            postgresql_where=text("state IN ('pending', 'in_review', 'info_requested')"),
-            sqlite_where=text("state IN ('pending', 'in_review', 'info_requested')"),
+            postgresql_where=text(_state_in(OPEN_REVIEW_STATES)),
+            sqlite_where=text(_state_in(OPEN_REVIEW_STATES)),
         ),
         Index(
             "ix_review_tasks_running_due", "due_at", "id",
-            postgresql_where=text("state IN ('pending', 'in_review')"),
-            sqlite_where=text("state IN ('pending', 'in_review')"),
+            postgresql_where=text(_state_in(CLOCK_RUNNING_REVIEW_STATES)),
+            sqlite_where=text(_state_in(CLOCK_RUNNING_REVIEW_STATES)),
         ),
         Index("ix_review_tasks_org_decided", "organisation_id", "decided_at"),
     )
@@ -69,7 +75,7 @@ class ReviewTask(Model):
 
     @property
     def is_open(self) -> bool:
-        return self.state in ("pending", "in_review", "info_requested")
+        return self.state in state_values(OPEN_REVIEW_STATES)
 
     @property
     def is_paused(self) -> bool:

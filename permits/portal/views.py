@@ -28,6 +28,7 @@ from permits.services import applications as drafts
 from permits.services.context import calendar, now_utc
 from permits.services.quotes import timeline_for
 from permits.services.workflow import withdraw as withdraw_application
+from workflows import PENDING_DECISION_APPLICATION_STATES, state_values
 
 bp = Blueprint("portal", __name__)
 
@@ -54,7 +55,8 @@ STATUS_LABELS = {
     "in_progress": _l("In progress"),
     "completed": _l("Completed"),
 }
-IN_PROGRESS_STATES = ("submitted", "in_review", "final_review")
+# With the authorities: the producer may withdraw it.
+IN_PROGRESS_STATES = state_values(PENDING_DECISION_APPLICATION_STATES)
 
 
 @bp.app_context_processor
@@ -222,6 +224,7 @@ def _status_page(application: Application, answer_forms: dict | None = None, wit
         requests=requests,
         answer_forms=answer_forms,
         conditions=conditions,
+        in_progress=application.state in IN_PROGRESS_STATES,
         can_withdraw=application.state in IN_PROGRESS_STATES,
         attached=list(application.documents),
     ), (400 if any(form.errors for form in answer_forms.values()) else 200)

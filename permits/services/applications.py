@@ -33,15 +33,16 @@ from permits.services.documents import document_checks
 from permits.services.quotes import Timeline, timeline_for
 from workflows import (
     ACTIVITIES,
+    BOOKED_APPLICATION_STATES,
+    EDITABLE_APPLICATION_STATES,
     PRODUCTION_TYPES,
     ApplicationFacts,
     ApplicationState,
     current_definition,
     reviews_touched_by_amendment,
     shoot_days,
+    state_values,
 )
-
-EDITABLE_STATES = ("draft",)
 
 
 def _company_of(actor: User):
@@ -54,7 +55,7 @@ def _company_of(actor: User):
 def ensure_editable(application: Application, actor: User) -> None:
     if not any(m.company_id == application.company_id for m in actor.company_memberships):
         raise PermissionDenied(_("Only the company that filed this application can change it."))
-    if application.state not in EDITABLE_STATES:
+    if application.state not in state_values(EDITABLE_APPLICATION_STATES):
         raise ServiceError(_("This application has been submitted and can no longer be changed."))
 
 
@@ -125,7 +126,7 @@ def conflicts_for(location_id: int, start: dt.date, end: dt.date, *, exclude_app
             Booking.location_id == location_id,
             Booking.active.is_(True),
             and_(Booking.start_date <= end, Booking.end_date >= start),
-            Application.state.in_(("submitted", "in_review", "final_review", "approved")),
+            Application.state.in_(state_values(BOOKED_APPLICATION_STATES)),
         )
     )
     if exclude_application_id is not None:

@@ -38,6 +38,7 @@ from permits.models import (
 from permits.services import notify
 from permits.services.context import calendar, definition_of, now_utc
 from permits.storage import storage
+from workflows import APPROVING_REVIEW_STATES, state_values
 
 log = logging.getLogger(__name__)
 
@@ -251,7 +252,7 @@ def _authority(application: Application, language: str) -> str:
         select(ReviewTask)
         .where(ReviewTask.application_id == application.id,
                ReviewTask.kind.in_([k.code for k in defn.kinds_in_stage("final")]),
-               ReviewTask.state.in_(("approved", "approved_with_conditions")))
+               ReviewTask.state.in_(state_values(APPROVING_REVIEW_STATES)))
         .order_by(ReviewTask.id)
         .limit(1)
     ).scalar_one_or_none()

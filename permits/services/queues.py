@@ -20,11 +20,18 @@ from permits.extensions import db
 from permits.models import Application, Booking, Company, Location, ReviewTask, User
 from permits.services.clock import clock_state, due_soon_limit
 from permits.services.context import now_utc
+from workflows import (
+    CLOCK_RUNNING_REVIEW_STATES,
+    DECIDED_REVIEW_STATES,
+    OPEN_REVIEW_STATES,
+    ApplicationState,
+    ReviewState,
+    state_values,
+)
 
-OPEN_STATES = ("pending", "in_review", "info_requested")
-RUNNING_STATES = ("pending", "in_review")
-DECIDED_STATES = ("approved", "approved_with_conditions", "rejected")
-SUBMITTED_STATES = ("submitted", "in_review", "final_review", "approved", "rejected", "withdrawn", "lapsed", "revoked", "expired")
+OPEN_STATES = state_values(OPEN_REVIEW_STATES)
+RUNNING_STATES = state_values(CLOCK_RUNNING_REVIEW_STATES)
+DECIDED_STATES = state_values(DECIDED_REVIEW_STATES)
 
 # The queues, in the order of the tabs.
 QUEUES = ("mine", "unassigned", "open", "due_soon", "overdue", "waiting", "decided")
@@ -149,7 +156,7 @@ def _queue_condition(queue: str, user: User, now: dt.datetime, soon: dt.datetime
     if queue == "overdue":
         return and_(ReviewTask.state.in_(RUNNING_STATES), ReviewTask.due_at < now)
     if queue == "waiting":
-        return ReviewTask.state == "info_requested"
+        return ReviewTask.state == ReviewState.INFO_REQUESTED.value
     if queue == "decided":
         return ReviewTask.state.in_(DECIDED_STATES)
     raise ValueError(queue)
@@ -261,7 +268,7 @@ def applications_page(filters: Filters, *, cursor: str | None = None, page_size:
     query = (
         select(Application)
         .join(Company, Company.id == Application.company_id)
-        .where(Application.state != "draft", Application.submitted_at.is_not(None))
+        .where(Application.state != ApplicationState.DRAFT.value, Application.submitted_at.is_not(None))
         .options(
             contains_eager(Application.company),
             selectinload(Application.bookings).selectinload(Booking.location),

@@ -19,12 +19,11 @@ from sqlalchemy.orm import selectinload
 from permits.extensions import db
 from permits.models import Application, Booking, Location, LocationBlackout, User
 from permits.services import PermissionDenied, ServiceError
+from workflows import BOOKED_APPLICATION_STATES, PERMITTED_APPLICATION_STATES, ApplicationState, state_values
 
 EDITOR_ROLES = ("supervisor", "admin")
 MAX_FEE = Decimal("1000000")
 MAX_CREW = 5000
-HOLD_STATES = ("submitted", "in_review", "final_review")
-APPROVED_STATES = ("approved",)
 
 
 def owner_role(user: User | None, location: Location) -> str | None:
@@ -130,7 +129,7 @@ class Day:
             return "blackout"
         if self.own:
             return "hold" if self.bookings else "approved"
-        if any(b.application.state in APPROVED_STATES for b in self.bookings):
+        if any(b.application.state == ApplicationState.APPROVED.value for b in self.bookings):
             return "approved"
         return "hold" if self.bookings else ""
 
@@ -194,7 +193,7 @@ def site_month(location: Location, first: dt.date, today: dt.date | None = None)
                 Booking.location_id == location.id,
                 Booking.active.is_(True),
                 and_(Booking.start_date <= end, Booking.end_date >= start),
-                Application.state.in_(HOLD_STATES + APPROVED_STATES),
+                Application.state.in_(state_values(BOOKED_APPLICATION_STATES)),
             )
             .options(selectinload(Booking.application))
             .order_by(Booking.start_date, Booking.id)
@@ -231,7 +230,7 @@ def shoot_days_in_year(location: Location, year: int) -> int:
     for booking in db.session.execute(
         select(Booking)
         .join(Application, Application.id == Booking.application_id)
-        .where(Booking.location_id == location.id, Booking.active.is_(True), Application.state.in_((*APPROVED_STATES, "expired")),
+        .where(Booking.location_id == location.id, Booking.active.is_(True), Application.state.in_(state_values(PERMITTED_APPLICATION_STATES)),
                Booking.start_date <= last, Booking.end_date >= first)
     ).scalars():
         start, end = max(booking.start_date, first), min(booking.end_date, last)

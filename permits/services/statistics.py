@@ -16,12 +16,21 @@ from sqlalchemy import Date, Integer, and_, case, cast, column, func, select, va
 from permits.extensions import db
 from permits.models import Application, Booking, Location, Organisation, Permit, ReviewTask
 from permits.services.context import calendar, now_utc
-from workflows import current_definition
+from workflows import (
+    ABANDONED_APPLICATION_STATES,
+    DECIDED_REVIEW_STATES,
+    ISSUED_APPLICATION_STATES,
+    PERMITTED_APPLICATION_STATES,
+    ApplicationState,
+    current_definition,
+    state_values,
+)
 
-DECIDED_STATES = ("approved", "approved_with_conditions", "rejected")
+DECIDED_STATES = state_values(DECIDED_REVIEW_STATES)
 
 EPOCH = dt.date(1970, 1, 1)
-PERMITTED_STATES = ("approved", "expired")
+PERMITTED_STATES = state_values(PERMITTED_APPLICATION_STATES)
+ISSUED_STATES = state_values(ISSUED_APPLICATION_STATES)
 OUTCOMES = ("approved", "rejected", "withdrawn", "open")
 
 
@@ -195,9 +204,9 @@ def applications_by_month(limit_months: int = 24) -> list[dict]:
     """Submitted applications per month (Baku time) and their outcome so far."""
     month = _local_month(Application.submitted_at).label("month")
     outcome = case(
-        (Application.state.in_(("approved", "expired", "revoked")), "approved"),
-        (Application.state == "rejected", "rejected"),
-        (Application.state.in_(("withdrawn", "lapsed")), "withdrawn"),
+        (Application.state.in_(ISSUED_STATES), "approved"),
+        (Application.state == ApplicationState.REJECTED.value, "rejected"),
+        (Application.state.in_(state_values(ABANDONED_APPLICATION_STATES)), "withdrawn"),
         else_="open",
     ).label("outcome")
     query = (
@@ -235,7 +244,7 @@ def shoot_days_by(dimension: str) -> list[dict]:
 
 def productions_by_country() -> list[dict]:
     query = (
-        select(Application.country_of_origin, func.count(), func.sum(case((Application.state.in_((*PERMITTED_STATES, "revoked")), 1), else_=0)))
+        select(Application.country_of_origin, func.count(), func.sum(case((Application.state.in_(ISSUED_STATES), 1), else_=0)))
         .where(Application.submitted_at.is_not(None))
         .group_by(Application.country_of_origin)
         .order_by(func.count().desc(), Application.country_of_origin)
@@ -273,7 +282,7 @@ def scorecard(now: dt.datetime | None = None, window_days: int = 90) -> dict:
         .join(Application, Application.id == Booking.application_id)
         .where(
             Booking.active.is_(True),
-            Application.state.in_((*PERMITTED_STATES, "revoked")),
+            Application.state.in_(ISSUED_STATES),
             Booking.start_date <= today,
             Booking.end_date >= first,
         )

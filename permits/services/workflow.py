@@ -44,6 +44,7 @@ from permits.services.context import (
 from permits.services.quotes import quote_for
 from workflows import (
     CURRENT_VERSION,
+    RUNNING_AMENDMENT_STATES,
     ApplicationState,
     ProcessDefinition,
     RequiredReview,
@@ -56,12 +57,11 @@ from workflows import (
     impact_tier_for,
     next_step,
     reviews_for_step,
+    state_values,
 )
 
 REVIEW_DECISIONS = ("approve", "approve_with_conditions", "reject", "request_information")
 MAX_TEXT = 5000
-# An amendment record is running while it is in one of these states.
-OPEN_AMENDMENT_STATES = (ApplicationState.IN_REVIEW.value, ApplicationState.FINAL_REVIEW.value)
 
 
 class WorkflowRefused(ServiceError):
@@ -216,7 +216,7 @@ class AmendmentCase(Case):
         """The amendment of the application now being reviewed, if any."""
         amendment = db.session.execute(
             select(Amendment)
-            .where(Amendment.application_id == application.id, Amendment.state.in_(OPEN_AMENDMENT_STATES))
+            .where(Amendment.application_id == application.id, Amendment.state.in_(state_values(RUNNING_AMENDMENT_STATES)))
             .order_by(Amendment.id)
             .limit(1)
         ).scalar_one_or_none()
