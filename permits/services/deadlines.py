@@ -99,15 +99,7 @@ def _remind(deadline: Deadline, now: dt.datetime) -> None:
     review = _running_review(deadline)
     if review is None:
         return
-    recipients = [review.assignee] if review.assignee is not None else notify.staff_of(review.organisation_id)
-    notify.tell(
-        recipients,
-        "review_reminder",
-        f"reminder:{deadline.id}",
-        notify.review_context(review),
-        path=notify.review_path(review),
-        application=review.application,
-    )
+    notify.tell_reviewers(notify.reviewers_of(review), review, "review_reminder", f"reminder:{deadline.id}")
 
 
 def _escalate(deadline: Deadline, now: dt.datetime) -> None:
@@ -115,14 +107,7 @@ def _escalate(deadline: Deadline, now: dt.datetime) -> None:
     if review is None:
         return
     recipients = notify.staff_of(review.organisation_id, notify.SUPERVISOR_ROLES) + notify.ministry_supervisors()
-    notify.tell(
-        recipients,
-        "review_escalated",
-        f"escalation:{deadline.id}",
-        notify.review_context(review),
-        path=notify.review_path(review),
-        application=review.application,
-    )
+    notify.tell_reviewers(recipients, review, "review_escalated", f"escalation:{deadline.id}")
     record_event(
         review.application,
         actor=None,
@@ -147,14 +132,7 @@ def _info_reminder(deadline: Deadline, now: dt.datetime) -> None:
         )
     ).scalar()
     context["due_iso"] = lapse.isoformat() if lapse else None
-    notify.tell(
-        notify.producers_of(review.application),
-        "information_due_soon",
-        f"info-due:{deadline.id}",
-        context,
-        path=notify.producer_path(review.application),
-        application=review.application,
-    )
+    notify.tell_producers(review.application, "information_due_soon", f"info-due:{deadline.id}", context)
 
 
 def _info_lapse(deadline: Deadline, now: dt.datetime) -> None:
@@ -169,14 +147,7 @@ def _permit_expiring(deadline: Deadline, now: dt.datetime) -> None:
         return
     context = notify.base_context(application)
     context.update({"number": permit.number, "until": permit.valid_until.isoformat()})
-    notify.tell(
-        notify.producers_of(application),
-        "permit_expiring",
-        f"expiring:{deadline.id}",
-        context,
-        path=notify.producer_path(application),
-        application=application,
-    )
+    notify.tell_producers(application, "permit_expiring", f"expiring:{deadline.id}", context)
 
 
 def _permit_expiry(deadline: Deadline, now: dt.datetime) -> None:

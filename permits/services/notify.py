@@ -57,6 +57,11 @@ def staff_of(organisation_id: int, roles: tuple[str, ...] | None = None) -> list
     return list(db.session.execute(query).scalars())
 
 
+def reviewers_of(review: ReviewTask) -> list[User]:
+    """Who works on a review: its assignee, else its organisation's staff."""
+    return [review.assignee] if review.assignee is not None else staff_of(review.organisation_id)
+
+
 def ministry_supervisors() -> list[User]:
     """The film commission's supervisors (told of every escalation)."""
     commission = current_definition().commission_org_kind
@@ -130,6 +135,20 @@ def tell(users: list[User], event: str, key: str, context: dict, *, path: str, a
         if message is not None and user.daily_digest and user.is_staff and message.status == OutboxStatus.PENDING:
             # Reviewers who chose the daily digest get this in tomorrow's summary.
             hold_for_digest(message)
+
+
+def tell_producers(application: Application, event: str, key: str, context: dict | None = None, *,
+                   also: list[User] = ()) -> None:
+    """The application's producers hear of it (and ``also`` these staff);
+    the link opens the producer's page of the application."""
+    tell([*producers_of(application), *also], event, key, base_context(application) if context is None else context,
+         path=producer_path(application), application=application)
+
+
+def tell_reviewers(users: list[User], review: ReviewTask, event: str, key: str, context: dict | None = None) -> None:
+    """Staff hear of a review; the link opens it."""
+    tell(users, event, key, review_context(review) if context is None else context, path=review_path(review),
+         application=review.application)
 
 
 # ----------------------------------------------------------------------------- the reader's side

@@ -211,14 +211,7 @@ def mark_revoked(application: Application, reason: str, now: dt.datetime) -> Non
 
     context = notify.base_context(application)
     context.update({"number": permit.number, "reason": reason})
-    notify.tell(
-        notify.producers_of(application),
-        "permit_revoked",
-        f"revoked:{permit.id}",
-        context,
-        path=notify.producer_path(application),
-        application=application,
-    )
+    notify.tell_producers(application, "permit_revoked", f"revoked:{permit.id}", context)
 
 
 def mark_expired(application: Application, now: dt.datetime) -> None:

@@ -75,14 +75,7 @@ def message_producer(review: ReviewTask, actor: User, body: str) -> Message:
     )
     application = review.application
     context = {**notify.review_context(review), "body": message.body}
-    notify.tell(
-        notify.producers_of(application),
-        "message_to_producer",
-        f"message:{message.id}",
-        context,
-        path=notify.producer_path(application),
-        application=application,
-    )
+    notify.tell_producers(application, "message_to_producer", f"message:{message.id}", context)
     return message
 
 

@@ -151,14 +151,7 @@ class ApplicationCase(Case):
         application = self.application
         application.needs_ministry_decision = flagged
         if flagged:
-            notify.tell(
-                notify.producers_of(application),
-                "site_decision_needed",
-                f"site-decision:{application.id}:{len(reviews)}",
-                notify.base_context(application),
-                path=notify.producer_path(application),
-                application=application,
-            )
+            notify.tell_producers(application, "site_decision_needed", f"site-decision:{application.id}:{len(reviews)}")
 
     def returned_to_parallel(self) -> None:
         self.application.needs_ministry_decision = False
@@ -167,35 +160,20 @@ class ApplicationCase(Case):
         application = self.application
         context = notify.base_context(application)
         context["reason"] = rejecting.reason if rejecting is not None else ""
-        notify.tell(
-            notify.producers_of(application),
-            "application_rejected",
-            f"rejected:{application.id}",
-            context,
-            path=notify.producer_path(application),
-            application=application,
-        )
+        notify.tell_producers(application, "application_rejected", f"rejected:{application.id}", context)
 
     def approved(self, now: dt.datetime) -> None:
         application = self.application
         application.needs_ministry_decision = False
         permit_service.issue(application, now)
-        notify.tell(
-            notify.producers_of(application),
-            "application_approved",
-            f"approved:{application.id}",
-            notify.base_context(application),
-            path=notify.producer_path(application),
-            application=application,
-        )
+        notify.tell_producers(application, "application_approved", f"approved:{application.id}")
 
     def lapsed(self, review: ReviewTask, now: dt.datetime) -> None:
         """The producer did not answer in time: the whole application lapses."""
         application = self.application
         close(self, now, "application lapsed")
-        recipients = notify.producers_of(application) + notify.staff_of(review.organisation_id)
-        notify.tell(recipients, "application_lapsed", f"lapsed:{application.id}", notify.base_context(application),
-                    path=notify.producer_path(application), application=application)
+        notify.tell_producers(application, "application_lapsed", f"lapsed:{application.id}",
+                              also=notify.staff_of(review.organisation_id))
 
 
 class AmendmentCase(Case):
@@ -234,14 +212,7 @@ class AmendmentCase(Case):
         application = self.application
         context = notify.base_context(application)
         context.update({"summary": self.amendment.summary, "reason": rejecting.reason if rejecting is not None else ""})
-        notify.tell(
-            notify.producers_of(application),
-            "amendment_refused",
-            f"amendment-refused:{self.amendment.id}",
-            context,
-            path=notify.producer_path(application),
-            application=application,
-        )
+        notify.tell_producers(application, "amendment_refused", f"amendment-refused:{self.amendment.id}", context)
 
     def approved(self, now: dt.datetime) -> None:
         application = self.application
@@ -252,14 +223,7 @@ class AmendmentCase(Case):
         version = permit_service.add_rider(application, self.amendment, now)
         context = notify.base_context(application)
         context.update({"summary": self.amendment.summary, "version": version.version})
-        notify.tell(
-            notify.producers_of(application),
-            "amendment_approved",
-            f"amendment-approved:{self.amendment.id}",
-            context,
-            path=notify.producer_path(application),
-            application=application,
-        )
+        notify.tell_producers(application, "amendment_approved", f"amendment-approved:{self.amendment.id}", context)
 
     def lapsed(self, review: ReviewTask, now: dt.datetime) -> None:
         """Only the amendment is refused; the permit stays."""
@@ -355,14 +319,7 @@ def open_review(case: Case, required: RequiredReview, now: dt.datetime, *, flagg
         amendment_id=case.amendment_id,
         payload=payload,
     )
-    notify.tell(
-        notify.staff_of(organisation.id),
-        "review_opened",
-        f"review-opened:{review.id}",
-        notify.review_context(review),
-        path=notify.review_path(review),
-        application=application,
-    )
+    notify.tell_reviewers(notify.staff_of(organisation.id), review, "review_opened", f"review-opened:{review.id}")
     return review
 
 
@@ -384,14 +341,7 @@ def _producer_decision_notice(review: ReviewTask, action: str, details: str) -> 
     application = review.application
     context = notify.review_context(review)
     context.update({"decision_code": action, "details": details})
-    notify.tell(
-        notify.producers_of(application),
-        "review_decided",
-        f"review-decided:{review.id}:{review.version}:{action}",
-        context,
-        path=notify.producer_path(application),
-        application=application,
-    )
+    notify.tell_producers(application, "review_decided", f"review-decided:{review.id}:{review.version}:{action}", context)
 
 
 # ----------------------------------------------------------------------------- the join
@@ -473,14 +423,7 @@ def submit(application: Application, actor: User, expected_version: int | None =
     application.fee_total = quote_for(application).total
     context = notify.base_context(application)
     context["days"] = definition_of(application).stage_sla_business_days("screening")
-    notify.tell(
-        notify.producers_of(application),
-        "application_received",
-        f"received:{application.id}",
-        context,
-        path=notify.producer_path(application),
-        application=application,
-    )
+    notify.tell_producers(application, "application_received", f"received:{application.id}", context)
     advance(case, now, actor)
     return application
 
@@ -496,17 +439,8 @@ def withdraw(application: Application, actor: User, expected_version: int | None
     application.decided_at = now
     for review in open_reviews:
         cancel_review(review, reason="application withdrawn")
-    recipients = notify.producers_of(application)
-    for review in open_reviews:
-        recipients += notify.staff_of(review.organisation_id)
-    notify.tell(
-        recipients,
-        "application_withdrawn",
-        f"withdrawn:{application.id}",
-        notify.base_context(application),
-        path=notify.producer_path(application),
-        application=application,
-    )
+    staff = [user for review in open_reviews for user in notify.staff_of(review.organisation_id)]
+    notify.tell_producers(application, "application_withdrawn", f"withdrawn:{application.id}", also=staff)
     return application
 
 
@@ -537,15 +471,7 @@ def provide_information(review: ReviewTask, actor: User, body: str, expected_ver
     )
     db.session.add(message)
     db.session.flush()
-    recipients = [review.assignee] if review.assignee is not None else notify.staff_of(review.organisation_id)
-    notify.tell(
-        recipients,
-        "information_provided",
-        f"info-provided:{message.id}",
-        notify.review_context(review),
-        path=notify.review_path(review),
-        application=application,
-    )
+    notify.tell_reviewers(notify.reviewers_of(review), review, "information_provided", f"info-provided:{message.id}")
     return message
 
 
@@ -656,14 +582,7 @@ def decide(
         db.session.flush()
         context = notify.review_context(review)
         context.update({"body": reason, "due_iso": producer_due.isoformat()})
-        notify.tell(
-            notify.producers_of(application),
-            "information_requested",
-            f"info-requested:{message.id}",
-            context,
-            path=notify.producer_path(application),
-            application=application,
-        )
+        notify.tell_producers(application, "information_requested", f"info-requested:{message.id}", context)
         return review
 
     review.decided_at = now
