@@ -214,7 +214,6 @@ class ProcessDefinition:
     commission_org_kind: str = "ministry"
     info_response_business_days: int = 10
     reminder_before_business_days: int = 1
-    escalate_after_business_days: int = 0
     description: str = ""
 
     def __post_init__(self) -> None:
@@ -300,10 +299,6 @@ class ProcessDefinition:
         return tuple(
             k for k in self.review_kinds if k.org_kind == self.commission_org_kind and (not stages or k.stage in stages)
         )
-
-    def tier_policy(self, tier: Tier | str) -> TierPolicy:
-        tier = Tier(tier)
-        return next(p for p in self.tiers if p.tier == tier)
 
     @property
     def review_actions(self) -> tuple[str, ...]:

@@ -97,10 +97,6 @@ class Application(Model):
         return self.reference or f"DRAFT-{self.id}"
 
     @property
-    def is_foreign(self) -> bool:
-        return (self.country_of_origin or "AZ").upper() != "AZ" or self.company.is_foreign
-
-    @property
     def first_shoot_date(self) -> dt.date | None:
         return min((b.start_date for b in self.bookings), default=None)
 

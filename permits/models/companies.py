@@ -28,10 +28,6 @@ class Company(Model):
         back_populates="company", cascade="all, delete-orphan"
     )
 
-    @property
-    def is_foreign(self) -> bool:
-        return self.country.upper() != "AZ"
-
     def __repr__(self) -> str:
         return f"<Company {self.legal_name}>"
 

@@ -87,6 +87,10 @@ class LocationBlackout(Model):
 
 
 class LocationPhoto(Model):
+    """A photo of a site (the catalogue shows it before the drawn
+    illustration). Nothing writes these yet: the site owners' upload comes
+    with their own issue, so the table and the page that serves them stay."""
+
     __tablename__ = "location_photos"
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -134,10 +134,6 @@ class Message(Model):
     organisation = relationship("Organisation")
     review = relationship("ReviewTask")
 
-    @property
-    def is_internal(self) -> bool:
-        return self.kind == "internal_note"
-
 
 class DeadlineKind:
     REMINDER = "reminder"  # a review's due time is near

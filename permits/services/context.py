@@ -44,9 +44,8 @@ def at(moment: dt.datetime):
 
 
 def calendar() -> BusinessCalendar:
-    """The commission's business calendar, with its configured closures."""
-    closures = frozenset(current_app.config.get("COMMISSION_CLOSURES", ()))
-    return BusinessCalendar(tz=current_app.config.get("BABEL_DEFAULT_TIMEZONE", "Asia/Baku"), closures=closures)
+    """The commission's business calendar: its time zone and Azerbaijan's public holidays."""
+    return BusinessCalendar(tz=current_app.config.get("BABEL_DEFAULT_TIMEZONE", "Asia/Baku"))
 
 
 def definition_of(application: Application) -> ProcessDefinition:
