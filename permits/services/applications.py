@@ -452,16 +452,8 @@ def replace_refused_site(
     for review in case.reviews():
         if defn.stage_of(review.kind) == "final" and review.is_open:
             review.flagged = False
-    record_event(
-        application,
-        actor=actor,
-        actor_role=role,
-        subject="application",
-        action="replace_site",
-        from_state=application.state,
-        to_state=application.state,
-        payload={"dropped": dropped, "added": location.name_en, "start": start.isoformat(), "end": end.isoformat()},
-    )
+    workflow.record_step(case, "replace_site", role, actor,
+                         payload={"dropped": dropped, "added": location.name_en, "start": start.isoformat(), "end": end.isoformat()})
     for required in reviews_touched_by_amendment(defn, before, facts_for(application)):
         if defn.stage_of(required.kind_code) == "parallel":
             workflow.open_review(case, required, now)

@@ -265,6 +265,14 @@ def move(case: Case, action: str, role: Role, actor: User | None = None, *, org_
     )
 
 
+def record_step(case: Case, action: str, role: Role, actor: User | None, *, payload: dict | None = None,
+                organisation_id: int | None = None) -> None:
+    """Audit a step that changes the case without moving it (sites dropped or replaced)."""
+    state = case.record.state
+    record_event(case.application, actor=actor, actor_role=role, subject=case.subject, action=action, from_state=state,
+                 to_state=state, organisation_id=organisation_id, amendment_id=case.amendment_id, payload=payload)
+
+
 def move_review(review: ReviewTask, action: str, role: Role, actor: User | None = None, *, payload=None) -> None:
     """Apply an action of the review life cycle, audited."""
     defn = definition_of(review.application)
@@ -640,18 +648,9 @@ def drop_refused_sites(final_review: ReviewTask, actor: User, expected_version: 
         raise WorkflowRefused(_("Every site of this application was refused; reject the application instead."))
     application.needs_ministry_decision = False
     final_review.flagged = False
-    record_event(
-        application,
-        actor=actor,
-        actor_role=role,
-        subject="application",
-        action="drop_sites",
-        from_state=application.state,
-        to_state=application.state,
-        organisation_id=final_review.organisation_id,
-        payload={"sites": dropped_sites},
-    )
-    advance(ApplicationCase(application), now, actor)
+    case = ApplicationCase(application)
+    record_step(case, "drop_sites", role, actor, payload={"sites": dropped_sites}, organisation_id=final_review.organisation_id)
+    advance(case, now, actor)
     return application
 
 
