@@ -68,9 +68,18 @@ def celery_config(app: Flask) -> dict:
         "task_time_limit": TASK_TIME_LIMIT_SECONDS,
         "task_soft_time_limit": TASK_TIME_LIMIT_SECONDS - 30,
         "task_always_eager": app.config.get("CELERY_ALWAYS_EAGER", False),
+        # The worker and beat wait for the broker as long as it takes and
+        # resume by themselves (kombu's back-off: 2 s, 4 s, 6 s ... at most
+        # 30 s between attempts; None is no limit). A limit would end the
+        # worker with "Unrecoverable error" after a short Redis outage, and
+        # nothing would be delivered until a person restarted it. Only the
+        # worker's consumer and beat read these settings: a web request
+        # publishes with retry=False and the transport's max_retries=0
+        # above, so it still fails fast (permits.dispatch).
+        "broker_connection_retry": True,
         "broker_connection_retry_on_startup": True,
         "broker_connection_timeout": 2,
-        "broker_connection_max_retries": 1,
+        "broker_connection_max_retries": None,
         # A publish must not hang a web request when the broker is down.
         "task_publish_retry": False,
         "broker_transport_options": transport_options,
