@@ -39,6 +39,8 @@ class OutboxMessage(Model):
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     next_attempt_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
     claimed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    # The worker process holding the claim (host:pid:claim); see delivery.LEASE.
+    claimed_by: Mapped[str] = mapped_column(String(100), default="", server_default="")
     sent_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
     last_error: Mapped[str] = mapped_column(Text, default="")
     subject: Mapped[str] = mapped_column(String(255), default="")

@@ -6,11 +6,14 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import logging
+import os
 import random
 import smtplib
+import socket
 import ssl
 import threading
 import time
+import uuid
 from email.message import EmailMessage
 from email.utils import formatdate
 from pathlib import Path
@@ -30,11 +33,14 @@ MAX_ATTEMPTS = 8  # temporary failures (4xx, network) before a message is dead
 MAX_PERMANENT_ATTEMPTS = 3  # permanent refusals (5xx): a few tries, in case it was a misconfiguration
 BASE_BACKOFF_SECONDS = 30
 MAX_BACKOFF_SECONDS = 3600
-# A message claimed this long ago without being marked sent is assumed lost
-# with its worker and is claimed again (the same Message-ID is reused). It
-# must stay above the task time limit, so a live worker's send is never
-# taken over; ``OUTBOX_STUCK_AFTER_SECONDS`` overrides it (tests).
-STUCK_AFTER = dt.timedelta(minutes=5)
+# A claim is a lease: the worker sending a message renews it (every quarter
+# of the lease, from a thread of its process) for as long as the send takes,
+# so a slow SMTP server never lets a second worker take the message over.
+# A claim nobody renewed for this long belongs to a worker that died (killed,
+# out of memory, machine gone): the relay claims it again and sends it with
+# the same Message-ID. ``OUTBOX_LEASE_SECONDS`` overrides it (tests).
+LEASE = dt.timedelta(seconds=60)
+MIN_RENEW_INTERVAL_SECONDS = 0.2
 SMTP_TIMEOUT_SECONDS = 30
 
 
@@ -42,37 +48,117 @@ class PermanentDeliveryError(Exception):
     """The server refused for good (5xx): retrying cannot help."""
 
 
-def stuck_after() -> dt.timedelta:
-    seconds = current_app.config.get("OUTBOX_STUCK_AFTER_SECONDS")
-    return dt.timedelta(seconds=float(seconds)) if seconds else STUCK_AFTER
+def lease() -> dt.timedelta:
+    seconds = current_app.config.get("OUTBOX_LEASE_SECONDS")
+    return dt.timedelta(seconds=float(seconds)) if seconds else LEASE
 
 
-def claim(message_id: int, now: dt.datetime | None = None) -> bool:
+def _holder() -> str:
+    """Who holds a claim: this host and process, and which claim of theirs."""
+    return f"{socket.gethostname()[:60]}:{os.getpid()}:{uuid.uuid4().hex[:12]}"
+
+
+def _claimable(now: dt.datetime):
+    return or_(
+        and_(
+            OutboxMessage.status.in_([OutboxStatus.PENDING, OutboxStatus.FAILED]),
+            OutboxMessage.next_attempt_at <= now,
+        ),
+        and_(OutboxMessage.status == OutboxStatus.SENDING, OutboxMessage.claimed_at < now - lease()),
+    )
+
+
+def claim(message_id: int, now: dt.datetime | None = None, holder: str | None = None) -> bool:
     """Take a message for sending. Only the caller whose update changed the row sends."""
     now = now or utcnow()
     result = db.session.execute(
         update(OutboxMessage)
-        .where(
-            OutboxMessage.id == message_id,
-            or_(
-                and_(
-                    OutboxMessage.status.in_([OutboxStatus.PENDING, OutboxStatus.FAILED]),
-                    OutboxMessage.next_attempt_at <= now,
-                ),
-                and_(OutboxMessage.status == OutboxStatus.SENDING, OutboxMessage.claimed_at < now - stuck_after()),
-            ),
-        )
-        .values(status=OutboxStatus.SENDING, claimed_at=now, attempts=OutboxMessage.attempts + 1)
+        .where(OutboxMessage.id == message_id, _claimable(now))
+        .values(status=OutboxStatus.SENDING, claimed_at=now, claimed_by=holder or _holder(),
+                attempts=OutboxMessage.attempts + 1)
         .execution_options(synchronize_session=False)
     )
     db.session.commit()
     return result.rowcount == 1
 
 
+class LeaseKeeper:
+    """Renews the leases of the messages this process is sending, from one
+    daemon thread with its own connections (the sending thread is blocked in
+    SMTP). It dies with its process: that is how a dead worker's claims expire."""
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._held: dict[int, tuple[str, object]] = {}  # message id -> (holder, engine)
+        self._wake = threading.Event()
+        self._thread: threading.Thread | None = None
+        self._pid: int | None = None
+        self.interval = LEASE.total_seconds() / 4
+
+    def hold(self, message_id: int, holder: str, engine, lease_length: dt.timedelta) -> None:
+        with self._lock:
+            self.interval = max(MIN_RENEW_INTERVAL_SECONDS, min(self.interval, lease_length.total_seconds() / 4))
+            self._held[message_id] = (holder, engine)
+            if self._thread is None or not self._thread.is_alive() or self._pid != os.getpid():
+                # (A forked pool child inherits the object but not the thread.)
+                self._pid = os.getpid()
+                self._thread = threading.Thread(target=self._run, name="outbox-lease-keeper", daemon=True)
+                self._thread.start()
+
+    def release(self, message_id: int) -> None:
+        with self._lock:
+            self._held.pop(message_id, None)
+
+    def held(self) -> list[int]:
+        with self._lock:
+            return sorted(self._held)
+
+    def renew(self) -> int:
+        """Push back the lease of every held message still ours; returns how many."""
+        with self._lock:
+            held = list(self._held.items())
+        renewed = 0
+        for message_id, (holder, engine) in held:
+            try:
+                with engine.begin() as conn:
+                    renewed += conn.execute(
+                        update(OutboxMessage.__table__)
+                        .where(
+                            OutboxMessage.__table__.c.id == message_id,
+                            OutboxMessage.__table__.c.status == OutboxStatus.SENDING,
+                            OutboxMessage.__table__.c.claimed_by == holder,
+                        )
+                        .values(claimed_at=utcnow())
+                    ).rowcount
+            except Exception:  # the database is busy or away: try again at the next tick
+                log.warning("Could not renew the lease of outbox message %s", message_id, exc_info=True)
+        return renewed
+
+    def _run(self) -> None:
+        while True:
+            self._wake.wait(self.interval)
+            self._wake.clear()
+            if self._pid != os.getpid():
+                return
+            self.renew()
+
+
+lease_keeper = LeaseKeeper()
+
+
 def deliver(message_id: int) -> str:
     """Claim, render, send and record one message. Returns its final status."""
-    if not claim(message_id):
+    holder = _holder()
+    if not claim(message_id, holder=holder):
         return "skipped"
+    lease_keeper.hold(message_id, holder, db.engine, lease())
+    try:
+        return _deliver_claimed(message_id)
+    finally:
+        lease_keeper.release(message_id)
+
+
+def _deliver_claimed(message_id: int) -> str:
     message = db.session.get(OutboxMessage, message_id, populate_existing=True)
     try:
         email = build_email(message)
@@ -225,20 +311,12 @@ def write_to_mailbox(email: EmailMessage) -> None:
 
 
 def pending_ids(limit: int = 200, now: dt.datetime | None = None) -> list[int]:
-    """Messages the relay should try now: due ones and ones stuck in sending."""
+    """Messages the relay should try now: due ones, and ones whose sender's lease ran out."""
     now = now or utcnow()
     return list(
         db.session.execute(
             select(OutboxMessage.id)
-            .where(
-                or_(
-                    and_(
-                        OutboxMessage.status.in_([OutboxStatus.PENDING, OutboxStatus.FAILED]),
-                        OutboxMessage.next_attempt_at <= now,
-                    ),
-                    and_(OutboxMessage.status == OutboxStatus.SENDING, OutboxMessage.claimed_at < now - stuck_after()),
-                )
-            )
+            .where(_claimable(now))
             .order_by(OutboxMessage.id)
             .limit(limit)
         ).scalars()

@@ -153,11 +153,62 @@ def test_a_message_stuck_in_sending_is_taken_over_with_the_same_message_id(db, s
     message_id = _queued(db)
     assert delivery.claim(message_id)  # a worker claimed it, then died before sending
     assert delivery.deliver(message_id) == "skipped"
-    later = clock.now() + delivery.STUCK_AFTER + dt.timedelta(seconds=1)
+    later = clock.now() + delivery.LEASE + dt.timedelta(seconds=1)
     with time_machine.travel(later, tick=False):
         assert relay_outbox() == 1
     [email] = smtp.messages
     assert email["Message-ID"] == db.session.get(OutboxMessage, message_id).message_id
+
+
+def test_the_claim_of_a_dead_worker_expires_within_a_minute_and_a_second_worker_sends_it(db, smtp_app, smtp):
+    """The claim is a lease of a minute, not five: nothing renews a dead worker's."""
+    message_id = _queued(db)
+    claimed = utcnow()
+    assert delivery.claim(message_id, now=claimed, holder="worker-a:123:dead")  # then SIGKILL
+    assert delivery.pending_ids(now=claimed + dt.timedelta(seconds=59)) == []
+    assert delivery.pending_ids(now=claimed + dt.timedelta(seconds=61)) == [message_id]
+    with time_machine.travel(claimed + dt.timedelta(seconds=61), tick=False):
+        assert relay_outbox() == 1
+    assert len(smtp.messages) == 1
+    message = db.session.get(OutboxMessage, message_id, populate_existing=True)
+    assert message.status == OutboxStatus.SENT and message.attempts == 2
+    assert message.claimed_by != "worker-a:123:dead"
+
+
+def test_the_sending_process_renews_its_own_leases_only(db, smtp_app):
+    mine, theirs = _queued(db), _queued(db, email="bo@example.test", key="received:2")
+    claimed = utcnow()
+    assert delivery.claim(mine, now=claimed, holder="here:1:a")
+    assert delivery.claim(theirs, now=claimed, holder="there:2:b")
+    keeper = delivery.LeaseKeeper()
+    keeper.hold(mine, "here:1:a", _db.engine, delivery.lease())
+    keeper.hold(theirs, "here:1:not-the-holder", _db.engine, delivery.lease())
+    with time_machine.travel(claimed + dt.timedelta(seconds=50), tick=False):
+        assert keeper.renew() == 1
+    _db.session.rollback()
+    renewed = _db.session.get(OutboxMessage, mine, populate_existing=True).claimed_at
+    assert renewed > claimed + dt.timedelta(seconds=49)
+    assert _db.session.get(OutboxMessage, theirs, populate_existing=True).claimed_at == claimed
+    # Ten more seconds: the renewed lease holds, the other one has run out.
+    assert delivery.pending_ids(now=claimed + dt.timedelta(seconds=61)) == [theirs]
+    keeper.release(mine)
+    keeper.release(theirs)
+    assert keeper.held() == []
+
+
+def test_deliver_holds_the_lease_while_it_sends_and_lets_go_after(db, smtp_app, smtp, monkeypatch):
+    message_id = _queued(db)
+    seen = []
+    real_send = delivery.send
+
+    def watching_send(email):
+        seen.append(delivery.lease_keeper.held())
+        real_send(email)
+
+    monkeypatch.setattr(delivery, "send", watching_send)
+    assert delivery.deliver(message_id) == OutboxStatus.SENT
+    assert seen == [[message_id]]
+    assert message_id not in delivery.lease_keeper.held()
 
 
 @pytest.mark.parametrize("role", ["producer", "reviewer"])

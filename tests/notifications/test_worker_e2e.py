@@ -65,7 +65,7 @@ def test_a_worker_killed_while_sending_is_replaced_and_the_email_arrives(app, wo
     stuck_after = 2.0
     worker = start_worker(redis_broker, smtp.url, stuck_after=stuck_after)
     smtp.sleep_first = 30.0  # the server holds the first message's "250 OK" while the worker is killed
-    with broker_app(app, worker_database, tmp_root, redis_broker, smtp.url, OUTBOX_STUCK_AFTER_SECONDS=stuck_after) as other, \
+    with broker_app(app, worker_database, tmp_root, redis_broker, smtp.url, OUTBOX_LEASE_SECONDS=stuck_after) as other, \
             other.app_context():
         with intends_to_write():
             user = UserFactory(email="kill@example.test", language="en")

@@ -20,7 +20,7 @@ flask_app = create_app(
         Path(os.environ["NOTIFY_TEST_TMP"]),
         CELERY_BROKER_URL=os.environ["NOTIFY_TEST_BROKER_URL"],
         SMTP_URL=os.environ["NOTIFY_TEST_SMTP_URL"],
-        OUTBOX_STUCK_AFTER_SECONDS=float(os.environ.get("NOTIFY_TEST_STUCK_AFTER", "300")),
+        OUTBOX_LEASE_SECONDS=float(os.environ.get("NOTIFY_TEST_STUCK_AFTER", "60")),
         PUBLIC_BASE_URL="http://localhost",
     )
 )
