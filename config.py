@@ -70,6 +70,14 @@ class BaseConfig:
     UPLOAD_DIR = os.environ.get("UPLOAD_DIR", str(INSTANCE_DIR / "uploads"))
     MAX_CONTENT_LENGTH = int(os.environ.get("MAX_UPLOAD_MB", "20")) * 1024 * 1024
 
+    # Reverse proxies in front of gunicorn (nginx, a load balancer) whose
+    # X-Forwarded-For/-Proto/-Host/-Port headers are believed: the visitor's
+    # address (rate limits, logs) is the one the outermost trusted proxy saw.
+    # 0 (the default) believes none: right when browsers reach gunicorn
+    # directly, and never more than the number of proxies really there, or a
+    # visitor could choose their own address.
+    TRUSTED_PROXIES = int(os.environ.get("TRUSTED_PROXIES", "0"))
+
     # Rate limits: Redis when there is one, so every web worker shares the counters.
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", REDIS_URL or "memory://")
     RATELIMIT_ENABLED = _bool("RATELIMIT_ENABLED", True)

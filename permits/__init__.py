@@ -31,6 +31,7 @@ def create_app(config: type[BaseConfig] | str | None = None, **overrides) -> Fla
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = instance_secret_key(Path(app.instance_path))
 
+    register_proxies(app)
     register_extensions(app)
     register_blueprints(app)
     register_error_handlers(app)
@@ -50,6 +51,15 @@ def instance_secret_key(instance_path: Path) -> str:
         path.write_text(secrets.token_hex(32))
         path.chmod(0o600)
     return path.read_text().strip()
+
+
+def register_proxies(app: Flask) -> None:
+    """Believe the X-Forwarded-* headers of TRUSTED_PROXIES proxies, no more."""
+    trusted = int(app.config.get("TRUSTED_PROXIES") or 0)
+    if trusted > 0:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=trusted, x_proto=trusted, x_host=trusted, x_port=trusted)
 
 
 def register_extensions(app: Flask) -> None:

@@ -4,17 +4,16 @@ still hold, counted in the process's memory until Redis is back."""
 
 from __future__ import annotations
 
+import contextlib
 import logging
 
 import pytest
 import redis
 
-from permits import create_app
-from permits.extensions import limiter
-from tests.conftest import IsolatedClient, make_config
 from tests.factories import ProducerFactory
 from tests.helpers import login
 from tests.notifications.conftest import private_redis  # noqa: F401  (the fixture)
+from tests.security.apps import another_app
 
 pytestmark = pytest.mark.redis
 
@@ -24,23 +23,11 @@ FALLBACK = "falling back to in-memory storage"
 
 @pytest.fixture
 def app_limited_by(database_url, tmp_root):
-    """Another app of the suite whose rate limits live in the given storage.
-
-    The limiter is one object bound to the last app that initialised it, so
-    it is put back as it was for the rest of the suite afterwards."""
-    saved = dict(vars(limiter))
-    saved_options = dict(limiter._storage_options)
-
-    def make(storage_uri: str):
-        other = create_app(make_config(database_url, tmp_root, RATELIMIT_STORAGE_URI=storage_uri))
-        other.test_client_class = IsolatedClient
-        return other
-
-    yield make
-    limiter.__dict__.clear()
-    limiter.__dict__.update(saved)
-    limiter._storage_options.clear()
-    limiter._storage_options.update(saved_options)
+    """Another app of the suite whose rate limits live in the given storage."""
+    with contextlib.ExitStack() as stack:
+        yield lambda storage_uri: stack.enter_context(
+            another_app(database_url, tmp_root, RATELIMIT_STORAGE_URI=storage_uri)
+        )
 
 
 def test_with_redis_stopped_sign_in_and_verify_answer_and_still_limit(app_limited_by, private_redis, db, caplog):  # noqa: F811
