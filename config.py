@@ -17,11 +17,49 @@ INSTANCE_DIR = Path(os.environ.get("INSTANCE_PATH", BASE_DIR / "instance"))
 # A key that must never reach production; ProductionConfig.validate refuses it.
 DEFAULT_SECRET_KEY = "dev-only-insecure-secret-key-change-me"  # noqa: S105  (the value production refuses)
 KNOWN_WEAK_KEYS = {DEFAULT_SECRET_KEY, "change-me", "changeme", "secret", "dev", "development", "please-change-me"}
+# Words that must not appear anywhere in a key (long enough that a random key
+# never contains one by chance).
+WEAK_KEY_PARTS = ("dev-only-insecure", "changeme", "change-me", "please-change", "development", "insecure")
 MIN_SECRET_KEY_LENGTH = 32
+MIN_SECRET_KEY_DISTINCT = 8  # secrets.token_hex(16) has 8 or more in practice always
+MIN_SECRET_KEY_BITS = 64  # estimated from the characters' frequencies; token_hex(16) gives 95+
 
 
 class ConfigError(RuntimeError):
     """Raised when a configuration is unsafe or incomplete."""
+
+
+def _estimated_bits(key: str) -> float:
+    """Shannon's estimate of the key's entropy: its characters' frequencies times its length."""
+    import math
+    from collections import Counter
+
+    counts = Counter(key)
+    return -sum(n * math.log2(n / len(key)) for n in counts.values())
+
+
+def _repeats_a_pattern(key: str) -> bool:
+    """"abcabcabc...": the key is a shorter piece repeated."""
+    return any(all(key[i] == key[i % period] for i in range(len(key))) for period in range(1, len(key) // 2 + 1))
+
+
+def secret_key_problem(key: str) -> str | None:
+    """Why a production SECRET_KEY is unsafe, or None. Long but guessable keys
+    (40 spaces, 32 x "a", "changeme" x 4) are refused along with short ones."""
+    if not key:
+        return "SECRET_KEY is not set"
+    lowered = key.lower()
+    if lowered in KNOWN_WEAK_KEYS or any(part in lowered for part in WEAK_KEY_PARTS):
+        return "SECRET_KEY is or contains the development default"
+    if len(key) < MIN_SECRET_KEY_LENGTH:
+        return f"SECRET_KEY is shorter than {MIN_SECRET_KEY_LENGTH} characters"
+    if len(set(key)) < MIN_SECRET_KEY_DISTINCT:
+        return f"SECRET_KEY has fewer than {MIN_SECRET_KEY_DISTINCT} different characters"
+    if _repeats_a_pattern(key):
+        return "SECRET_KEY is a short pattern repeated"
+    if _estimated_bits(key) < MIN_SECRET_KEY_BITS:
+        return f"SECRET_KEY is too predictable (under {MIN_SECRET_KEY_BITS} bits of estimated entropy)"
+    return None
 
 
 def _bool(name: str, default: bool = False) -> bool:
@@ -158,15 +196,17 @@ class ProductionConfig(BaseConfig):
         problems = []
         if cls.DEBUG or _bool("FLASK_DEBUG"):
             problems.append("debug mode is on (unset FLASK_DEBUG)")
-        key = cls.SECRET_KEY or ""
-        if not key:
-            problems.append("SECRET_KEY is not set")
-        elif key.lower() in KNOWN_WEAK_KEYS:
-            problems.append("SECRET_KEY is the development default")
-        elif len(key) < MIN_SECRET_KEY_LENGTH:
-            problems.append(f"SECRET_KEY is shorter than {MIN_SECRET_KEY_LENGTH} characters")
+        key_problem = secret_key_problem(cls.SECRET_KEY or "")
+        if key_problem:
+            problems.append(key_problem + ' (make one with: python3 -c "import secrets; print(secrets.token_urlsafe(48))")')
         if cls.SQLALCHEMY_DATABASE_URI.startswith("sqlite"):
             problems.append("DATABASE_URL is not set to a PostgreSQL database")
+        if (cls.RATELIMIT_STORAGE_URI or "memory://").startswith("memory"):
+            problems.append(
+                "RATELIMIT_STORAGE_URI is memory://: each gunicorn worker would keep its own counters, "
+                "multiplying every rate limit by the number of workers; set REDIS_URL (or "
+                "RATELIMIT_STORAGE_URI to a shared storage such as redis://)"
+            )
         if problems:
             raise ConfigError("Refusing to start in production: " + "; ".join(problems) + ".")
 

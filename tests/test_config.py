@@ -5,9 +5,13 @@ import pytest
 from config import ConfigError, DevelopmentConfig, ProductionConfig, TestingConfig, get_config
 from permits import create_app
 
+# Made once with secrets.token_urlsafe(48) (a test must not depend on chance).
+STRONG_KEY = "pD2DW90gj2Iy8NlMXOB69Uuxq8ssczhP7zxSo4FLbiJbgLzFfQaIwvQ0CZ4dpF-K"
+
 
 def production(**attrs):
-    base = {"SECRET_KEY": "x" * 48, "SQLALCHEMY_DATABASE_URI": "postgresql+psycopg://db/permits", "DEBUG": False}
+    base = {"SECRET_KEY": STRONG_KEY, "SQLALCHEMY_DATABASE_URI": "postgresql+psycopg://db/permits", "DEBUG": False,
+            "RATELIMIT_STORAGE_URI": "redis://redis.internal:6379/0"}
     base.update(attrs)
     return type("Prod", (ProductionConfig,), base)
 
@@ -121,3 +125,42 @@ def test_make_run_gives_every_process_the_web_apps_address():
     assert "PUBLIC_BASE_URL = http://127.0.0.1:$(PORT)" in database.splitlines()
     # ...and exported, so honcho's processes (web, worker, beat) all inherit it.
     assert "export PUBLIC_BASE_URL" in (ROOT / "Makefile").read_text()
+
+
+@pytest.mark.parametrize(
+    ("key", "reason"),
+    [
+        (" " * 40, "fewer than 8 different characters"),
+        ("a" * 32, "fewer than 8 different characters"),
+        ("x" * 48, "fewer than 8 different characters"),
+        ("changeme" * 4, "development default"),
+        ("dev-only-insecure-secret-key-change-me-in-production", "development default"),
+        ("my-development-key-with-enough-length-1234", "development default"),
+        ("0123456789" * 4, "short pattern repeated"),
+        ("Sekret012" * 5, "short pattern repeated"),
+        ("abcdefgh" + "a" * 40, "too predictable"),
+    ],
+)
+def test_production_refuses_long_but_guessable_secret_keys(key, reason):
+    with pytest.raises(ConfigError, match=reason):
+        production(SECRET_KEY=key).validate()
+
+
+@pytest.mark.parametrize(
+    "key",
+    [
+        STRONG_KEY,
+        "2606d34db346bbae102e80172e1754e3",  # secrets.token_hex(16), the shortest accepted kind
+        "410753a4ca03389f5d97292c53f6ef5c3e8de25b1bcc548d95174ba3575cf1d4",  # secrets.token_hex(32)
+        "sheki khan palace at dawn, 14 camels & one drone",  # a long passphrase
+    ],
+)
+def test_production_accepts_random_keys(key):
+    production(SECRET_KEY=key).validate()
+
+
+@pytest.mark.parametrize("storage", ["memory://", ""])
+def test_production_refuses_per_process_rate_limit_counters_and_says_why(storage):
+    with pytest.raises(ConfigError, match=r"RATELIMIT_STORAGE_URI is memory://.*multiplying every rate limit"):
+        create_app(production(RATELIMIT_STORAGE_URI=storage))
+

@@ -114,7 +114,8 @@ def test_500_page_shows_no_traceback(failing_app, caplog):
 
 
 def production(**attrs):
-    base = {"SECRET_KEY": "k3y-" + "x" * 60, "SQLALCHEMY_DATABASE_URI": "postgresql+psycopg://db/permits", "DEBUG": False}
+    base = {"SECRET_KEY": "Jr0tN5vXo-2qLkW8yHc_4mZb7sDf1gPa9eUiV6nR3tYw", "SQLALCHEMY_DATABASE_URI": "postgresql+psycopg://db/permits",
+            "DEBUG": False, "RATELIMIT_STORAGE_URI": "redis://redis.internal:6379/0"}
     base.update(attrs)
     return type("Prod", (ProductionConfig,), base)
 
