@@ -30,10 +30,12 @@ def register(app: Flask) -> None:
             # A view's own policy (a file, a sandboxed e-mail) still may not be framed by another site.
             headers["Content-Security-Policy"] += "; frame-ancestors 'none'"
         headers["X-Content-Type-Options"] = "nosniff"
-        headers["X-Frame-Options"] = "DENY"
-        headers["Referrer-Policy"] = "strict-origin-when-cross-origin"
-        headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=()"
-        headers["Cross-Origin-Opener-Policy"] = "same-origin"
+        # Defaults: a view that sets its own (the verification page's
+        # no-referrer, which keeps permit tokens out of other sites' logs) wins.
+        headers.setdefault("X-Frame-Options", "DENY")
+        headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
+        headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+        headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
         if app.config.get("HSTS"):
             headers["Strict-Transport-Security"] = "max-age=63072000; includeSubDomains"
         authenticated = False
