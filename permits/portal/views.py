@@ -576,7 +576,7 @@ def _send(document):
         documents.read(document),
         mimetype=document.content_type,
         as_attachment=True,
-        download_name=document.original_filename,
+        download_name=documents.download_name(document),
         max_age=0,
     )
     response.headers["X-Content-Type-Options"] = "nosniff"

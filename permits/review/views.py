@@ -54,6 +54,7 @@ from permits.services import (
     ServiceError,
     applications,
     clock,
+    documents,
     queues,
     reviewer_notes,
     sites,
@@ -599,7 +600,7 @@ def document(application_id: int, document_id: int):
         stream,
         mimetype=doc.content_type or "application/octet-stream",
         as_attachment=not inline,
-        download_name=doc.original_filename or f"document-{doc.id}",
+        download_name=documents.download_name(doc),
         max_age=0,
     )
     response.headers["Cache-Control"] = "private, no-store"

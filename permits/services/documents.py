@@ -44,6 +44,8 @@ MAX_DOCUMENTS_PER_APPLICATION = 20
 EXPIRY_WARNING_DAYS = 30
 PDF, JPEG, PNG = "application/pdf", "image/jpeg", "image/png"
 EXTENSIONS = {PDF: ".pdf", JPEG: ".jpg", PNG: ".png"}
+# The extensions a name may keep for each detected type (the first is added otherwise).
+SUFFIXES = {PDF: (".pdf",), JPEG: (".jpg", ".jpeg"), PNG: (".png",)}
 
 # Legal-form words ignored when comparing a company's name with the name on
 # an insurance certificate (Azerbaijani, Russian/Kazakh, English, French...).
@@ -92,6 +94,23 @@ def sanitise_filename(name: str | None, content_type: str | None = None) -> str:
         stem, dot, ext = name.rpartition(".")
         name = (stem[: 200 - len(ext) - 1] + dot + ext) if dot and len(ext) <= 10 else name[:200]
     return name
+
+
+def download_name(document: Document) -> str:
+    """The name a download is served under: the uploader's, with an extension
+    that says what the bytes are ("page.html" holding a JPEG is "page.jpg",
+    a PDF named "tool.exe" is "tool.pdf"), so that no program on the
+    recipient's computer opens it as something else."""
+    name = document.original_filename or f"document-{document.id}"
+    wanted = SUFFIXES.get(document.content_type or "")
+    if not wanted:
+        return name
+    stem, dot, suffix = name.rpartition(".")
+    if dot and f".{suffix.lower()}" in wanted:
+        return name
+    if dot and stem and 1 <= len(suffix) <= 5 and suffix.isalnum():
+        name = stem  # an extension of another kind: replaced
+    return name + wanted[0]
 
 
 # ----------------------------------------------------------------------------- uploads

@@ -185,3 +185,35 @@ def test_too_many_files_in_an_answer_are_refused_and_nothing_is_kept(producer, s
     db.session.rollback()
     assert db.session.query(Document).count() == before
     assert db.session.query(ApplicationDocument).filter_by(application_id=app_id).count() <= documents.MAX_DOCUMENTS_PER_APPLICATION
+
+
+JPEG_BYTES = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + b"\x00" * 64 + b"\xff\xd9"
+
+
+@pytest.mark.parametrize(
+    ("data", "uploaded_as", "served_as"),
+    [
+        (JPEG_BYTES, "page.html", "page.jpg"),
+        (pdf_bytes(), "tool.exe", "tool.pdf"),
+        (JPEG_BYTES, "scan.JPEG", "scan.JPEG"),
+        (pdf_bytes(), "insurance", "insurance.pdf"),
+        (pdf_bytes(), "policy.2027.final-version", "policy.2027.final-version.pdf"),
+        (b"\x89PNG\r\n\x1a\n" + b"\x00" * 64, "plan.pdf", "plan.png"),
+    ],
+)
+def test_downloads_are_named_after_what_the_bytes_are(producer, sec, db, client_for, data, uploaded_as, served_as):
+    response = _post(producer, "/applications/passport", data, uploaded_as, page_url="/applications/passport")
+    assert response.status_code == 302
+    document = _latest(db)
+    assert document.original_filename == uploaded_as  # the producer still sees their own name
+    documents.attach(sec.in_review, sec.user("producer"), document)
+    db.session.commit()
+    downloads = {
+        "passport": producer.get(f"/applications/passport/{document.id}/file"),
+        "application": producer.get(f"/applications/{sec.in_review.id}/documents/{document.id}/file"),
+        "reviewer": client_for(sec.user("owner_a")).get(f"/review/applications/{sec.in_review.id}/documents/{document.id}"),
+    }
+    for where, download in downloads.items():
+        assert download.status_code == 200, where
+        assert download.headers["Content-Disposition"] == f"attachment; filename={served_as}", where
+        assert download.mimetype == document.content_type, where
