@@ -51,7 +51,7 @@ class ContactsForm(SectionForm):
     contact_phone = StringField(_l("Contact telephone number"), validators=[Length(max=64)],
                                 description=_l("Reviewers and the site may call it during the shoot."))
     local_contact = StringField(_l("Local contact for residents (optional)"), validators=[Length(max=255)],
-                                description=_l("A name and number residents can call, shown on the site page during the shoot."))
+                                description=_l("A name and number residents can call, shown to the public on the site page during the shoot. Left empty, the site page gives the film commission's number, never yours."))
 
 
 class ProductionForm(SectionForm):

@@ -38,7 +38,7 @@ from permits.models import (
 from permits.services import notify
 from permits.services.context import calendar, definition_of, now_utc
 from permits.storage import storage
-from workflows import APPROVING_REVIEW_STATES, state_values
+from workflows import APPROVING_REVIEW_STATES, current_definition, state_values
 
 log = logging.getLogger(__name__)
 
@@ -423,9 +423,15 @@ def filming_at(location, today: dt.date | None = None, limit: int = 10) -> list[
         .limit(limit)
     ).all()
     result = []
+    commission = None
     for booking, application, _permit in rows:
         company = application.company
-        contact = application.local_contact or company.contact_phone or company.contact_email or ""
+        # Only what the producer gave for residents is public. Without it the
+        # residents get the film commission's number - never, silently, the
+        # producer's own (registration) phone or e-mail.
+        contact = (application.local_contact or "").strip()
+        if not contact and commission is None:
+            commission = commission_contact()
         result.append(
             {
                 "title": application.title,
@@ -434,8 +440,20 @@ def filming_at(location, today: dt.date | None = None, limit: int = 10) -> list[
                 "end": booking.end_date,
                 "daily_start": booking.daily_start,
                 "daily_end": booking.daily_end,
-                "contact": contact,
+                "contact": contact or commission,
+                "contact_is_commission": not contact,
                 "now": booking.start_date <= today <= booking.end_date,
             }
         )
     return result
+
+
+def commission_contact() -> str:
+    """The film commission's public telephone (else e-mail), for residents."""
+    commission = db.session.execute(
+        select(Organisation).where(Organisation.kind == current_definition().commission_org_kind)
+        .order_by(Organisation.id).limit(1)
+    ).scalar_one_or_none()
+    if commission is None:
+        return ""
+    return (commission.phone or commission.email or "").strip()

@@ -101,3 +101,27 @@ def test_filming_now_lists_valid_permits_only(db, client, app):
     with app.test_request_context("/", headers={"Accept-Language": "en"}):
         html = render_template("locations/_filming_now.html", location=world.site_a)
     assert "The Silk Road" not in html and "No filming with a permit" in html
+
+
+def test_without_a_residents_contact_the_site_page_gives_the_commissions_number_never_the_producers(db, client, app):
+    world = build_world()
+    world.ministry.phone = "+994 12 505 00 00"
+    application, _permit = approved(world)
+    application.local_contact = ""
+    application.contact_phone = "+33 6 12 34 56 78"
+    company = application.company
+    company.contact_phone, company.contact_email = "+33 1 99 00 12 34", "office@lumiere.test"
+    db.session.commit()
+    with time_machine.travel(dt.datetime(2027, 6, 8, 8, 0, tzinfo=dt.UTC), tick=False):
+        page = client.get(f"/sites/{world.site_a.slug}", headers={"Accept-Language": "en"})
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200 and "The Silk Road" in html
+    assert "The film commission: +994 12 505 00 00" in html
+    for private in ("+33 1 99 00 12 34", "office@lumiere.test", "+33 6 12 34 56 78", world.producer.email):
+        assert private not in html
+
+    application.local_contact = "Location manager: +994 50 111 22 33"
+    db.session.commit()
+    with time_machine.travel(dt.datetime(2027, 6, 8, 8, 0, tzinfo=dt.UTC), tick=False):
+        html = client.get(f"/sites/{world.site_a.slug}", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert "Location manager: +994 50 111 22 33" in html and "The film commission:" not in html
