@@ -32,6 +32,7 @@ def create_app(config: type[BaseConfig] | str | None = None, **overrides) -> Fla
         app.config["SECRET_KEY"] = instance_secret_key(Path(app.instance_path))
 
     register_proxies(app)
+    register_inputs(app)
     register_extensions(app)
     register_blueprints(app)
     register_error_handlers(app)
@@ -60,6 +61,12 @@ def register_proxies(app: Flask) -> None:
         from werkzeug.middleware.proxy_fix import ProxyFix
 
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=trusted, x_proto=trusted, x_host=trusted, x_port=trusted)
+
+
+def register_inputs(app: Flask) -> None:
+    from permits.inputs import register as register_input_rules
+
+    register_input_rules(app)
 
 
 def register_extensions(app: Flask) -> None:

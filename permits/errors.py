@@ -24,6 +24,7 @@ MESSAGES = {
         _l("This record was changed by someone else while you were looking at it. Reload the page to see the latest version."),
     ),
     413: (_l("File too large"), _l("The file you sent is larger than the limit. Please send a smaller file.")),
+    414: (_l("Address too long"), _l("The address of this page is far longer than any address of this site. Check the link, or start again from the home page.")),
     429: (_l("Too many attempts"), _l("You have tried too many times. Please wait a minute and try again.")),
     500: (_l("Something went wrong"), _l("An unexpected error happened on our side. It has been logged. Please try again later.")),
 }

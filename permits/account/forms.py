@@ -1,18 +1,18 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length
 
 from permits.auth.forms import LANGUAGE_CHOICES, PasswordPolicy
+from permits.forms import BaseForm
 from permits.services.passwords import MIN_LENGTH
 
 
-class ProfileForm(FlaskForm):
+class ProfileForm(BaseForm):
     name = StringField(_l("Full name"), validators=[DataRequired(_l("Enter your full name.")), Length(max=255)])
     language = SelectField(_l("Language for e-mails and pages"), choices=LANGUAGE_CHOICES)
 
 
-class ChangePasswordForm(FlaskForm):
+class ChangePasswordForm(BaseForm):
     current_password = PasswordField(
         _l("Current password"), validators=[DataRequired(_l("Enter your current password."))]
     )
@@ -27,7 +27,7 @@ class ChangePasswordForm(FlaskForm):
     )
 
 
-class NotificationPreferencesForm(FlaskForm):
+class NotificationPreferencesForm(BaseForm):
     email_notifications = BooleanField(_l("Send me an e-mail when something happens"))
     daily_digest = BooleanField(
         _l("Instead of one e-mail per event, send me one summary every morning at 07:00"),

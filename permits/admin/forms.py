@@ -1,13 +1,13 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, Email, Length, Regexp
 
 from permits.auth.forms import LANGUAGE_CHOICES
+from permits.forms import BaseForm, coerce_id
 from permits.labels import ORGANISATION_KINDS
 
 
-class OrganisationForm(FlaskForm):
+class OrganisationForm(BaseForm):
     key = StringField(
         _l("Short key"),
         description=_l("Lower-case letters, digits and hyphens, e.g. sheki-reserve."),
@@ -25,8 +25,8 @@ class OrganisationForm(FlaskForm):
     phone = StringField(_l("Contact phone"), validators=[Length(max=64)])
 
 
-class StaffUserForm(FlaskForm):
-    organisation_id = SelectField(_l("Organisation"), coerce=int)
+class StaffUserForm(BaseForm):
+    organisation_id = SelectField(_l("Organisation"), coerce=coerce_id)
     role = SelectField(
         _l("Role"),
         choices=[("reviewer", _l("Reviewer")), ("supervisor", _l("Supervisor")), ("admin", _l("Organisation admin"))],

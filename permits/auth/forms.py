@@ -1,8 +1,8 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, Email, EqualTo, Length, ValidationError
 
+from permits.forms import BaseForm
 from permits.i18n import LANGUAGE_NAMES
 from permits.services.passwords import MIN_LENGTH, policy_errors
 
@@ -24,13 +24,13 @@ class PasswordPolicy:
 LANGUAGE_CHOICES = list(LANGUAGE_NAMES.items())
 
 
-class LoginForm(FlaskForm):
+class LoginForm(BaseForm):
     email = EmailField(_l("E-mail address"), validators=[DataRequired(_l("Enter your e-mail address."))])
     password = PasswordField(_l("Password"), validators=[DataRequired(_l("Enter your password."))])
     remember = BooleanField(_l("Keep me signed in on this device"))
 
 
-class RegistrationForm(FlaskForm):
+class RegistrationForm(BaseForm):
     name = StringField(_l("Your full name"), validators=[DataRequired(_l("Enter your full name.")), Length(max=255)])
     email = EmailField(
         _l("E-mail address"),
@@ -54,11 +54,11 @@ class RegistrationForm(FlaskForm):
     )
 
 
-class ForgotPasswordForm(FlaskForm):
+class ForgotPasswordForm(BaseForm):
     email = EmailField(_l("E-mail address"), validators=[DataRequired(_l("Enter your e-mail address."))])
 
 
-class ResetPasswordForm(FlaskForm):
+class ResetPasswordForm(BaseForm):
     password = PasswordField(
         _l("New password"),
         description=_l("At least %(n)d characters. A phrase of several words works well.", n=MIN_LENGTH),

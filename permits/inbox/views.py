@@ -14,6 +14,7 @@ from flask_login import current_user, login_required
 from permits.auth.views import safe_next
 from permits.errors import refused
 from permits.extensions import db
+from permits.inputs import optional_id
 from permits.notifications.render import event_subject
 from permits.services import NotFound, notify
 
@@ -46,9 +47,10 @@ def _before_param() -> int | None:
     value = request.args.get("before", "")
     if not value:
         return None
-    if not value.isdigit():
+    before = optional_id(value) if value.isascii() and value.isdigit() else None
+    if not before:
         abort(404)
-    return int(value)
+    return before
 
 
 @bp.route("/")
@@ -66,7 +68,7 @@ def index():
     )
 
 
-@bp.route("/<int:notification_id>/open", methods=["POST"])
+@bp.route("/<id:notification_id>/open", methods=["POST"])
 @login_required
 def open_notification(notification_id: int):
     try:
@@ -77,7 +79,7 @@ def open_notification(notification_id: int):
     return redirect(_safe_target(notice.url))
 
 
-@bp.route("/<int:notification_id>/read", methods=["POST"])
+@bp.route("/<id:notification_id>/read", methods=["POST"])
 @login_required
 def mark_read(notification_id: int):
     try:

@@ -1,12 +1,13 @@
 """Forms of the issued-permit pages: revocation and amendment requests."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import DateField, HiddenField, IntegerField, SelectField, TextAreaField, TimeField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
+from permits.forms import BaseForm, coerce_id
 
-class RevokeForm(FlaskForm):
+
+class RevokeForm(BaseForm):
     reason = TextAreaField(
         _l("Reason for revoking the permit"),
         description=_l("The producer reads this, and the public verification page says the permit is revoked."),
@@ -20,9 +21,9 @@ def _end_after_start(form, field):
         raise ValidationError(_l("The last day must be on or after the first day."))
 
 
-class AmendForm(FlaskForm):
+class AmendForm(BaseForm):
     location_id = SelectField(
-        _l("Filming site"), coerce=int, validators=[DataRequired(_l("Choose the filming site."))],
+        _l("Filming site"), coerce=coerce_id, validators=[DataRequired(_l("Choose the filming site."))],
         description=_l("A site already on the permit, to add dates, or another site."),
     )
     start_date = DateField(_l("First shoot day"), validators=[InputRequired(_l("Enter the first shoot day."))])

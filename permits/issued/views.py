@@ -114,7 +114,7 @@ def _producers_permit_or_404(permit_id: int) -> Permit:
     return permit
 
 
-@bp.route("/<int:permit_id>")
+@bp.route("/<id:permit_id>")
 @login_required
 def permit(permit_id: int):
     permit = _permit_or_404(permit_id)
@@ -150,7 +150,7 @@ def _send(permit: Permit, version: PermitVersion | None):
     return response
 
 
-@bp.route("/<int:permit_id>/pdf")
+@bp.route("/<id:permit_id>/pdf")
 @login_required
 def pdf(permit_id: int):
     """The current version's PDF (or the latest ready one while it is made)."""
@@ -161,7 +161,7 @@ def pdf(permit_id: int):
     return _send(permit, version)
 
 
-@bp.route("/<int:permit_id>/versions/<int:number>.pdf")
+@bp.route("/<id:permit_id>/versions/<id:number>.pdf")
 @login_required
 def version_pdf(permit_id: int, number: int):
     permit = _permit_or_404(permit_id)
@@ -171,7 +171,7 @@ def version_pdf(permit_id: int, number: int):
     return _send(permit, version)
 
 
-@bp.route("/<int:permit_id>/revoke", methods=["GET", "POST"])
+@bp.route("/<id:permit_id>/revoke", methods=["GET", "POST"])
 @login_required
 def revoke(permit_id: int):
     permit = _permit_or_404(permit_id)
@@ -206,7 +206,7 @@ def _site_choices(application) -> list[tuple[int, str]]:
     ]
 
 
-@bp.route("/<int:permit_id>/amend", methods=["GET", "POST"])
+@bp.route("/<id:permit_id>/amend", methods=["GET", "POST"])
 @login_required
 def amend(permit_id: int):
     permit = _producers_permit_or_404(permit_id)

@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, IntegerField, SelectField, SelectMultipleField, StringField
 from wtforms.validators import InputRequired, NumberRange, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from permits.forms import BaseForm
 from permits.labels import ACTIVITIES, PRODUCTION_TYPES
 
 
-class GetForm(FlaskForm):
+class GetForm(BaseForm):
     class Meta:
         csrf = False
 

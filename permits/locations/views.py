@@ -135,7 +135,7 @@ def illustration(slug: str):
     return response
 
 
-@bp.route("/<slug>/photos/<int:photo_id>")
+@bp.route("/<slug>/photos/<id:photo_id>")
 def photo(slug: str, photo_id: int):
     location = _site_or_404(slug)
     item = db.session.get(LocationPhoto, photo_id)

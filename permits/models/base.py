@@ -9,6 +9,10 @@ from sqlalchemy import DateTime, TypeDecorator
 
 from permits.extensions import db
 
+# The largest id (and any integer column): PostgreSQL's integer. Values from
+# outside (URLs, forms, cursors) are checked against it before a query.
+MAX_ID = 2**31 - 1
+
 
 def utcnow() -> dt.datetime:
     return dt.datetime.now(dt.UTC)

@@ -81,7 +81,7 @@ def index():
     )
 
 
-@bp.route("/<int:message_id>/resend", methods=["POST"])
+@bp.route("/<id:message_id>/resend", methods=["POST"])
 @platform_admin_required
 def resend(message_id: int):
     message = db.session.get(OutboxMessage, message_id)

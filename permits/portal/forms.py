@@ -4,7 +4,6 @@ the answer to a request for information and the confirmations."""
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, MultipleFileField
 from wtforms import (
     BooleanField,
@@ -21,6 +20,7 @@ from wtforms import (
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from permits.forms import BaseForm, coerce_id
 from permits.labels import ACTIVITIES, PRODUCTION_TYPES
 from permits.services.documents import DOCUMENT_KINDS, PASSPORT_KINDS
 
@@ -32,11 +32,11 @@ class MultiCheckboxField(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
-class VersionedForm(FlaskForm):
+class VersionedForm(BaseForm):
     version = HiddenField()
 
 
-class SectionForm(FlaskForm):
+class SectionForm(BaseForm):
     completed = RadioField(_l("Have you completed this section?"), choices=YES_NO,
                            validators=[InputRequired(_l("Say whether you have completed this section."))])
 
@@ -79,7 +79,7 @@ class MarkCompleteForm(SectionForm):
     """The sites and documents sections: their items are saved one by one."""
 
 
-class DeclarationForm(FlaskForm):
+class DeclarationForm(BaseForm):
     confirm = BooleanField(_l("I confirm that the information in this application is true and complete, and that the production will follow the rules of each site and the conditions of the permit."))
     declaration_name = StringField(_l("Your full name"), validators=[Length(max=255)])
 
@@ -89,8 +89,8 @@ def _end_after_start(form, field):
         raise ValidationError(_l("The last day must be on or after the first day."))
 
 
-class BookingForm(FlaskForm):
-    location_id = SelectField(_l("Filming site"), coerce=int, validate_choice=False,
+class BookingForm(BaseForm):
+    location_id = SelectField(_l("Filming site"), coerce=coerce_id, validate_choice=False,
                               validators=[InputRequired(_l("Choose a filming site."))])
     start_date = DateField(_l("First shoot day"), validators=[InputRequired(_l("Enter the first shoot day."))])
     end_date = DateField(_l("Last shoot day"), validators=[InputRequired(_l("Enter the last shoot day.")), _end_after_start])
@@ -108,7 +108,7 @@ class ReplaceSiteForm(BookingForm):
     version = HiddenField()
 
 
-class PassportUploadForm(FlaskForm):
+class PassportUploadForm(BaseForm):
     kind = SelectField(_l("Kind of document"), choices=[(k, DOCUMENT_KINDS[k]) for k in PASSPORT_KINDS], validate_choice=False)
     file = FileField(_l("File"), description=_l("PDF, JPEG or PNG, up to 20 MB."))
     expires_on = DateField(_l("Valid until"), validators=[Optional()], description=_l("Required for an insurance certificate and a licence."))
@@ -121,8 +121,8 @@ class ApplicationUploadForm(PassportUploadForm):
     keep = BooleanField(_l("Also keep it in my production passport"))
 
 
-class AttachForm(FlaskForm):
-    document_id = SelectField(_l("Document from your production passport"), coerce=int, validate_choice=False,
+class AttachForm(BaseForm):
+    document_id = SelectField(_l("Document from your production passport"), coerce=coerce_id, validate_choice=False,
                               validators=[InputRequired(_l("Choose a document."))])
 
 
@@ -139,5 +139,5 @@ class SubmitForm(VersionedForm):
     pass
 
 
-class EmptyForm(FlaskForm):
+class EmptyForm(BaseForm):
     pass

@@ -164,7 +164,7 @@ def new():
 # ----------------------------------------------------------------------------- the application page
 
 
-@bp.route("/<int:application_id>")
+@bp.route("/<id:application_id>")
 @producer_required
 def application(application_id: int):
     application = application_for_producer_or_404(application_id)
@@ -254,7 +254,7 @@ def _section(application: Application, form_class, section: str, template: str, 
     return render_template(template, application=application, form=form, section=section), status
 
 
-@bp.route("/<int:application_id>/contacts", methods=["GET", "POST"])
+@bp.route("/<id:application_id>/contacts", methods=["GET", "POST"])
 @draft_view
 def contacts(application: Application):
     def fill(form, application):
@@ -271,7 +271,7 @@ def contacts(application: Application):
     return _section(application, f.ContactsForm, "company", "portal/contacts.html", fill, save)
 
 
-@bp.route("/<int:application_id>/production", methods=["GET", "POST"])
+@bp.route("/<id:application_id>/production", methods=["GET", "POST"])
 @draft_view
 def production(application: Application):
     def fill(form, application):
@@ -289,7 +289,7 @@ def production(application: Application):
     return _section(application, f.ProductionForm, "production", "portal/production.html", fill, save)
 
 
-@bp.route("/<int:application_id>/activities", methods=["GET", "POST"])
+@bp.route("/<id:application_id>/activities", methods=["GET", "POST"])
 @draft_view
 def activities(application: Application):
     def fill(form, application):
@@ -303,7 +303,7 @@ def activities(application: Application):
     return _section(application, f.ActivitiesForm, "activities", "portal/activities.html", fill, save)
 
 
-@bp.route("/<int:application_id>/crew", methods=["GET", "POST"])
+@bp.route("/<id:application_id>/crew", methods=["GET", "POST"])
 @draft_view
 def crew(application: Application):
     def fill(form, application):
@@ -317,7 +317,7 @@ def crew(application: Application):
     return _section(application, f.CrewForm, "crew", "portal/crew.html", fill, save)
 
 
-@bp.route("/<int:application_id>/declaration", methods=["GET", "POST"])
+@bp.route("/<id:application_id>/declaration", methods=["GET", "POST"])
 @draft_view
 def declaration(application: Application):
     form = f.DeclarationForm()
@@ -340,7 +340,7 @@ def declaration(application: Application):
 # ----------------------------------------------------------------------------- sites and dates
 
 
-@bp.route("/<int:application_id>/sites", methods=["GET", "POST"])
+@bp.route("/<id:application_id>/sites", methods=["GET", "POST"])
 @draft_view
 def sites(application: Application):
     form = f.MarkCompleteForm()
@@ -366,7 +366,7 @@ def _published_sites() -> list[Location]:
     return sorted(locations, key=lambda location: location.name.casefold())
 
 
-@bp.route("/<int:application_id>/sites/add", methods=["GET", "POST"])
+@bp.route("/<id:application_id>/sites/add", methods=["GET", "POST"])
 @draft_view
 def add_booking(application: Application):
     locations = _published_sites()
@@ -403,7 +403,7 @@ def add_booking(application: Application):
                            locations=locations), status
 
 
-@bp.route("/<int:application_id>/replace-site", methods=["GET", "POST"])
+@bp.route("/<id:application_id>/replace-site", methods=["GET", "POST"])
 @producer_required
 def replace_site(application_id: int):
     """Propose another site (or other dates) for one a site owner refused."""
@@ -446,7 +446,7 @@ def replace_site(application_id: int):
     return render_template("portal/replace_site.html", application=application, form=form, refused=refused_reviews), status
 
 
-@bp.route("/<int:application_id>/sites/<int:booking_id>/remove", methods=["POST"])
+@bp.route("/<id:application_id>/sites/<id:booking_id>/remove", methods=["POST"])
 @draft_view
 def remove_booking(application: Application, booking_id: int):
     booking = db.session.get(Booking, booking_id)
@@ -497,7 +497,7 @@ def _documents_page(application: Application, *, mark_form=None, attach_form=Non
     ), status
 
 
-@bp.route("/<int:application_id>/documents", methods=["GET", "POST"])
+@bp.route("/<id:application_id>/documents", methods=["GET", "POST"])
 @draft_view
 def documents_section(application: Application):
     if request.method == "GET":
@@ -515,7 +515,7 @@ def documents_section(application: Application):
     return _documents_page(application, mark_form=form, status=400)
 
 
-@bp.route("/<int:application_id>/documents/attach", methods=["POST"])
+@bp.route("/<id:application_id>/documents/attach", methods=["POST"])
 @draft_view
 def attach_document(application: Application):
     form = f.AttachForm()
@@ -535,7 +535,7 @@ def attach_document(application: Application):
     return _documents_page(application, attach_form=form, status=400)
 
 
-@bp.route("/<int:application_id>/documents/upload", methods=["POST"])
+@bp.route("/<id:application_id>/documents/upload", methods=["POST"])
 @draft_view
 def upload_document(application: Application):
     form = f.ApplicationUploadForm()
@@ -559,7 +559,7 @@ def upload_document(application: Application):
     return _documents_page(application, upload_form=form, status=400)
 
 
-@bp.route("/<int:application_id>/documents/<int:document_id>/detach", methods=["POST"])
+@bp.route("/<id:application_id>/documents/<id:document_id>/detach", methods=["POST"])
 @draft_view
 def detach_document(application: Application, document_id: int):
     document = document_for_user_or_404(document_id, application)
@@ -584,7 +584,7 @@ def _send(document):
     return response
 
 
-@bp.route("/<int:application_id>/documents/<int:document_id>/file")
+@bp.route("/<id:application_id>/documents/<id:document_id>/file")
 @login_required
 def download(application_id: int, document_id: int):
     """A document of an application: its company's producers and the
@@ -635,7 +635,7 @@ def passport():
                            names_match=documents.names_match, remove_form=f.EmptyForm()), status
 
 
-@bp.route("/passport/<int:document_id>/file")
+@bp.route("/passport/<id:document_id>/file")
 @producer_required
 def passport_download(document_id: int):
     document = document_for_user_or_404(document_id)
@@ -644,7 +644,7 @@ def passport_download(document_id: int):
     return _send(document)
 
 
-@bp.route("/passport/<int:document_id>/remove", methods=["POST"])
+@bp.route("/passport/<id:document_id>/remove", methods=["POST"])
 @producer_required
 def passport_remove(document_id: int):
     document = document_for_user_or_404(document_id)
@@ -661,7 +661,7 @@ def passport_remove(document_id: int):
 # ----------------------------------------------------------------------------- check and submit
 
 
-@bp.route("/<int:application_id>/check")
+@bp.route("/<id:application_id>/check")
 @draft_view
 def check(application: Application):
     return _check_page(application, f.SubmitForm(formdata=None, version=application.version))
@@ -678,7 +678,7 @@ def _check_page(application: Application, form, status: int = 200):
     ), status
 
 
-@bp.route("/<int:application_id>/submit", methods=["POST"])
+@bp.route("/<id:application_id>/submit", methods=["POST"])
 @producer_required
 def submit(application_id: int):
     application = application_for_producer_or_404(application_id)
@@ -709,7 +709,7 @@ def _version(form) -> int | None:
 # ----------------------------------------------------------------------------- after submission
 
 
-@bp.route("/<int:application_id>/withdraw", methods=["GET", "POST"])
+@bp.route("/<id:application_id>/withdraw", methods=["GET", "POST"])
 @producer_required
 def withdraw(application_id: int):
     application = application_for_producer_or_404(application_id)
@@ -730,7 +730,7 @@ def withdraw(application_id: int):
     return render_template("portal/withdraw.html", application=application, form=form)
 
 
-@bp.route("/<int:application_id>/reviews/<int:review_id>/answer", methods=["POST"])
+@bp.route("/<id:application_id>/reviews/<id:review_id>/answer", methods=["POST"])
 @producer_required
 def answer(application_id: int, review_id: int):
     application = application_for_producer_or_404(application_id)

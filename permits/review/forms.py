@@ -4,7 +4,6 @@ forms that act on a review carry its row version."""
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
@@ -18,28 +17,20 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from permits.forms import BaseForm, coerce_id, optional_id
 from permits.labels import PRODUCTION_TYPES, TIERS
 
 MAX_CONDITIONS = 20
 
 
-def _optional_int(value):
-    if value in (None, "", "None"):
-        return None
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
-
-
-class FilterForm(FlaskForm):
+class FilterForm(BaseForm):
     """The queue filters: a GET form, so no CSRF token."""
 
     class Meta:
         csrf = False
 
     q = StringField(_l("Reference, title or company"), validators=[Optional(), Length(max=100)])
-    site = SelectField(_l("Filming site"), coerce=_optional_int, validators=[Optional()])
+    site = SelectField(_l("Filming site"), coerce=optional_id, validators=[Optional()])
     production_type = SelectField(_l("Type of production"), validators=[Optional()])
     tier = SelectField(_l("Impact"), validators=[Optional()])
     country = StringField(_l("Country of origin (2 letters)"), validators=[Optional(), Length(max=2)])
@@ -63,7 +54,7 @@ class FilterForm(FlaskForm):
             raise ValidationError(_l("The end of the period must be after its start."))
 
 
-class VersionForm(FlaskForm):
+class VersionForm(BaseForm):
     version = HiddenField(validators=[InputRequired(_l("The form is incomplete. Reload the page and try again."))])
     confirm = HiddenField()
 
@@ -72,7 +63,7 @@ class VersionForm(FlaskForm):
         return self.confirm.data == "yes"
 
     def expected_version(self) -> int | None:
-        return _optional_int(self.version.data)
+        return optional_id(self.version.data)
 
 
 class ClaimForm(VersionForm):
@@ -80,21 +71,21 @@ class ClaimForm(VersionForm):
 
 
 class AssignForm(VersionForm):
-    assignee = SelectField(_l("Reviewer"), coerce=int, validators=[InputRequired(_l("Choose a reviewer."))])
+    assignee = SelectField(_l("Reviewer"), coerce=coerce_id, validators=[InputRequired(_l("Choose a reviewer."))])
 
 
 class DecisionForm(VersionForm):
     conditions = FieldList(StringField(_l("Condition"), validators=[Optional(), Length(max=1000)]), min_entries=3, max_entries=MAX_CONDITIONS)
     saved_conditions = SelectMultipleField(
         _l("Saved conditions of your organisation"),
-        coerce=int,
+        coerce=coerce_id,
         widget=ListWidget(prefix_label=False),
         option_widget=CheckboxInput(),
         validators=[Optional()],
     )
     save_conditions = BooleanField(_l("Save the conditions I typed for reuse"))
     reason = TextAreaField(_l("Reason"), validators=[Optional(), Length(max=5000)])
-    saved_reason = SelectField(_l("Or use a saved reason"), coerce=_optional_int, validators=[Optional()])
+    saved_reason = SelectField(_l("Or use a saved reason"), coerce=optional_id, validators=[Optional()])
     save_reason = BooleanField(_l("Save this reason for reuse"))
 
 
@@ -102,9 +93,9 @@ class DropSitesForm(VersionForm):
     note = TextAreaField(_l("Note for the record (optional)"), validators=[Optional(), Length(max=5000)])
 
 
-class NoteForm(FlaskForm):
+class NoteForm(BaseForm):
     body = TextAreaField(_l("Message"), validators=[DataRequired(_l("Write something before sending.")), Length(max=5000)])
 
 
-class DeleteForm(FlaskForm):
+class DeleteForm(BaseForm):
     pass

@@ -326,7 +326,7 @@ def _review_page(review: ReviewTask, *, status: int = 200, note_form=None, messa
     )
 
 
-@bp.route("/tasks/<int:review_id>")
+@bp.route("/tasks/<id:review_id>")
 @staff_required
 def task(review_id: int):
     review = review_for_staff_or_404(review_id)
@@ -354,8 +354,8 @@ def _confirm(review: ReviewTask, action: str, form, summary: list[tuple[str, str
     )
 
 
-@bp.route("/tasks/<int:review_id>/claim", methods=["POST"])
-@bp.route("/tasks/<int:review_id>/release", methods=["POST"], endpoint="release")
+@bp.route("/tasks/<id:review_id>/claim", methods=["POST"])
+@bp.route("/tasks/<id:review_id>/release", methods=["POST"], endpoint="release")
 @staff_required
 def claim(review_id: int):
     review = _review_for_action(review_id)
@@ -377,7 +377,7 @@ def claim(review_id: int):
     return redirect(url_for("review.task", review_id=review.id))
 
 
-@bp.route("/tasks/<int:review_id>/assign", methods=["POST"])
+@bp.route("/tasks/<id:review_id>/assign", methods=["POST"])
 @staff_required
 def assign(review_id: int):
     review = _review_for_action(review_id)
@@ -454,7 +454,7 @@ def _decide_page(review: ReviewTask, action: str, form: DecisionForm, status: in
     )
 
 
-@bp.route("/tasks/<int:review_id>/decide/<action>", methods=["GET", "POST"])
+@bp.route("/tasks/<id:review_id>/decide/<action>", methods=["GET", "POST"])
 @staff_required
 def decide(review_id: int, action: str):
     review = _review_for_action(review_id)
@@ -512,7 +512,7 @@ def decide(review_id: int, action: str):
     return redirect(url_for("review.task", review_id=review.id))
 
 
-@bp.route("/tasks/<int:review_id>/drop-sites", methods=["POST"])
+@bp.route("/tasks/<id:review_id>/drop-sites", methods=["POST"])
 @staff_required
 def drop_sites(review_id: int):
     review = _review_for_action(review_id)
@@ -537,8 +537,8 @@ def drop_sites(review_id: int):
     return redirect(url_for("review.task", review_id=review.id))
 
 
-@bp.route("/tasks/<int:review_id>/notes", methods=["POST"])
-@bp.route("/tasks/<int:review_id>/messages", methods=["POST"], endpoint="message")
+@bp.route("/tasks/<id:review_id>/notes", methods=["POST"])
+@bp.route("/tasks/<id:review_id>/messages", methods=["POST"], endpoint="message")
 @staff_required
 def note(review_id: int):
     review = _review_for_action(review_id)
@@ -570,7 +570,7 @@ def saved_texts():
     )
 
 
-@bp.route("/saved-texts/<int:saved_id>/delete", methods=["POST"])
+@bp.route("/saved-texts/<id:saved_id>/delete", methods=["POST"])
 @staff_required
 def delete_saved_text(saved_id: int):
     DeleteForm().validate() or abort(400)
@@ -586,7 +586,7 @@ def delete_saved_text(saved_id: int):
 # ----------------------------------------------------------------------------- documents
 
 
-@bp.route("/applications/<int:application_id>/documents/<int:document_id>")
+@bp.route("/applications/<id:application_id>/documents/<id:document_id>")
 @staff_required
 def document(application_id: int, document_id: int):
     application = _application_for_staff_or_404(application_id)
@@ -633,7 +633,7 @@ def all_applications():
     )
 
 
-@bp.route("/applications/<int:application_id>")
+@bp.route("/applications/<id:application_id>")
 @ministry_required
 def application(application_id: int):
     app_row = db.session.get(Application, application_id)

@@ -18,6 +18,7 @@ from sqlalchemy.orm import contains_eager, selectinload
 
 from permits.extensions import db
 from permits.models import Application, Booking, Company, Location, ReviewTask, User
+from permits.models.base import MAX_ID
 from permits.services.clock import clock_state, due_soon_limit
 from permits.services.context import now_utc
 from workflows import (
@@ -84,8 +85,11 @@ def decode_cursor(cursor: str | None) -> tuple[dt.datetime | None, int] | None:
         moment = None if value == "-" else dt.datetime.fromisoformat(value)
         if moment is not None and moment.tzinfo is None:
             return None
-        return moment, int(row_id)
-    except (ValueError, UnicodeDecodeError):
+        row_id = int(row_id)
+        if not 0 < row_id <= MAX_ID:
+            return None
+        return moment, row_id
+    except (ValueError, UnicodeDecodeError, OverflowError):
         return None
 
 

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import DateField, IntegerField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
+from permits.forms import BaseForm
 
-class SiteSettingsForm(FlaskForm):
+
+class SiteSettingsForm(BaseForm):
     rules_az = TextAreaField(_l("Rules in Azerbaijani (one per line)"), validators=[Optional(), Length(max=5000)])
     rules_en = TextAreaField(_l("Rules in English (one per line)"), validators=[Optional(), Length(max=5000)])
     rules_ru = TextAreaField(_l("Rules in Russian (one per line)"), validators=[Optional(), Length(max=5000)])
@@ -23,11 +24,11 @@ class SiteSettingsForm(FlaskForm):
     )
 
 
-class BlackoutForm(FlaskForm):
+class BlackoutForm(BaseForm):
     start_date = DateField(_l("First closed day"), validators=[InputRequired(_l("Enter the first closed day as a date."))])
     end_date = DateField(_l("Last closed day"), validators=[InputRequired(_l("Enter the last closed day as a date."))])
     reason = StringField(_l("Reason (shown to producers)"), validators=[Optional(), Length(max=255)])
 
 
-class RemoveForm(FlaskForm):
+class RemoveForm(BaseForm):
     """A button that removes something: only the CSRF token."""

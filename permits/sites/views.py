@@ -138,7 +138,7 @@ def add_blackout(slug: str):
     return redirect(url_for("sites.calendar", slug=location.slug, month=form.start_date.data.strftime("%Y-%m")))
 
 
-@bp.route("/<slug>/blackouts/<int:blackout_id>/delete", methods=["POST"])
+@bp.route("/<slug>/blackouts/<id:blackout_id>/delete", methods=["POST"])
 @staff_required
 def remove_blackout(slug: str, blackout_id: int):
     location = _site_editor_or_403(slug)
