@@ -24,10 +24,11 @@ from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 from wtforms import FieldList, HiddenField, PasswordField, StringField, TextAreaField
 from wtforms.fields.core import UnboundField
+from wtforms.validators import ValidationError
 
 from permits.inputs import coerce_id, optional_id
 
-__all__ = ["BaseForm", "coerce_id", "collapse_whitespace", "optional_id"]
+__all__ = ["BaseForm", "ShootDates", "coerce_id", "collapse_whitespace", "optional_id"]
 
 
 def collapse_whitespace(value):
@@ -50,6 +51,20 @@ def _with_single_line_filter(unbound: UnboundField) -> UnboundField:
         return UnboundField(unbound.field_class, _with_single_line_filter(unbound.args[0]), *unbound.args[1:],
                             **unbound.kwargs)
     return unbound
+
+
+class ShootDates:
+    """On the field of a shoot's last day: the dates within the process
+    definition's bounds (how far ahead, how long one booking), next to the field."""
+
+    def __call__(self, form, field):
+        start, end = form.start_date.data, field.data
+        if start and end and end >= start:
+            from permits.services.applications import shoot_date_problems
+
+            problems = shoot_date_problems(start, end)
+            if problems:
+                raise ValidationError(problems[0][1])
 
 
 class _Translations:

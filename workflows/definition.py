@@ -214,6 +214,11 @@ class ProcessDefinition:
     commission_org_kind: str = "ministry"
     info_response_business_days: int = 10
     reminder_before_business_days: int = 1
+    # Shoot dates: a booking's last day is at most this many days after the
+    # day it is filed, and one booking lasts at most this many days (a longer
+    # shoot books the site again for the following dates).
+    booking_horizon_days: int = 730
+    max_booking_days: int = 90
     description: str = ""
 
     def __post_init__(self) -> None:
@@ -260,6 +265,8 @@ class ProcessDefinition:
             raise ValueError("tiers must define every Tier exactly once")
         if not self.commission_org_kind:
             raise ValueError("a definition needs the organisation kind of the film commission")
+        if self.booking_horizon_days < 1 or not 1 <= self.max_booking_days <= self.booking_horizon_days:
+            raise ValueError("a booking must be allowed at least a day, within the horizon")
 
     # -- lookups ------------------------------------------------------------------
     def review_kind(self, code: str) -> ReviewKind:
@@ -487,6 +494,8 @@ DEFINITION_V1 = ProcessDefinition(
     commission_org_kind="ministry",
     info_response_business_days=10,
     reminder_before_business_days=1,
+    booking_horizon_days=730,
+    max_booking_days=90,
     description=(
         "Ministry screening; site owners (one per organisation) and tourism in parallel; ministry final decision."
     ),

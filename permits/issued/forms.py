@@ -4,7 +4,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import DateField, HiddenField, IntegerField, SelectField, TextAreaField, TimeField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
-from permits.forms import BaseForm, coerce_id
+from permits.forms import BaseForm, ShootDates, coerce_id
 
 
 class RevokeForm(BaseForm):
@@ -27,7 +27,8 @@ class AmendForm(BaseForm):
         description=_l("A site already on the permit, to add dates, or another site."),
     )
     start_date = DateField(_l("First shoot day"), validators=[InputRequired(_l("Enter the first shoot day."))])
-    end_date = DateField(_l("Last shoot day"), validators=[InputRequired(_l("Enter the last shoot day.")), _end_after_start])
+    end_date = DateField(_l("Last shoot day"), validators=[InputRequired(_l("Enter the last shoot day.")), _end_after_start,
+                                                           ShootDates()])
     daily_start = TimeField(_l("Daily start"), validators=[InputRequired(_l("Enter the time filming starts each day."))])
     daily_end = TimeField(_l("Daily end"), validators=[InputRequired(_l("Enter the time filming ends each day."))])
     crew_on_site = IntegerField(

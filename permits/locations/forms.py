@@ -7,7 +7,7 @@ from wtforms import BooleanField, DateField, IntegerField, SelectField, SelectMu
 from wtforms.validators import InputRequired, NumberRange, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from permits.forms import BaseForm
+from permits.forms import BaseForm, ShootDates
 from permits.labels import ACTIVITIES, PRODUCTION_TYPES
 
 
@@ -40,7 +40,8 @@ class CatalogueFilterForm(GetForm):
 class QuoteForm(GetForm):
     sites = MultiCheckboxField(_l("Filming sites"), coerce=str, validate_choice=False)
     start_date = DateField(_l("First shoot day"), validators=[InputRequired(_l("Enter the first shoot day."))])
-    end_date = DateField(_l("Last shoot day"), validators=[InputRequired(_l("Enter the last shoot day.")), _end_after_start])
+    end_date = DateField(_l("Last shoot day"), validators=[InputRequired(_l("Enter the last shoot day.")), _end_after_start,
+                                                           ShootDates()])
     crew = IntegerField(_l("Crew on site"), validators=[InputRequired(_l("Enter the number of people on site.")),
                                                         NumberRange(1, 5000, _l("Enter a crew between 1 and 5000."))])
     vehicles = IntegerField(_l("Vehicles"), validators=[Optional(), NumberRange(0, 500, _l("Enter between 0 and 500 vehicles."))])

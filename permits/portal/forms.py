@@ -20,7 +20,7 @@ from wtforms import (
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from permits.forms import BaseForm, coerce_id
+from permits.forms import BaseForm, ShootDates, coerce_id
 from permits.labels import ACTIVITIES, PRODUCTION_TYPES
 from permits.services.documents import DOCUMENT_KINDS, PASSPORT_KINDS
 
@@ -93,7 +93,8 @@ class BookingForm(BaseForm):
     location_id = SelectField(_l("Filming site"), coerce=coerce_id, validate_choice=False,
                               validators=[InputRequired(_l("Choose a filming site."))])
     start_date = DateField(_l("First shoot day"), validators=[InputRequired(_l("Enter the first shoot day."))])
-    end_date = DateField(_l("Last shoot day"), validators=[InputRequired(_l("Enter the last shoot day.")), _end_after_start])
+    end_date = DateField(_l("Last shoot day"), validators=[InputRequired(_l("Enter the last shoot day.")), _end_after_start,
+                                                           ShootDates()])
     daily_start = TimeField(_l("Daily start"), validators=[InputRequired(_l("Enter the time filming starts each day."))])
     daily_end = TimeField(_l("Daily end"), validators=[InputRequired(_l("Enter the time filming ends each day."))])
     crew_on_site = IntegerField(_l("Crew on site"), validators=[InputRequired(_l("Enter the number of people on site.")),

@@ -86,7 +86,28 @@ def create_draft(actor: User, *, title: str = "", production_type: str = "featur
     return application
 
 
-def booking_problems(location: Location, start: dt.date, end: dt.date, crew: int, *, today: dt.date | None = None) -> list[tuple[str, str]]:
+def shoot_date_problems(start: dt.date, end: dt.date, *, today: dt.date | None = None,
+                        definition=None) -> list[tuple[str, str]]:
+    """(field, message) pairs for shoot dates outside the definition's bounds:
+    too far ahead, or one booking too long (no fee of millions of manat for
+    a booking to the year 9999)."""
+    from workflows import current_definition
+
+    definition = definition or current_definition()
+    today = today or calendar().local_date(now_utc())
+    problems: list[tuple[str, str]] = []
+    last_allowed = today + dt.timedelta(days=definition.booking_horizon_days)
+    if end > last_allowed or start > last_allowed:
+        problems.append(("end_date", _("Shoot dates can be at most %(n)d days ahead, until %(date)s. Apply again nearer the time.",
+                                       n=definition.booking_horizon_days, date=last_allowed.isoformat())))
+    elif end >= start and (end - start).days + 1 > definition.max_booking_days:
+        problems.append(("end_date", _("One booking can last at most %(n)d days. For a longer shoot, book the site again for the following days.",
+                                       n=definition.max_booking_days)))
+    return problems
+
+
+def booking_problems(location: Location, start: dt.date, end: dt.date, crew: int, *, today: dt.date | None = None,
+                     definition=None) -> list[tuple[str, str]]:
     """(field, message) pairs for a booking that cannot be filed."""
     today = today or calendar().local_date(now_utc())
     problems: list[tuple[str, str]] = []
@@ -94,6 +115,7 @@ def booking_problems(location: Location, start: dt.date, end: dt.date, crew: int
         problems.append(("end_date", _("The last day must be on or after the first day.")))
     if start <= today:
         problems.append(("start_date", _("Filming must start after today.")))
+    problems.extend(shoot_date_problems(start, end, today=today, definition=definition))
     if crew < 1:
         problems.append(("crew_on_site", _("Enter the number of people on site.")))
     elif crew > location.max_crew:
@@ -114,6 +136,14 @@ def booking_problems(location: Location, start: dt.date, end: dt.date, crew: int
     if not location.published:
         problems.append(("location_id", _("This site is not open for filming applications.")))
     return problems
+
+
+def _definition_of(application: Application):
+    """The definition the application started on (the current one for a new draft)."""
+    from workflows import current_definition, get_definition
+
+    version = getattr(application, "definition_version", None)
+    return get_definition(version) if version else current_definition()
 
 
 def conflicts_for(location_id: int, start: dt.date, end: dt.date, *, exclude_application_id: int | None = None) -> list[Booking]:
@@ -139,7 +169,7 @@ def new_booking(application: Application, location: Location, *, start: dt.date,
                 amendment_id: int | None = None, active: bool = True) -> Booking:
     """A booking checked like every other - a draft's, an amendment's or a
     replacement for a refused site: dates, crew, closures and daily hours."""
-    problems = booking_problems(location, start, end, crew_on_site)
+    problems = booking_problems(location, start, end, crew_on_site, definition=_definition_of(application))
     if problems:
         field, message = problems[0]
         raise ServiceError(message, field=field)
@@ -237,7 +267,8 @@ def section_problems(application: Application, section: str, *, today: dt.date |
             problems.append(("location_id", _("Add at least one filming site and its dates.")))
         for booking in active:
             for field, message in booking_problems(booking.location, booking.start_date, booking.end_date,
-                                                   booking.crew_on_site, today=today):
+                                                   booking.crew_on_site, today=today,
+                                                   definition=_definition_of(application)):
                 problems.append((field, f"{booking.location.name}: {message}"))
     elif section == "activities":
         if application.activities and len(application.safety_notes.strip()) < 10:
