@@ -24,6 +24,7 @@ from permits.access import (
 )
 from permits.errors import refused
 from permits.extensions import db
+from permits.inputs import optional_id
 from permits.labels import (
     ACTIVITIES,
     APPLICATION_STATES,
@@ -454,6 +455,11 @@ def _decide_page(review: ReviewTask, action: str, form: DecisionForm, status: in
     )
 
 
+def _posted_version_is_stale(review: ReviewTask) -> bool:
+    posted = optional_id(request.form.get("version")) if request.method == "POST" else None
+    return posted is not None and posted != review.version
+
+
 @bp.route("/tasks/<id:review_id>/decide/<action>", methods=["GET", "POST"])
 @staff_required
 def decide(review_id: int, action: str):
@@ -461,6 +467,10 @@ def decide(review_id: int, action: str):
     if action not in DECISION_ACTIONS:
         abort(404)
     if action not in _decision_actions(review):
+        # A review that has moved on (decided by a colleague a moment ago, or
+        # since this form was loaded) is a 409 that says so, not a 403.
+        if not review.is_open or _posted_version_is_stale(review):
+            return _stale(review)
         abort(403)
     if request.method == "GET":
         return _decide_page(review, action, _decision_form(review, formdata=False))
