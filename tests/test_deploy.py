@@ -44,8 +44,11 @@ def test_the_units_run_the_readmes_commands():
 
 
 def test_gunicorn_lets_long_request_lines_reach_the_app():
+    from permits.inputs import MAX_URL_LENGTH
+
     settings = runpy.run_path(str(ROOT / "deploy" / "gunicorn.conf.py"))
     assert settings["limit_request_line"] == 8190  # gunicorn's maximum
+    assert settings["limit_request_line"] > MAX_URL_LENGTH
 
 
 def test_the_example_environment_sets_production_without_a_secret():
