@@ -131,6 +131,9 @@ class BaseConfig:
     LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "10 per minute;50 per hour")
     # Permit lookups by QR token or number + code, per address.
     VERIFY_RATE_LIMIT = os.environ.get("VERIFY_RATE_LIMIT", "30 per minute")
+    # Registrations per address, and uploads per signed-in user (every upload route together).
+    REGISTRATION_RATE_LIMIT = os.environ.get("REGISTRATION_RATE_LIMIT", "5 per hour;20 per day")
+    UPLOAD_RATE_LIMIT = os.environ.get("UPLOAD_RATE_LIMIT", "30 per hour;100 per day")
 
     BABEL_DEFAULT_LOCALE = "az"
     BABEL_DEFAULT_TIMEZONE = "Asia/Baku"

@@ -20,6 +20,7 @@ DIGEST_TIMEZONE = "Asia/Baku"
 # Periodic work: often enough that a lost nudge costs under a minute.
 RELAY_EVERY_SECONDS = 30.0
 SWEEP_EVERY_SECONDS = 60.0
+CLEAN_UP_EVERY_SECONDS = 3600.0
 # Redis re-delivers an unacknowledged task after this long. It must stay
 # above the longest time a task may legitimately hold a message (its hard
 # time limit) and above the longest outbox back-off, so that a slow worker
@@ -89,6 +90,7 @@ def celery_config(app: Flask) -> dict:
             "deadline-sweep": {"task": "permits.tasks.sweep_deadlines", "schedule": SWEEP_EVERY_SECONDS},
             "daily-digest": {"task": "permits.tasks.send_daily_digests", "schedule": digest_crontab()},
             "permit-pdf-catch-up": {"task": "permits.tasks.catch_up_permit_pdfs", "schedule": 120.0},
+            "storage-clean-up": {"task": "permits.tasks.clean_up_storage", "schedule": CLEAN_UP_EVERY_SECONDS},
         },
     }
 

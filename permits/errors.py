@@ -6,6 +6,7 @@ import logging
 
 from flask import Flask, jsonify, render_template, request
 from flask_babel import lazy_gettext as _l
+from flask_limiter.errors import RateLimitExceeded
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
@@ -74,6 +75,8 @@ def register(app: Flask) -> None:
         if error.code in (301, 302, 303, 307, 308):
             return error
         detail = getattr(error, "user_message", None)
+        if detail is None and isinstance(error, RateLimitExceeded) and error.limit.error_message:
+            detail = error.description  # the limit's own message, in the reader's language
         return render_error(error.code or 500, detail)
 
     @app.errorhandler(Exception)

@@ -2,12 +2,14 @@
 
 Files are stored under random names outside the static folder; the database
 keeps the original name and content type. ``LocalStorage`` is the default; an
-S3-compatible backend only has to implement the same four methods.
+S3-compatible backend only has to implement the same five methods.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import secrets
+from collections.abc import Iterator
 from pathlib import Path
 from typing import BinaryIO, Protocol
 
@@ -19,6 +21,10 @@ class Storage(Protocol):
     def open(self, key: str) -> BinaryIO: ...
     def delete(self, key: str) -> None: ...
     def exists(self, key: str) -> bool: ...
+    def stored(self) -> Iterator[tuple[str, dt.datetime]]: ...
+
+
+KEY_CHARACTERS = frozenset("0123456789abcdef")
 
 
 class LocalStorage:
@@ -28,7 +34,7 @@ class LocalStorage:
 
     def _path(self, key: str) -> Path:
         # Keys are ours (hex); anything else is refused rather than resolved.
-        if not key or not all(c in "0123456789abcdef" for c in key):
+        if not key or not all(c in KEY_CHARACTERS for c in key):
             raise ValueError("invalid storage key")
         return self.root / key[:2] / key
 
@@ -52,6 +58,15 @@ class LocalStorage:
             return self._path(key).exists()
         except ValueError:
             return False
+
+    def stored(self) -> Iterator[tuple[str, dt.datetime]]:
+        """Every stored key with the time it was written (UTC)."""
+        for folder in self.root.iterdir():
+            if not (folder.is_dir() and len(folder.name) == 2 and set(folder.name) <= KEY_CHARACTERS):
+                continue
+            for path in folder.iterdir():
+                if path.is_file() and path.name.startswith(folder.name) and set(path.name) <= KEY_CHARACTERS:
+                    yield path.name, dt.datetime.fromtimestamp(path.stat().st_mtime, dt.UTC)
 
 
 def init_storage(app: Flask) -> None:

@@ -13,10 +13,12 @@ from __future__ import annotations
 
 import time
 
+from sqlalchemy.exc import IntegrityError
+
 from permits import notifications
 from permits.extensions import db
 from permits.notifications import delivery, digest
-from permits.services import deadlines
+from permits.services import deadlines, housekeeping
 from permits.services import permits as permit_service
 
 RELAY_BUDGET_SECONDS = 60
@@ -27,6 +29,7 @@ SWEEP_DEADLINES = "permits.tasks.sweep_deadlines"
 SEND_DAILY_DIGESTS = "permits.tasks.send_daily_digests"
 RENDER_PERMIT_PDF = permit_service.RENDER_TASK
 CATCH_UP_PERMIT_PDFS = "permits.tasks.catch_up_permit_pdfs"
+CLEAN_UP_STORAGE = "permits.tasks.clean_up_storage"
 
 
 def deliver_outbox_message(message_id: int) -> str:
@@ -78,6 +81,17 @@ def catch_up_permit_pdfs() -> int:
     return done
 
 
+def clean_up_storage() -> int:
+    """The periodic clean-up: documents nothing uses, then the stored files
+    no row names. Returns how many files were deleted."""
+    try:
+        housekeeping.delete_unused_documents()
+        db.session.commit()
+    except IntegrityError:  # attached by a producer at this very moment: next time
+        db.session.rollback()
+    return housekeeping.delete_unreferenced_files()
+
+
 TASKS = {
     DELIVER_OUTBOX_MESSAGE: deliver_outbox_message,
     RELAY_OUTBOX: relay_outbox,
@@ -85,4 +99,5 @@ TASKS = {
     SEND_DAILY_DIGESTS: send_daily_digests,
     RENDER_PERMIT_PDF: render_permit_pdf,
     CATCH_UP_PERMIT_PDFS: catch_up_permit_pdfs,
+    CLEAN_UP_STORAGE: clean_up_storage,
 }

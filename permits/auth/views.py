@@ -79,7 +79,13 @@ def logout():
     return redirect(url_for("main.index"))
 
 
+def _registration_limit() -> str:
+    return current_app.config["REGISTRATION_RATE_LIMIT"]
+
+
 @bp.route("/register", methods=["GET", "POST"])
+@limiter.limit(_registration_limit, methods=["POST"],
+               error_message=lambda: _("Too many registrations from your network. Please try again in an hour."))
 def register():
     if current_user.is_authenticated:
         return redirect(url_for("main.home"))

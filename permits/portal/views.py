@@ -5,9 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from functools import wraps
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
@@ -19,7 +20,7 @@ from permits.access import (
     staff_can_see_application,
 )
 from permits.errors import refused, render_error
-from permits.extensions import db
+from permits.extensions import db, limiter
 from permits.models import Application, Booking, Location, Message, ReviewTask, WorkflowEvent
 from permits.portal import forms as f
 from permits.portal import wording
@@ -31,6 +32,21 @@ from permits.services.workflow import withdraw as withdraw_application
 from workflows import PENDING_DECISION_APPLICATION_STATES, state_values
 
 bp = Blueprint("portal", __name__)
+
+
+def _upload_limit() -> str:
+    return current_app.config["UPLOAD_RATE_LIMIT"]
+
+
+def _uploader() -> str:
+    return f"user:{current_user.id}" if current_user.is_authenticated else get_remote_address()
+
+
+# Every upload route shares one budget per user (a scope, not one per route).
+upload_limit = limiter.shared_limit(
+    _upload_limit, scope="uploads", key_func=_uploader, methods=["POST"],
+    error_message=lambda: _("You have sent many files in a short time. Please wait an hour and try again."),
+)
 
 SECTION_TITLES = {
     "company": _l("Company and contacts"),
@@ -536,6 +552,7 @@ def attach_document(application: Application):
 
 
 @bp.route("/<id:application_id>/documents/upload", methods=["POST"])
+@upload_limit
 @draft_view
 def upload_document(application: Application):
     form = f.ApplicationUploadForm()
@@ -605,6 +622,7 @@ def download(application_id: int, document_id: int):
 
 
 @bp.route("/passport", methods=["GET", "POST"])
+@upload_limit
 @producer_required
 def passport():
     form = f.PassportUploadForm()
@@ -731,6 +749,7 @@ def withdraw(application_id: int):
 
 
 @bp.route("/<id:application_id>/reviews/<id:review_id>/answer", methods=["POST"])
+@upload_limit
 @producer_required
 def answer(application_id: int, review_id: int):
     application = application_for_producer_or_404(application_id)

@@ -21,7 +21,7 @@ from typing import BinaryIO
 from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 
 from permits.extensions import db
 from permits.labels import review_kind_name
@@ -41,6 +41,10 @@ DOCUMENT_KINDS = {
 }
 PASSPORT_KINDS = ("insurance", "registration", "drone_licence", "other")
 MAX_DOCUMENTS_PER_APPLICATION = 20
+# Documents a company keeps at once: in its passport or on an application.
+# Removed ones that nothing uses are deleted by the hourly clean-up
+# (permits.services.housekeeping) and free their place.
+MAX_DOCUMENTS_PER_COMPANY = 100
 EXPIRY_WARNING_DAYS = 30
 PDF, JPEG, PNG = "application/pdf", "image/jpeg", "image/png"
 EXTENSIONS = {PDF: ".pdf", JPEG: ".jpg", PNG: ".png"}
@@ -139,6 +143,7 @@ def store(actor: User, upload: Upload, *, kind: str, in_passport: bool = False, 
         raise ServiceError(_("Choose the kind of document."), field="kind")
     if upload is None or upload.stream is None or not (upload.filename or "").strip():
         raise ServiceError(_("Choose a file to upload."), field=field)
+    _check_company_room(company_id, field)
     limit = int(current_app.config.get("MAX_CONTENT_LENGTH") or 20 * 1024 * 1024)
     data = upload.stream.read(limit + 1)
     if not data:
@@ -172,6 +177,23 @@ def store(actor: User, upload: Upload, *, kind: str, in_passport: bool = False, 
     db.session.add(document)
     db.session.flush()
     return document
+
+
+def live_documents_of(company_id: int) -> int:
+    """How many of the company's documents are kept: in the passport or on an application."""
+    attached = select(ApplicationDocument.id).where(ApplicationDocument.document_id == Document.id).exists()
+    return db.session.execute(
+        select(func.count(Document.id)).where(Document.company_id == company_id, or_(Document.in_passport.is_(True), attached))
+    ).scalar_one()
+
+
+def _check_company_room(company_id: int, field: str) -> None:
+    if live_documents_of(company_id) >= MAX_DOCUMENTS_PER_COMPANY:
+        raise ServiceError(
+            _("Your company already keeps %(n)d documents, the most we store. Remove documents you no longer need from your production passport, then upload again.",
+              n=MAX_DOCUMENTS_PER_COMPANY),
+            field=field,
+        )
 
 
 def add_to_passport(actor: User, upload: Upload, *, kind: str, expires_on: dt.date | None = None,
