@@ -18,7 +18,7 @@ from sqlalchemy.exc import IntegrityError
 from permits import notifications
 from permits.extensions import db
 from permits.notifications import delivery, digest
-from permits.services import deadlines, housekeeping
+from permits.services import accounts, deadlines, housekeeping
 from permits.services import permits as permit_service
 
 RELAY_BUDGET_SECONDS = 60
@@ -30,6 +30,7 @@ SEND_DAILY_DIGESTS = "permits.tasks.send_daily_digests"
 RENDER_PERMIT_PDF = permit_service.RENDER_TASK
 CATCH_UP_PERMIT_PDFS = "permits.tasks.catch_up_permit_pdfs"
 CLEAN_UP_STORAGE = "permits.tasks.clean_up_storage"
+PURGE_EXPIRED_REGISTRATIONS = "permits.tasks.purge_expired_registrations"
 
 
 def deliver_outbox_message(message_id: int) -> str:
@@ -92,6 +93,13 @@ def clean_up_storage() -> int:
     return housekeeping.delete_unreferenced_files()
 
 
+def purge_expired_registrations() -> int:
+    """Registrations nobody confirmed within a day, with their personal data."""
+    purged = accounts.purge_expired_registrations()
+    db.session.commit()
+    return purged
+
+
 TASKS = {
     DELIVER_OUTBOX_MESSAGE: deliver_outbox_message,
     RELAY_OUTBOX: relay_outbox,
@@ -100,4 +108,5 @@ TASKS = {
     RENDER_PERMIT_PDF: render_permit_pdf,
     CATCH_UP_PERMIT_PDFS: catch_up_permit_pdfs,
     CLEAN_UP_STORAGE: clean_up_storage,
+    PURGE_EXPIRED_REGISTRATIONS: purge_expired_registrations,
 }

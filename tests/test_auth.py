@@ -29,24 +29,103 @@ def register(client, **overrides):
     return post_form(client, "/auth/register", data)
 
 
-def test_producer_registers_with_a_company(client, db):
+def _deliver_all():
+    from permits.notifications import delivery
+
+    for message_id in delivery.pending_ids():
+        delivery.deliver(message_id)
+
+
+def _confirmation_link(mailbox, address):
+    _deliver_all()
+    [message] = [m for m in mailbox.to(address) if "Confirm your registration" in m["Subject"]
+                 or "qeydiyyat" in m["Subject"].lower()]
+    return re.search(r"https?://[^/\s]+(/auth/register/confirm/\S+)", mailbox.text(message)).group(1)
+
+
+def test_producer_registers_with_a_company_once_the_address_is_confirmed(app, client, db, mailbox):
     response = register(client)
+    assert response.status_code == 200
+    assert "Check your e-mail" in response.get_data(as_text=True)
+    # Nothing is made until the owner of the address opens the link.
+    assert db.session.query(User).count() == 0
+    link = _confirmation_link(mailbox, "Leyla@Example.az")
+    page = client.get(link)
+    assert page.status_code == 200 and "Xəzər Films MMC" in page.get_data(as_text=True)
+    assert db.session.query(User).count() == 0  # a GET (a mail scanner) creates nothing
+    response = client.post(link, data={"csrf_token": csrf_token(page.data)})
     assert response.status_code == 302
+    db.session.rollback()  # a fresh read: the request wrote in its own session
     user = db.session.execute(select(User)).scalar_one()
     assert user.email_normalised == "leyla@example.az"
     assert user.password_hash.startswith("$argon2id$")
     assert user.company.legal_name == "Xəzər Films MMC"
+    assert user.company.contact_phone == "+994 50 000 00 00"
     assert client.get("/home").status_code in (200, 302)
+    assert login(app.test_client(), "leyla@example.az", "bir iki üç dörd beş altı").status_code == 302
+    # The link worked once.
+    assert client.get(link).status_code == 400
 
 
-def test_email_is_unique_case_insensitively(client, db):
-    register(client)
-    client.post("/auth/logout", data={"csrf_token": csrf_token(client.get("/account/").data)})
-    response = register(client, email="LEYLA@example.AZ")
-    assert response.status_code == 200
-    assert "already exists" in response.get_data(as_text=True)
+def test_registering_an_existing_address_answers_the_same_and_tells_the_owner(app, client, db, mailbox):
+    ProducerFactory(email="leyla@example.az", name="Leyla M", language="en")
+    db.session.commit()
+    existing = register(client, email="LEYLA@example.AZ")
+    fresh = register(app.test_client(), email="LEYLA2@example.AZ")
+    strip = lambda html: re.sub(r'value="[^"]*"|LEYLA2?@example\.AZ', "", html)  # noqa: E731
+    assert existing.status_code == fresh.status_code == 200
+    assert strip(existing.get_data(as_text=True)) == strip(fresh.get_data(as_text=True))
+    assert "already exists" not in existing.get_data(as_text=True)
     assert db.session.query(User).count() == 1
     assert db.session.query(Company).count() == 1
+    _deliver_all()
+    [told] = mailbox.to("leyla@example.az")
+    assert told["Subject"] == "You already have an account"
+    assert "/auth/login" in mailbox.text(told) and "/auth/forgot-password" in mailbox.text(told)
+    # Asking again within the hour does not send the owner a second message.
+    register(client, email="leyla@example.az")
+    _deliver_all()
+    assert len(mailbox.to("leyla@example.az")) == 1
+
+
+def test_a_confirmation_link_expires_and_the_registration_is_purged(client, db, mailbox):
+    from permits.models import PendingRegistration
+    from permits.tasks import purge_expired_registrations
+
+    with time_machine.travel(dt.datetime(2027, 3, 1, 10, 0, tzinfo=dt.UTC), tick=False):
+        register(client)
+        link = _confirmation_link(mailbox, "leyla@example.az")
+    with time_machine.travel(dt.datetime(2027, 3, 2, 10, 1, tzinfo=dt.UTC), tick=False):
+        response = client.get(link)
+        assert response.status_code == 400 and "expired" in response.get_data(as_text=True)
+        assert purge_expired_registrations() == 1
+    assert db.session.query(PendingRegistration).count() == 0
+    assert db.session.query(User).count() == 0
+
+
+def test_an_address_gets_at_most_three_links_at_once(client, db, mailbox):
+    from permits.models import PendingRegistration
+
+    for _ in range(4):
+        assert "Check your e-mail" in register(client).get_data(as_text=True)
+    assert db.session.query(PendingRegistration).count() == 3
+    _deliver_all()
+    assert len(mailbox.to("leyla@example.az")) == 3
+
+
+def test_the_first_link_opened_wins_and_the_others_say_so(app, client, db, mailbox):
+    register(client)
+    register(client, name="Leyla Məmmədova-2")
+    _deliver_all()
+    links = [re.search(r"https?://[^/\s]+(/auth/register/confirm/\S+)", mailbox.text(m)).group(1)
+             for m in mailbox.to("leyla@example.az")]
+    assert len(links) == 2
+    first, second = app.test_client(), app.test_client()
+    assert first.post(links[0], data={"csrf_token": csrf_token(first.get(links[0]).data)}).status_code == 302
+    # Confirming one forgets the others.
+    assert second.get(links[1]).status_code == 400
+    db.session.rollback()
+    assert db.session.query(User).count() == 1
 
 
 def test_registration_errors_are_listed_and_keep_the_input(client, db):

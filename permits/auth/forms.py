@@ -68,3 +68,7 @@ class ResetPasswordForm(BaseForm):
         _l("Repeat the new password"),
         validators=[DataRequired(_l("Repeat the password.")), EqualTo("password", _l("The two passwords do not match."))],
     )
+
+
+class EmptyForm(BaseForm):
+    """A button that only needs the CSRF token (confirming a registration)."""

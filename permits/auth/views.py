@@ -9,7 +9,7 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
-from permits.auth.forms import ForgotPasswordForm, LoginForm, RegistrationForm, ResetPasswordForm
+from permits.auth.forms import EmptyForm, ForgotPasswordForm, LoginForm, RegistrationForm, ResetPasswordForm
 from permits.errors import refused
 from permits.extensions import db, limiter
 from permits.services import ServiceError, accounts
@@ -95,7 +95,7 @@ def register():
         form.language.data = str(get_locale().language)
     if form.validate_on_submit():
         try:
-            user = accounts.register_producer(
+            accounts.request_registration(
                 email=form.email.data,
                 name=form.name.data,
                 password=form.password.data,
@@ -110,12 +110,33 @@ def register():
             if failure is not None:
                 return failure
         else:
-            session.clear()
-            login_user(user)
             db.session.commit()
-            flash(_("Welcome! Your account and your company are registered."), "success")
-            return redirect(url_for("main.home"))
+            # The same page whether or not the address has an account.
+            return render_template("auth/register_sent.html", email=form.email.data)
     return render_template("auth/register.html", form=form)
+
+
+@bp.route("/register/confirm/<token>", methods=["GET", "POST"])
+def confirm_registration(token: str):
+    """The link of the confirmation e-mail: a page with one button (a GET
+    changes nothing, so a mail scanner opening the link creates no account)."""
+    pending = accounts.pending_registration(token)
+    if pending is None:
+        return render_template("auth/register_invalid.html"), 400
+    form = EmptyForm()
+    if form.validate_on_submit():
+        try:
+            user = accounts.confirm_registration(token)
+        except ServiceError as error:
+            db.session.rollback()
+            flash(error.message, "info")
+            return redirect(url_for("auth.login"))
+        session.clear()
+        login_user(user)
+        db.session.commit()
+        flash(_("Welcome! Your account and your company are registered."), "success")
+        return redirect(url_for("main.home"))
+    return render_template("auth/register_confirm.html", pending=pending, form=form)
 
 
 @bp.route("/forgot-password", methods=["GET", "POST"])

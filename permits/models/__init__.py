@@ -21,7 +21,7 @@ from permits.models.reviews import (
     SavedText,
     WorkflowEvent,
 )
-from permits.models.users import User, normalise_email
+from permits.models.users import PendingRegistration, User, normalise_email
 
 __all__ = [
     "Amendment",
@@ -42,6 +42,7 @@ __all__ = [
     "OrganisationMembership",
     "OutboxMessage",
     "OutboxStatus",
+    "PendingRegistration",
     "Permit",
     "PermitVersion",
     "ReviewTask",

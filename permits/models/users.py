@@ -88,3 +88,29 @@ class User(UserMixin, Model):
 
     def __repr__(self) -> str:
         return f"<User {self.email_normalised}>"
+
+
+class PendingRegistration(Model):
+    """A registration waiting for its e-mail address to be confirmed.
+
+    Registering answers the same way for a new and an existing address, so
+    no account is made until the address's owner opens the link: only then
+    are the user and the company created (from these fields). Only a hash of
+    the link's token is kept; rows are deleted on confirmation or when they
+    expire (the hourly clean-up)."""
+
+    __tablename__ = "pending_registrations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    email: Mapped[str] = mapped_column(String(255))
+    email_normalised: Mapped[str] = mapped_column(String(255), index=True)
+    name: Mapped[str] = mapped_column(String(255))
+    phone: Mapped[str] = mapped_column(String(64), default="")
+    language: Mapped[str] = mapped_column(String(5), default="az")
+    legal_name: Mapped[str] = mapped_column(String(255))
+    country: Mapped[str] = mapped_column(String(2))
+    registration_number: Mapped[str] = mapped_column(String(64), default="")
+    password_hash: Mapped[str] = mapped_column(String(255))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, index=True)

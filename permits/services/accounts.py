@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import hashlib
+import secrets
+
 from flask import current_app, url_for
 from flask_babel import gettext as _
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
-from sqlalchemy import select
+from sqlalchemy import delete, func, select
 
 from permits.extensions import db
 from permits.models import (
@@ -13,6 +17,7 @@ from permits.models import (
     CompanyMembership,
     Organisation,
     OrganisationMembership,
+    PendingRegistration,
     StaffRole,
     User,
     normalise_email,
@@ -52,7 +57,23 @@ def create_user(*, email: str, name: str, password: str, language: str = "az", *
     return user
 
 
-def register_producer(
+# Registration answers the same way for a new and an existing address (no
+# one learns from it whether an address has an account): the form's page says
+# "check your e-mail"; a new address gets a link that creates the account, the
+# owner of an existing one is told someone tried and how to sign in.
+REGISTRATION_VALID = dt.timedelta(hours=24)
+MAX_PENDING_REGISTRATIONS = 3  # per address at once: no flood of links to one mailbox
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def _absolute(endpoint: str, **values) -> str:
+    return current_app.config["PUBLIC_BASE_URL"].rstrip("/") + url_for(endpoint, **values)
+
+
+def request_registration(
     *,
     email: str,
     name: str,
@@ -62,22 +83,119 @@ def register_producer(
     country: str,
     registration_number: str = "",
     phone: str = "",
-) -> User:
-    """A producer signs up together with the company they act for."""
-    user = create_user(email=email, name=name, password=password, language=language)
+    now: dt.datetime | None = None,
+) -> None:
+    """A producer asks to register with their company. Nothing is said about
+    the address: the same work (a password hash, one e-mail) either way."""
+    _check_new_password(password, email, name)
+    password_hash = hash_password(password)
+    now = now or utcnow()
+    existing = find_user_by_email(email)
+    if existing is not None:
+        if existing.active:
+            queue_email(
+                "registration_existing",
+                existing,
+                {"name": existing.name, "login_url": _absolute("auth.login"), "reset_url": _absolute("auth.forgot_password")},
+                key=f"registration-existing:{existing.id}:{now:%Y%m%d%H}",  # at most one an hour
+            )
+        return
+    waiting = db.session.execute(
+        select(func.count(PendingRegistration.id)).where(
+            PendingRegistration.email_normalised == normalise_email(email), PendingRegistration.expires_at > now
+        )
+    ).scalar_one()
+    if waiting >= MAX_PENDING_REGISTRATIONS:
+        return
+    token = secrets.token_urlsafe(32)
+    pending = PendingRegistration(
+        token_hash=_token_hash(token),
+        email=email.strip(),
+        email_normalised=normalise_email(email),
+        name=name.strip(),
+        phone=phone.strip(),
+        language=language if language in current_app.config["LANGUAGES"] else current_app.config["BABEL_DEFAULT_LOCALE"],
+        legal_name=legal_name.strip(),
+        country=country.upper()[:2],
+        registration_number=registration_number.strip(),
+        password_hash=password_hash,
+        created_at=now,
+        expires_at=now + REGISTRATION_VALID,
+    )
+    db.session.add(pending)
+    db.session.flush()
+    queue_email(
+        "registration_confirm",
+        pending.email,
+        {"name": pending.name, "legal_name": pending.legal_name, "valid_hours": int(REGISTRATION_VALID.total_seconds() // 3600),
+         "confirm_url": _absolute("auth.confirm_registration", token=token)},
+        key=f"registration:{pending.id}",
+        language=pending.language,
+    )
+
+
+def pending_registration(token: str, now: dt.datetime | None = None) -> PendingRegistration | None:
+    """The registration a confirmation link belongs to, while it is valid."""
+    if not token or len(token) > 128:
+        return None
+    return db.session.execute(
+        select(PendingRegistration).where(
+            PendingRegistration.token_hash == _token_hash(token), PendingRegistration.expires_at > (now or utcnow())
+        )
+    ).scalar_one_or_none()
+
+
+def confirm_registration(token: str, now: dt.datetime | None = None) -> User:
+    """The address's owner opened the link: the account and the company are made."""
+    pending = pending_registration(token, now)
+    if pending is None:
+        raise ServiceError(_("This link has expired or has already been used. Register again to get a new one."))
+    address = pending.email_normalised
+    if find_user_by_email(pending.email) is not None:
+        _forget_registrations(address)
+        raise ServiceError(_("An account with this e-mail address exists already. Sign in, or ask for a new password if you have forgotten it."))
+    user = User(email=pending.email, email_normalised=address, name=pending.name, language=pending.language,
+                password_hash=pending.password_hash)
+    db.session.add(user)
+    db.session.flush()
+    _add_company(user, legal_name=pending.legal_name, country=pending.country,
+                 registration_number=pending.registration_number, phone=pending.phone)
+    _forget_registrations(address)
+    return user
+
+
+def _forget_registrations(email_normalised: str) -> None:
+    db.session.execute(
+        delete(PendingRegistration).where(PendingRegistration.email_normalised == email_normalised)
+        .execution_options(synchronize_session=False)
+    )
+    db.session.flush()
+
+
+def purge_expired_registrations(now: dt.datetime | None = None) -> int:
+    """Registrations nobody confirmed in time (their personal data goes with them)."""
+    result = db.session.execute(
+        delete(PendingRegistration).where(PendingRegistration.expires_at <= (now or utcnow()))
+        .execution_options(synchronize_session=False)
+    )
+    db.session.flush()
+    return result.rowcount
+
+
+def _add_company(user: User, *, legal_name: str, country: str, registration_number: str = "", phone: str = "") -> Company:
     company = Company(
         legal_name=legal_name.strip(),
         country=country.upper(),
         registration_number=registration_number.strip(),
-        contact_name=name.strip(),
-        contact_email=email.strip(),
+        contact_name=user.name,
+        contact_email=user.email,
         contact_phone=phone.strip(),
     )
     db.session.add(company)
     db.session.flush()
     db.session.add(CompanyMembership(user_id=user.id, company_id=company.id, role="owner"))
     db.session.flush()
-    return user
+    return company
 
 
 def authenticate(email: str, password: str) -> User | None:

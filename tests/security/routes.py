@@ -60,6 +60,26 @@ def draft(w):
     return {"application_id": w.draft.id}
 
 
+def pending_registration(w) -> dict:
+    """A registration waiting for its link to be opened (the token is the capability)."""
+    import datetime as dt
+
+    from permits.extensions import db
+    from permits.models import PendingRegistration, utcnow
+    from permits.services.accounts import _token_hash
+
+    token = "matrix-registration-token-0123456789abcdef"
+    if db.session.query(PendingRegistration).filter_by(token_hash=_token_hash(token)).first():
+        return {"token": token}
+    db.session.add(PendingRegistration(
+        token_hash=_token_hash(token), email="newcomer@example.test", email_normalised="newcomer@example.test",
+        name="New Comer", language="en", legal_name="Newcomer Films LLC", country="AZ", password_hash="x",
+        expires_at=utcnow() + dt.timedelta(hours=1),
+    ))
+    db.session.commit()
+    return {"token": token}
+
+
 ROUTES: dict[str, Route] = {
     # ------------------------------------------------------------------ public pages
     "main.index": public(),
@@ -69,6 +89,12 @@ ROUTES: dict[str, Route] = {
     "auth.logout": public(note="POST; signs out whoever is signed in"),
     "auth.register": public(),
     "auth.forgot_password": public(),
+    "auth.confirm_registration": public(
+        values=pending_registration,
+        hidden=lambda w: {"token": "not-a-registration-token"},
+        hidden_status=400,
+        note="GET shows the confirmation button; the account is made by its POST",
+    ),
     "auth.reset_password": public(
         values=lambda w: {"token": w.reset_token},
         hidden=lambda w: {"token": w.reset_token[:-4] + "AAAA"},
