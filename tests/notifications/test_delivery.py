@@ -163,7 +163,7 @@ def test_a_message_stuck_in_sending_is_taken_over_with_the_same_message_id(db, s
 def test_the_claim_of_a_dead_worker_expires_within_a_minute_and_a_second_worker_sends_it(db, smtp_app, smtp):
     """The claim is a lease of a minute, not five: nothing renews a dead worker's."""
     message_id = _queued(db)
-    claimed = utcnow()
+    claimed = clock.now()
     assert delivery.claim(message_id, now=claimed, holder="worker-a:123:dead")  # then SIGKILL
     assert delivery.pending_ids(now=claimed + dt.timedelta(seconds=59)) == []
     assert delivery.pending_ids(now=claimed + dt.timedelta(seconds=61)) == [message_id]
@@ -177,7 +177,7 @@ def test_the_claim_of_a_dead_worker_expires_within_a_minute_and_a_second_worker_
 
 def test_the_sending_process_renews_its_own_leases_only(db, smtp_app):
     mine, theirs = _queued(db), _queued(db, email="bo@example.test", key="received:2")
-    claimed = utcnow()
+    claimed = clock.now()
     assert delivery.claim(mine, now=claimed, holder="here:1:a")
     assert delivery.claim(theirs, now=claimed, holder="there:2:b")
     keeper = delivery.LeaseKeeper()

@@ -65,8 +65,9 @@ def pending_registration(w) -> dict:
     import datetime as dt
 
     from permits.extensions import db
-    from permits.models import PendingRegistration, utcnow
+    from permits.models import PendingRegistration
     from permits.services.accounts import _token_hash
+    from tests import clock
 
     token = "matrix-registration-token-0123456789abcdef"
     if db.session.query(PendingRegistration).filter_by(token_hash=_token_hash(token)).first():
@@ -74,7 +75,7 @@ def pending_registration(w) -> dict:
     db.session.add(PendingRegistration(
         token_hash=_token_hash(token), email="newcomer@example.test", email_normalised="newcomer@example.test",
         name="New Comer", language="en", legal_name="Newcomer Films LLC", country="AZ", password_hash="x",
-        expires_at=utcnow() + dt.timedelta(hours=1),
+        expires_at=clock.now() + dt.timedelta(hours=1),
     ))
     db.session.commit()
     return {"token": token}

@@ -8,7 +8,6 @@ from __future__ import annotations
 import datetime as dt
 import io
 import os
-import time
 
 import pytest
 from sqlalchemy import select
@@ -18,6 +17,7 @@ from permits.models import Document, LocationPhoto
 from permits.services import documents, housekeeping
 from permits.storage import storage
 from permits.tasks import CLEAN_UP_STORAGE, TASKS, clean_up_storage
+from tests import clock
 from tests.helpers import csrf_token
 from tests.security.conftest import pdf_bytes
 
@@ -82,8 +82,9 @@ def test_registration_is_rate_limited_per_address(client, db, app):
 
 
 def _age(key: str, hours: float) -> None:
+    """Date a stored file ``hours`` before the suite's moment."""
     path = storage()._path(key)
-    then = time.time() - hours * 3600
+    then = clock.now().timestamp() - hours * 3600
     os.utime(path, (then, then))
 
 
