@@ -16,6 +16,8 @@ from tests.notifications.conftest import free_port, wait_for
 
 ROOT = Path(__file__).resolve().parents[2]
 
+pytestmark = pytest.mark.slow  # a real server process (keeps the real clock)
+
 
 @pytest.fixture
 def gunicorn(app, database_url, tmp_root):

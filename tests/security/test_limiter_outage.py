@@ -15,7 +15,7 @@ from tests.helpers import login
 from tests.notifications.conftest import private_redis  # noqa: F401  (the fixture)
 from tests.security.apps import another_app
 
-pytestmark = pytest.mark.redis
+pytestmark = [pytest.mark.redis, pytest.mark.slow]  # a redis-server of its own (keeps the real clock)
 
 WRONG_PASSWORD = "not the password at all"
 FALLBACK = "falling back to in-memory storage"
