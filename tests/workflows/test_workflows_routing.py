@@ -162,7 +162,19 @@ V2 = dataclasses.replace(
 )
 
 
-def test_version_two_adds_a_police_review_for_road_closures():
+@pytest.fixture
+def version_two_registrable():
+    """Whatever the test registers is gone afterwards: another test of the run
+    (in random order) registers a version 2 of its own."""
+    from workflows import registry
+
+    saved = dict(registry._DEFINITIONS)
+    yield
+    registry._DEFINITIONS.clear()
+    registry._DEFINITIONS.update(saved)
+
+
+def test_version_two_adds_a_police_review_for_road_closures(version_two_registrable):
     register(V2)
     register(V2)  # registering the same definition again is harmless
     defn = get_definition(2)
@@ -199,7 +211,7 @@ def test_version_two_adds_a_police_review_for_road_closures():
     assert RequiredReview("police", "police", None) in reviews_touched_by_amendment(defn, closing, new)
 
 
-def test_a_taken_version_cannot_be_redefined():
+def test_a_taken_version_cannot_be_redefined(version_two_registrable):
     other = dataclasses.replace(V2, description="something else")
     register(V2)
     with pytest.raises(ValueError, match="already registered"):
