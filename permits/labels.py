@@ -24,6 +24,7 @@ ORGANISATION_KINDS = {
     "tourism": _l("Tourism agency"),
     "police": _l("Police"),
     "aviation": _l("Civil aviation"),
+    "emergency": _l("Emergency services"),
 }
 
 APPLICATION_STATES = {
@@ -56,12 +57,20 @@ REVIEW_KINDS = {
     "ministry_final": _l("Final decision of the film commission"),
     "police": _l("Police review"),
     "aviation": _l("Civil aviation review"),
+    "emergency": _l("Emergency services' review"),
+    "commission_decision": _l("Fast-track decision of the film commission"),
 }
 
 # The commission's queues of one stage, linked from its dashboard.
 STAGE_QUEUES = {
     "screening": _l("Screening queue"),
     "final": _l("Final decision queue"),
+}
+
+# Routes through the stages (workflows.ROUTES).
+ROUTES = {
+    "standard": _l("Standard review"),
+    "fast_track": _l("Fast track"),
 }
 
 
@@ -82,6 +91,7 @@ DECISIONS = {
     "approve_with_conditions": _l("approved with conditions"),
     "reject": _l("refused"),
     "request_information": _l("more information requested"),
+    "approve_by_consent": _l("approved under the owner's standing consent"),
 }
 
 PRODUCTION_TYPES = {
@@ -102,6 +112,9 @@ ACTIVITIES = {
     "animals": _l("Animals"),
     "set_construction": _l("Set construction"),
     "night_work": _l("Night work"),
+    "police_uniforms": _l("Police uniforms or vehicles"),
+    "public_road_stunts": _l("Stunts or crowds on a public road"),
+    "open_flames": _l("Open flames or fire effects"),
 }
 
 TIERS = {"low": _l("Low impact"), "medium": _l("Medium impact"), "high": _l("High impact")}

@@ -34,10 +34,16 @@ started on (:func:`get_definition`).
 """
 
 from .calendar import BusinessCalendar, ClockState, ensure_aware
+from .consent import CONSENT_PROBLEMS, consent_covers, consent_problems
 from .definition import (
     DEFINITION_V1,
+    DEFINITION_V2,
+    FAST_TRACK,
+    ROUTES,
     STAGES,
+    STANDARD,
     DocumentNeed,
+    FastTrack,
     Handler,
     ProcessDefinition,
     ReviewKind,
@@ -57,6 +63,7 @@ from .facts import (
     PREDICATES,
     ApplicationFacts,
     BookingFacts,
+    SiteConsent,
     register_predicate,
 )
 from .registry import (
@@ -68,10 +75,13 @@ from .registry import (
     registered_versions,
 )
 from .routing import (
+    FastTrackObstacle,
     RequiredReview,
     documents_needed,
+    fast_track_obstacles,
     required_reviews,
     reviews_touched_by_amendment,
+    route_for,
 )
 from .states import (
     ABANDONED_APPLICATION_STATES,
@@ -119,11 +129,14 @@ __all__ = [
     "BOOKED_APPLICATION_STATES",
     "CLOCK_RUNNING_REVIEW_STATES",
     "CLOSED_REVIEW_STATES",
+    "CONSENT_PROBLEMS",
     "CURRENT_VERSION",
     "DECIDED_REVIEW_STATES",
     "DEFAULT_TIER_POLICIES",
     "DEFINITION_V1",
+    "DEFINITION_V2",
     "EDITABLE_APPLICATION_STATES",
+    "FAST_TRACK",
     "ISSUED_APPLICATION_STATES",
     "OPEN_REVIEW_STATES",
     "ORGANISATION_ROLES",
@@ -131,8 +144,10 @@ __all__ = [
     "PERMITTED_APPLICATION_STATES",
     "PREDICATES",
     "PRODUCTION_TYPES",
+    "ROUTES",
     "RUNNING_AMENDMENT_STATES",
     "STAGES",
+    "STANDARD",
     "TERMINAL_APPLICATION_STATES",
     "ApplicationFacts",
     "ApplicationState",
@@ -140,6 +155,8 @@ __all__ = [
     "BusinessCalendar",
     "ClockState",
     "DocumentNeed",
+    "FastTrack",
+    "FastTrackObstacle",
     "Handler",
     "ProcessDefinition",
     "Quote",
@@ -150,6 +167,7 @@ __all__ = [
     "ReviewState",
     "Role",
     "RoutingRule",
+    "SiteConsent",
     "Step",
     "Tier",
     "TierPolicy",
@@ -158,10 +176,13 @@ __all__ = [
     "UnknownDefinitionVersion",
     "WorkflowError",
     "base_fee",
+    "consent_covers",
+    "consent_problems",
     "current_definition",
     "documents_needed",
     "earliest_permit_date",
     "ensure_aware",
+    "fast_track_obstacles",
     "final_approval_blockers",
     "get_definition",
     "impact_tier",
@@ -177,6 +198,7 @@ __all__ = [
     "required_reviews",
     "reviews_for_step",
     "reviews_touched_by_amendment",
+    "route_for",
     "shoot_days",
     "state_values",
 ]

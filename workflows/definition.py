@@ -58,8 +58,13 @@ from .tiers import ACTIVITIES, DEFAULT_TIER_POLICIES, Tier, TierPolicy
 
 __all__ = [
     "DEFINITION_V1",
+    "DEFINITION_V2",
+    "FAST_TRACK",
+    "ROUTES",
     "STAGES",
+    "STANDARD",
     "DocumentNeed",
+    "FastTrack",
     "Handler",
     "ProcessDefinition",
     "ReviewKind",
@@ -70,6 +75,12 @@ __all__ = [
 ]
 
 STAGES = ("screening", "parallel", "final")
+# The routes an application can take through the stages: the standard one
+# (screening, parallel reviews, final decision), and the fast track of a
+# definition that has one (no screening; one commission decision).
+STANDARD = "standard"
+FAST_TRACK = "fast_track"
+ROUTES = (STANDARD, FAST_TRACK)
 
 
 class WorkflowError(Exception):
@@ -130,6 +141,7 @@ class ReviewKind:
     cured_by_site_change: bool = False
     documents: tuple[DocumentNeed, ...] = ()
     label_key: str = ""
+    approved_by_standing_consent: bool = False
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "handler", Handler(self.handler))
@@ -142,6 +154,8 @@ class ReviewKind:
             raise ValueError("sla_business_days must not be negative")
         if self.cured_by_site_change and (self.handler is not Handler.SITE_OWNERS or self.stage != "parallel"):
             raise ValueError(f"only a parallel review held by site owners can be cured by a site change ({self.code!r})")
+        if self.approved_by_standing_consent and (self.handler is not Handler.SITE_OWNERS or self.stage != "parallel"):
+            raise ValueError(f"only a parallel review held by site owners can be approved by standing consent ({self.code!r})")
 
     @property
     def held_by_site_owners(self) -> bool:
@@ -178,8 +192,41 @@ class Transition:
 
 @dataclasses.dataclass(frozen=True)
 class RoutingRule:
+    """A review kind is needed when the predicate holds and, if the rule
+    names activities, the application declares at least one of them (the
+    activity-to-agency table of a definition is a list of such rules)."""
+
     review_kind: str
-    when: str  # name of a predicate in workflows.routing.PREDICATES
+    when: str = "always"  # name of a predicate in workflows.facts.PREDICATES
+    activities: frozenset[str] = frozenset()
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "activities", frozenset(self.activities))
+        unknown = self.activities - ACTIVITIES
+        if unknown:
+            raise ValueError(f"routing rule names unknown activities: {', '.join(sorted(unknown))}")
+
+
+@dataclasses.dataclass(frozen=True)
+class FastTrack:
+    """The fast route for simple shoots.
+
+    An application takes it when its tier is one of ``tiers``, it declares no
+    activities, and every parallel review it needs is one that the owners'
+    standing consent approves at once (no tourism, no agency). It skips
+    screening, and one commission decision (``decision_kind``, a final-stage
+    kind used only on this route, with its own SLA) replaces screening and
+    final. ``lead_time_business_days`` replaces the tier's lead time.
+    """
+
+    decision_kind: str
+    tiers: frozenset[str] = frozenset({Tier.LOW.value})
+    lead_time_business_days: int = 2
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "tiers", frozenset(Tier(t).value for t in self.tiers))
+        if self.lead_time_business_days < 0:
+            raise ValueError("lead_time_business_days must not be negative")
 
 
 def _coerce(enum_cls, value, what: str):
@@ -219,6 +266,7 @@ class ProcessDefinition:
     # shoot books the site again for the following dates).
     booking_horizon_days: int = 730
     max_booking_days: int = 90
+    fast_track: FastTrack | None = None
     description: str = ""
 
     def __post_init__(self) -> None:
@@ -238,8 +286,14 @@ class ProcessDefinition:
         if len(codes) != len(set(codes)):
             raise ValueError("review kind codes must be unique")
         for stage in ("screening", "final"):
-            if not self.kinds_in_stage(stage):
+            if not self.kinds_in_stage(stage, STANDARD):
                 raise ValueError(f"a definition needs a {stage} review kind")
+        if self.fast_track is not None:
+            if self.fast_track.decision_kind not in codes:
+                raise ValueError(f"the fast track names unknown review kind {self.fast_track.decision_kind!r}")
+            decision = self.review_kind(self.fast_track.decision_kind)
+            if decision.stage != "final" or decision.org_kind != self.commission_org_kind:
+                raise ValueError("the fast track's decision must be a final-stage review of the film commission")
         for table, enum_cls in (
             (self.review_transitions, ReviewState),
             (self.application_transitions, ApplicationState),
@@ -258,8 +312,8 @@ class ProcessDefinition:
             if rule.when not in PREDICATES:
                 raise ValueError(f"routing rule names unknown predicate {rule.when!r}")
         for kind in self.kinds_in_stage("screening") + self.kinds_in_stage("final"):
-            whens = {r.when for r in self.routing_rules if r.review_kind == kind.code}
-            if whens != {"always"}:
+            rules = [r for r in self.routing_rules if r.review_kind == kind.code]
+            if {r.when for r in rules} != {"always"} or any(r.activities for r in rules):
                 raise ValueError(f"{kind.stage} review kind {kind.code!r} must be routed 'always'")
         if len(self.tiers) != len(Tier) or {p.tier for p in self.tiers} != set(Tier):
             raise ValueError("tiers must define every Tier exactly once")
@@ -275,8 +329,20 @@ class ProcessDefinition:
                 return k
         raise KeyError(f"definition v{self.version} has no review kind {code!r}")
 
-    def kinds_in_stage(self, stage: str) -> tuple[ReviewKind, ...]:
-        return tuple(k for k in self.review_kinds if k.stage == stage)
+    def kinds_in_stage(self, stage: str, route: str | None = None) -> tuple[ReviewKind, ...]:
+        """The kinds of a stage: on one route, or on any route (``None``)."""
+        return tuple(k for k in self.review_kinds if k.stage == stage and (route is None or self.on_route(k, route)))
+
+    def on_route(self, kind: ReviewKind | str, route: str) -> bool:
+        """Whether reviews of this kind are part of a route. The fast track
+        has no screening and its own decision; the standard route never
+        opens the fast track's decision."""
+        kind = kind if isinstance(kind, ReviewKind) else self.review_kind(kind)
+        decision = self.fast_track.decision_kind if self.fast_track is not None else None
+        if route == FAST_TRACK:
+            return self.fast_track is not None and kind.stage != "screening" and (
+                kind.stage != "final" or kind.code == decision)
+        return kind.code != decision
 
     def stage_of(self, kind_code: str) -> str:
         return self.review_kind(kind_code).stage
@@ -284,9 +350,9 @@ class ProcessDefinition:
     def sla_business_days(self, kind_code: str) -> int:
         return self.review_kind(kind_code).sla_business_days
 
-    def stage_sla_business_days(self, stage: str) -> int:
-        """The longest SLA of a stage's kinds: how long that stage may take."""
-        return max((k.sla_business_days for k in self.kinds_in_stage(stage)), default=0)
+    def stage_sla_business_days(self, stage: str, route: str = STANDARD) -> int:
+        """The longest SLA of a stage's kinds on a route: how long that stage may take."""
+        return max((k.sla_business_days for k in self.kinds_in_stage(stage, route)), default=0)
 
     def scope_of(self, kind_code: str, organisation_id):
         """The scope a review row stands for: its organisation when the kind
@@ -498,5 +564,95 @@ DEFINITION_V1 = ProcessDefinition(
     max_booking_days=90,
     description=(
         "Ministry screening; site owners (one per organisation) and tourism in parallel; ministry final decision."
+    ),
+)
+
+
+# ------------------------------------------------------------------------------------
+# Version 2: the agencies, documents by activity, standing consent, the fast track
+# ------------------------------------------------------------------------------------
+
+V2_REVIEW_KINDS = (
+    ReviewKind(
+        "ministry_screening", "ministry", "ministry screening", 2, "screening",
+        documents=(DocumentNeed("insurance"),),
+    ),
+    ReviewKind(
+        "site_owner", "site_owner", "site owner", 5, "parallel",
+        handler=Handler.SITE_OWNERS, cured_by_site_change=True, approved_by_standing_consent=True,
+    ),
+    ReviewKind("tourism", "tourism", "tourism agency", 5, "parallel"),
+    # The Ministry of Internal Affairs (the traffic police in Baku).
+    ReviewKind(
+        "police", "police", "police", 3, "parallel",
+        documents=(
+            DocumentNeed("traffic_management_plan", activity="road_closure"),
+            DocumentNeed("armourer_licence", activity="prop_weapons"),
+            DocumentNeed("prop_weapons_list", activity="prop_weapons"),
+        ),
+    ),
+    # The State Civil Aviation Agency.
+    ReviewKind(
+        "aviation", "aviation", "civil aviation", 5, "parallel",
+        documents=(
+            DocumentNeed("uav_registration", activity="drone"),
+            DocumentNeed("remote_pilot_certificate", activity="drone"),
+            DocumentNeed("flight_plan", activity="drone"),
+        ),
+    ),
+    # The Ministry of Emergency Situations.
+    ReviewKind(
+        "emergency", "emergency", "emergency services", 3, "parallel",
+        documents=(
+            DocumentNeed("pyrotechnician_licence", activity="pyrotechnics"),
+            DocumentNeed("safety_plan", activity="pyrotechnics"),
+            DocumentNeed("safety_plan", activity="open_flames"),
+        ),
+    ),
+    ReviewKind("ministry_final", "ministry", "ministry final", 2, "final"),
+    # The fast track's one decision: screening and final in one, in a business day.
+    ReviewKind("commission_decision", "ministry", "commission decision", 1, "final"),
+)
+
+V2_REVIEW_TRANSITIONS = (
+    *V1_REVIEW_TRANSITIONS,
+    # The owner's standing consent covers the booking: approved as it opens.
+    _t(R.PENDING, "approve_by_consent", R.APPROVED, _SYSTEM),
+)
+
+# Which agency reviews which activity: the activity-to-agency table.
+V2_ACTIVITY_REVIEWS = {
+    "police": ("road_closure", "prop_weapons", "police_uniforms", "public_road_stunts"),
+    "aviation": ("drone",),
+    "emergency": ("pyrotechnics", "open_flames"),
+}
+
+V2_ROUTING_RULES = (
+    RoutingRule("ministry_screening", "always"),
+    RoutingRule("site_owner", "always"),
+    RoutingRule("tourism", "heritage_or_tourist_or_foreign"),
+    *(RoutingRule(kind, "always", frozenset(activities)) for kind, activities in V2_ACTIVITY_REVIEWS.items()),
+    RoutingRule("ministry_final", "always"),
+    RoutingRule("commission_decision", "always"),
+)
+
+DEFINITION_V2 = ProcessDefinition(
+    version=2,
+    review_kinds=V2_REVIEW_KINDS,
+    review_transitions=V2_REVIEW_TRANSITIONS,
+    application_transitions=V1_APPLICATION_TRANSITIONS,
+    routing_rules=V2_ROUTING_RULES,
+    tiers=DEFAULT_TIER_POLICIES,
+    commission_org_kind="ministry",
+    info_response_business_days=10,
+    reminder_before_business_days=1,
+    booking_horizon_days=730,
+    max_booking_days=90,
+    fast_track=FastTrack("commission_decision", tiers=frozenset({Tier.LOW.value}), lead_time_business_days=2),
+    description=(
+        "Ministry screening; in parallel the site owners (approved at once under their standing consent), "
+        "tourism, and the police, civil aviation and emergency services for the activities that concern them; "
+        "ministry final decision. Fast track: a low-impact shoot at sites under standing consent gets one "
+        "commission decision in a business day."
     ),
 )

@@ -30,7 +30,7 @@ import dataclasses
 import enum
 from collections.abc import Iterable, Sequence
 
-from .definition import ProcessDefinition
+from .definition import STANDARD, ProcessDefinition
 from .routing import ApplicationFacts, RequiredReview, required_reviews
 from .states import (
     APPROVING_REVIEW_STATES,
@@ -126,13 +126,20 @@ def next_step(
     defn: ProcessDefinition,
     application_state: ApplicationState | str,
     reviews: Sequence[ReviewSnapshot],
+    route: str = STANDARD,
 ) -> Step:
-    """What the services must do now.  Deterministic, order-independent, idempotent."""
+    """What the services must do now.  Deterministic, order-independent, idempotent.
+
+    On a route without screening (the fast track) a submitted application
+    goes straight to its parallel reviews.
+    """
     state = ApplicationState(application_state)
     stages = _by_stage(defn, reviews)
     screening, parallel, final = stages["screening"], stages["parallel"], stages["final"]
 
     if state is ApplicationState.SUBMITTED:
+        if not defn.kinds_in_stage("screening", route):
+            return Step.OPEN_PARALLEL
         if not screening:
             return Step.OPEN_SCREENING
         if ReviewState.REJECTED in screening:
@@ -161,18 +168,20 @@ def next_step(
     return Step.NONE
 
 
-def reviews_for_step(defn: ProcessDefinition, step: Step, facts: ApplicationFacts) -> list[RequiredReview]:
-    """The reviews the services must open for ``step`` (empty for the others)."""
+def reviews_for_step(
+    defn: ProcessDefinition, step: Step, facts: ApplicationFacts, route: str = STANDARD
+) -> list[RequiredReview]:
+    """The reviews the services must open for ``step`` on a route (empty for the others)."""
     if step is Step.OPEN_SCREENING:
-        return _whole_stage(defn, "screening")
+        return _whole_stage(defn, "screening", route)
     if step is Step.OPEN_PARALLEL:
-        return required_reviews(defn, facts, stages=("parallel",))
+        return required_reviews(defn, facts, stages=("parallel",), route=route)
     if step in (Step.OPEN_FINAL, Step.MINISTRY_DECIDES_REJECTION):
-        return _whole_stage(defn, "final")
+        return _whole_stage(defn, "final", route)
     return []
 
 
-def _whole_stage(defn: ProcessDefinition, stage: str) -> list[RequiredReview]:
+def _whole_stage(defn: ProcessDefinition, stage: str, route: str) -> list[RequiredReview]:
     # screening and final reviews are always there (the definition validates
     # that their routing rules say "always")
-    return [RequiredReview(k.code, k.org_kind, None) for k in defn.kinds_in_stage(stage)]
+    return [RequiredReview(k.code, k.org_kind, None) for k in defn.kinds_in_stage(stage, route)]

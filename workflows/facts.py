@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable, Iterable
-from datetime import date
+from datetime import date, time
 
 from .tiers import ACTIVITIES
 
@@ -21,8 +21,24 @@ __all__ = [
     "ApplicationFacts",
     "BookingFacts",
     "Predicate",
+    "SiteConsent",
     "register_predicate",
 ]
+
+
+@dataclasses.dataclass(frozen=True)
+class SiteConsent:
+    """A site owner's standing consent: low-impact shoots within these rules
+    are approved by the system at once (see :mod:`workflows.consent`).
+
+    ``rules_version`` is the version of the site's rules the consent was
+    given under; it is recorded with every approval it makes.
+    """
+
+    owner_name: str = ""
+    rules_version: int = 1
+    max_crew: int = 0
+    hours: tuple[time, time] | None = None  # the daily filming hours it covers, if limited
 
 
 @dataclasses.dataclass(frozen=True)
@@ -37,6 +53,12 @@ class BookingFacts:
     crew: int = 0
     vehicles: int = 0
     activities: frozenset[str] = frozenset()
+    # What the owner's standing consent looks at (see workflows.consent):
+    daily_start: time | None = None
+    daily_end: time | None = None
+    closed: bool = False  # the dates meet days the owner has closed to filming
+    cap_days_left: int | None = None  # shoot days left under the site's yearly cap, if it has one
+    consent: SiteConsent | None = None
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "activities", frozenset(self.activities))
@@ -47,6 +69,12 @@ class BookingFacts:
             raise ValueError(f"unknown activities: {', '.join(sorted(unknown))}")
         if self.start_date and self.end_date and self.end_date < self.start_date:
             raise ValueError("booking ends before it starts")
+
+    @property
+    def days(self) -> int:
+        if self.start_date is None or self.end_date is None:
+            return 0
+        return (self.end_date - self.start_date).days + 1
 
 
 @dataclasses.dataclass(frozen=True)

@@ -2,12 +2,13 @@
 
 An application stores the version it started on and is always driven by
 ``get_definition(application.definition_version)``; new applications use
-:data:`CURRENT_VERSION`.  Version 1 is registered on import.
+:data:`CURRENT_VERSION`.  Versions 1 and 2 are registered on import; version 2
+is the current one.
 """
 
 from __future__ import annotations
 
-from .definition import DEFINITION_V1, ProcessDefinition, WorkflowError
+from .definition import DEFINITION_V1, DEFINITION_V2, ProcessDefinition, WorkflowError
 
 __all__ = [
     "CURRENT_VERSION",
@@ -18,7 +19,7 @@ __all__ = [
     "registered_versions",
 ]
 
-CURRENT_VERSION = 1
+CURRENT_VERSION = 2
 
 _DEFINITIONS: dict[int, ProcessDefinition] = {}
 
@@ -58,3 +59,4 @@ def registered_versions() -> tuple[int, ...]:
 
 
 register(DEFINITION_V1)
+register(DEFINITION_V2)

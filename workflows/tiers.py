@@ -2,10 +2,11 @@
 
 Tier rules (v1), on the largest booking of the application:
 
-* **high** - a road closure or pyrotechnics/SFX, or more than 50 crew on site,
-  or more than 15 vehicles;
-* **medium** - a drone, night work, prop weapons, animals or set construction,
-  or more than 15 crew, or more than 5 vehicles;
+* **high** - a road closure, pyrotechnics/SFX or stunts on a public road, or
+  more than 50 crew on site, or more than 15 vehicles;
+* **medium** - a drone, night work, prop weapons, police uniforms, open
+  flames, animals or set construction, or more than 15 crew, or more than 5
+  vehicles;
 * **low** - everything else.
 
 Lead time (business days between submission and the first shoot day) and base
@@ -55,14 +56,20 @@ ACTIVITIES: frozenset[str] = frozenset(
         "animals",
         "set_construction",
         "night_work",
+        # Version 2 routes these to the agencies whose job they are.
+        "police_uniforms",  # police uniforms or vehicles in the shot
+        "public_road_stunts",  # stunts or crowds on a public road
+        "open_flames",  # open flames or fire effects
     }
 )
 PRODUCTION_TYPES: frozenset[str] = frozenset(
     {"feature", "series", "documentary", "commercial", "music_video", "student", "stills"}
 )
 
-HIGH_IMPACT_ACTIVITIES = frozenset({"road_closure", "pyrotechnics"})
-MEDIUM_IMPACT_ACTIVITIES = frozenset({"drone", "night_work", "prop_weapons", "animals", "set_construction"})
+HIGH_IMPACT_ACTIVITIES = frozenset({"road_closure", "pyrotechnics", "public_road_stunts"})
+MEDIUM_IMPACT_ACTIVITIES = frozenset(
+    {"drone", "night_work", "prop_weapons", "animals", "set_construction", "police_uniforms", "open_flames"}
+)
 HIGH_CREW, MEDIUM_CREW = 50, 15
 HIGH_VEHICLES, MEDIUM_VEHICLES = 15, 5
 
@@ -204,9 +211,15 @@ def latest_submission_date(
     wanted_start_date: date,
     tier: Tier | str,
     defn: ProcessDefinition | None = None,
+    route: str = "standard",
 ) -> date:
-    """Last day on which an application can be filed for that start date."""
-    return calendar.subtract_business_days(wanted_start_date, lead_time_business_days(tier, defn))
+    """Last day on which an application can be filed for that start date
+    (the fast track has a lead time of its own)."""
+    if route == "fast_track" and defn is not None and defn.fast_track is not None:
+        days = defn.fast_track.lead_time_business_days
+    else:
+        days = lead_time_business_days(tier, defn)
+    return calendar.subtract_business_days(wanted_start_date, days)
 
 
 def earliest_permit_date(
@@ -214,18 +227,23 @@ def earliest_permit_date(
     submit_at_utc: datetime,
     defn: ProcessDefinition,
     required_reviews: Iterable[RequiredReview],
+    route: str = "standard",
 ) -> date:
     """Local date by which the permit is due if every review uses its full SLA.
 
-    Screening SLA + the longest SLA of the parallel reviews + final SLA.
+    Screening SLA + the longest SLA of the parallel reviews + final SLA, on
+    the route: the fast track has no screening, its owners' reviews are
+    approved at once under standing consent, and its decision has its own SLA.
     """
-    screening = max((k.sla_business_days for k in defn.kinds_in_stage("screening")), default=0)
-    final = max((k.sla_business_days for k in defn.kinds_in_stage("final")), default=0)
+    fast = route == "fast_track"
+    screening = defn.stage_sla_business_days("screening", route)
+    final = defn.stage_sla_business_days("final", route)
     parallel = max(
         (
             defn.review_kind(r.kind_code).sla_business_days
             for r in required_reviews
             if defn.review_kind(r.kind_code).stage == "parallel"
+            and not (fast and defn.review_kind(r.kind_code).approved_by_standing_consent)
         ),
         default=0,
     )

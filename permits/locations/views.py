@@ -25,6 +25,7 @@ from permits.services import ServiceError
 from permits.services import applications as drafts
 from permits.services import sites as site_calendars
 from permits.services.context import calendar, now_utc
+from permits.services.quotes import fast_track_reasons
 from permits.storage import storage
 
 bp = Blueprint("locations", __name__)
@@ -102,7 +103,8 @@ def quote():
                                production_type=form.production_type.data or "feature")
             result = {
                 "plan": plan,
-                "reviews": drafts.review_organisations(plan.timeline.reviews),
+                "reviews": drafts.review_organisations(plan.timeline.reviews, plan.timeline.route),
+                "fast_track_reasons": fast_track_reasons(plan.timeline),
                 "sites": chosen,
                 "days": (form.end_date.data - form.start_date.data).days + 1,
             }

@@ -69,6 +69,8 @@ class Application(Model):
     # Workflow
     state: Mapped[str] = mapped_column(String(32), default="draft", index=True)
     definition_version: Mapped[int] = mapped_column(Integer, default=1)
+    # The route it takes through the stages (workflows.ROUTES), fixed when filed.
+    route: Mapped[str] = mapped_column(String(16), default="standard")
     # True while the final review decides on a parallel review's rejection.
     needs_ministry_decision: Mapped[bool] = mapped_column(Boolean, default=False)
     version: Mapped[int] = mapped_column(Integer, nullable=False, default=1)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from sqlalchemy import Boolean, Date, ForeignKey, Integer, Numeric, String, Text
+from sqlalchemy import Boolean, Date, ForeignKey, Integer, Numeric, String, Text, Time
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from permits.models.base import Model, TranslatedMixin, UTCDateTime, utcnow
@@ -37,6 +37,14 @@ class Location(TranslatedMixin, Model):
     fee_per_day: Mapped[Decimal] = mapped_column(Numeric(10, 2), default=Decimal("0"))
     max_crew: Mapped[int] = mapped_column(Integer, default=50, index=True)
     yearly_cap_days: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    # The owner's standing consent: low-impact shoots within the site's rules
+    # (crew cap, filming hours, no closed day, yearly cap) are approved at once.
+    standing_consent: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Goes up by one whenever the owner changes the rules or limits; an
+    # approval under standing consent records the version it relied on.
+    rules_version: Mapped[int] = mapped_column(Integer, default=1)
+    filming_hours_start: Mapped[dt.time | None] = mapped_column(Time, nullable=True)
+    filming_hours_end: Mapped[dt.time | None] = mapped_column(Time, nullable=True)
     photo_hue: Mapped[int] = mapped_column(Integer, default=200)
     published: Mapped[bool] = mapped_column(Boolean, default=True, index=True)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)

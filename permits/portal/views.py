@@ -27,7 +27,7 @@ from permits.portal import wording
 from permits.services import ServiceError, documents, workflow
 from permits.services import applications as drafts
 from permits.services.context import calendar, now_utc
-from permits.services.quotes import timeline_for
+from permits.services.quotes import fast_track_reasons, timeline_for
 from permits.services.workflow import withdraw as withdraw_application
 from workflows import PENDING_DECISION_APPLICATION_STATES, state_values
 
@@ -123,11 +123,12 @@ def _after_section_save(application: Application, complete: bool):
 
 def _timeline_context(application: Application) -> dict:
     if not [b for b in application.bookings if b.active]:
-        return {"timeline": None, "timeline_reviews": [], "warnings": []}
+        return {"timeline": None, "timeline_reviews": [], "fast_track_reasons": [], "warnings": []}
     timeline = timeline_for(application)
     return {
         "timeline": timeline,
-        "timeline_reviews": drafts.review_organisations(timeline.reviews),
+        "timeline_reviews": drafts.review_organisations(timeline.reviews, timeline.route),
+        "fast_track_reasons": fast_track_reasons(timeline),
         "warnings": drafts.booking_warnings(application),
     }
 

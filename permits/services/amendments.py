@@ -104,7 +104,8 @@ def request_amendment(
                 daily_start=daily_start, daily_end=daily_end, notes=note, amendment_id=amendment.id, active=False)
 
     added = booking_facts(location, start, end, crew=crew_on_site, vehicles=vehicles,
-                          activities=application.activities or ())
+                          activities=application.activities or (), daily_start=daily_start, daily_end=daily_end,
+                          application_id=application.id)
     new_facts = old_facts.with_bookings((*old_facts.bookings, added))
     defn = definition_of(application)
     case = workflow.AmendmentCase(application, amendment)

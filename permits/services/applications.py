@@ -27,14 +27,16 @@ from permits.services.context import (
     facts_for,
     now_utc,
     organisation_for,
+    process_for,
     producer_role,
 )
-from permits.services.documents import document_checks
+from permits.services.documents import attach_passport_documents, document_checks
 from permits.services.quotes import Timeline, timeline_for
 from workflows import (
     ACTIVITIES,
     BOOKED_APPLICATION_STATES,
     EDITABLE_APPLICATION_STATES,
+    FAST_TRACK,
     PRODUCTION_TYPES,
     ApplicationFacts,
     ApplicationState,
@@ -138,14 +140,6 @@ def booking_problems(location: Location, start: dt.date, end: dt.date, crew: int
     return problems
 
 
-def _definition_of(application: Application):
-    """The definition the application started on (the current one for a new draft)."""
-    from workflows import current_definition, get_definition
-
-    version = getattr(application, "definition_version", None)
-    return get_definition(version) if version else current_definition()
-
-
 def conflicts_for(location_id: int, start: dt.date, end: dt.date, *, exclude_application_id: int | None = None) -> list[Booking]:
     """Other productions' bookings at the same site on overlapping days
     (approved, or holds of applications under review)."""
@@ -169,7 +163,7 @@ def new_booking(application: Application, location: Location, *, start: dt.date,
                 amendment_id: int | None = None, active: bool = True) -> Booking:
     """A booking checked like every other - a draft's, an amendment's or a
     replacement for a refused site: dates, crew, closures and daily hours."""
-    problems = booking_problems(location, start, end, crew_on_site, definition=_definition_of(application))
+    problems = booking_problems(location, start, end, crew_on_site, definition=process_for(application))
     if problems:
         field, message = problems[0]
         raise ServiceError(message, field=field)
@@ -268,7 +262,7 @@ def section_problems(application: Application, section: str, *, today: dt.date |
         for booking in active:
             for field, message in booking_problems(booking.location, booking.start_date, booking.end_date,
                                                    booking.crew_on_site, today=today,
-                                                   definition=_definition_of(application)):
+                                                   definition=process_for(application)):
                 problems.append((field, f"{booking.location.name}: {message}"))
     elif section == "activities":
         if application.activities and len(application.safety_notes.strip()) < 10:
@@ -291,8 +285,9 @@ def _set_completed(application: Application, section: str, complete: bool, *, to
     if complete:
         problems = section_problems(application, section, today=today)
         if problems:
-            field, message = problems[0]
-            raise ServiceError(message, field=field)
+            field = problems[0][0]
+            # Every problem of that field, so that each missing document is named.
+            raise ServiceError(" ".join(dict.fromkeys(m for f, m in problems if f == field)), field=field)
         done.append(section)
     application.completed_sections = [s for s in SECTIONS if s in done]
 
@@ -501,8 +496,10 @@ def submit_application(application: Application, actor: User, expected_version: 
     ensure_editable(application, actor)
     problems = readiness(application, calendar().local_date(now))
     if problems:
-        raise ServiceError(problems[0][1])
+        section = problems[0][0]
+        raise ServiceError(" ".join(dict.fromkeys(m for s, m in problems if s == section)))
     timeline = timeline_for(application, now)
+    attach_passport_documents(application, actor)
     workflow.submit(application, actor, expected_version, now=now)
     if timeline.late:
         record_event(application, actor=actor, actor_role="producer", subject="application", action="flagged_late",
@@ -564,8 +561,9 @@ def plan(sites: list[PlannedSite], *, activities: list[str], country_of_origin: 
     return Plan(timeline=quotes.timeline(facts, lines, first_day, now), problems=problems, conflicts=conflicts)
 
 
-def review_organisations(reviews) -> list[tuple[object, object, int]]:
-    """(required review, organisation or None, SLA business days) for display."""
+def review_organisations(reviews, route: str = "standard") -> list[tuple[object, object, int]]:
+    """(required review, organisation or None, SLA business days) for display;
+    on the fast track the owners' reviews take no time (standing consent)."""
     defn = current_definition()
     result = []
     for required in reviews:
@@ -573,5 +571,7 @@ def review_organisations(reviews) -> list[tuple[object, object, int]]:
             organisation = organisation_for(required)
         except ServiceError:
             organisation = None
-        result.append((required, organisation, defn.sla_business_days(required.kind_code)))
+        kind = defn.review_kind(required.kind_code)
+        instant = route == FAST_TRACK and kind.approved_by_standing_consent
+        result.append((required, organisation, 0 if instant else kind.sla_business_days))
     return result

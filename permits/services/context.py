@@ -12,16 +12,20 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from permits.extensions import db
-from permits.models import Application, Location, Organisation, ReviewTask, User, utcnow
+from permits.models import Application, Booking, Location, Organisation, ReviewTask, User, utcnow
 from permits.services import PermissionDenied, ServiceError
 from workflows import (
+    BOOKED_APPLICATION_STATES,
+    CURRENT_VERSION,
     ApplicationFacts,
     BookingFacts,
     BusinessCalendar,
     ProcessDefinition,
     RequiredReview,
     Role,
+    SiteConsent,
     get_definition,
+    state_values,
 )
 
 _frozen_now: ContextVar[dt.datetime | None] = ContextVar("frozen_now", default=None)
@@ -52,10 +56,55 @@ def definition_of(application: Application) -> ProcessDefinition:
     return get_definition(application.definition_version)
 
 
+def process_for(application: Application) -> ProcessDefinition:
+    """The definition an application is filed under: the one it started on
+    once filed, the current one while it is a draft."""
+    if application.state == "draft" or not application.definition_version:
+        return get_definition(CURRENT_VERSION)
+    return get_definition(application.definition_version)
+
+
+def site_consent(location: Location) -> SiteConsent | None:
+    """The owner's standing consent on a site, as the workflow sees it."""
+    if not location.standing_consent:
+        return None
+    hours = None
+    if location.filming_hours_start is not None and location.filming_hours_end is not None:
+        hours = (location.filming_hours_start, location.filming_hours_end)
+    owner = location.owner
+    return SiteConsent(owner_name=owner.name_en if owner is not None else "", rules_version=location.rules_version or 1,
+                       max_crew=location.max_crew or 0, hours=hours)
+
+
+def shoot_days_booked(location_id: int, year: int, *, exclude_application_id: int | None = None) -> int:
+    """Shoot days that other productions hold or have at a site in a year
+    (what the site's yearly cap counts)."""
+    first, last = dt.date(year, 1, 1), dt.date(year, 12, 31)
+    query = (
+        select(Booking.start_date, Booking.end_date)
+        .join(Application, Application.id == Booking.application_id)
+        .where(Booking.location_id == location_id, Booking.active.is_(True),
+               Booking.start_date <= last, Booking.end_date >= first,
+               Application.state.in_(state_values(BOOKED_APPLICATION_STATES)))
+    )
+    if exclude_application_id is not None:
+        query = query.where(Booking.application_id != exclude_application_id)
+    return sum((min(end, last) - max(start, first)).days + 1 for start, end in db.session.execute(query))
+
+
 def booking_facts(location: Location, start: dt.date, end: dt.date, *, crew: int, vehicles: int = 0,
-                  activities=()) -> BookingFacts:
+                  activities=(), daily_start: dt.time | None = None, daily_end: dt.time | None = None,
+                  application_id: int | None = None) -> BookingFacts:
     """What routing and the tiers know of one booking: the site's owner and
-    flags, the dates, the crew and vehicles, the declared activities."""
+    flags, the dates, the crew and vehicles, the declared activities; and
+    what the owner's standing consent looks at (hours, closed days, the
+    yearly cap left)."""
+    consent = site_consent(location)
+    closed = end >= start and any(b.start_date <= end and start <= b.end_date for b in location.blackouts)
+    cap_left = None
+    if consent is not None and location.yearly_cap_days is not None:
+        used = shoot_days_booked(location.id, start.year, exclude_application_id=application_id)
+        cap_left = max(0, location.yearly_cap_days - used)
     return BookingFacts(
         location_id=location.id,
         owner_org_id=location.owner_organisation_id,
@@ -67,16 +116,24 @@ def booking_facts(location: Location, start: dt.date, end: dt.date, *, crew: int
         crew=crew,
         vehicles=vehicles,
         activities=frozenset(activities),
+        daily_start=daily_start,
+        daily_end=daily_end,
+        closed=closed,
+        cap_days_left=cap_left,
+        consent=consent,
     )
 
 
-def facts_for(application: Application) -> ApplicationFacts:
+def facts_for(application: Application, bookings=None) -> ApplicationFacts:
+    """The application's facts: its active bookings, or the ``bookings`` given
+    (an amendment's own)."""
     activities = frozenset(application.activities or ())
+    chosen = [b for b in application.bookings if b.active] if bookings is None else bookings
     bookings = tuple(
         booking_facts(booking.location, booking.start_date, booking.end_date, crew=booking.crew_on_site,
-                      vehicles=booking.vehicles, activities=activities)
-        for booking in application.bookings
-        if booking.active
+                      vehicles=booking.vehicles, activities=activities, daily_start=booking.daily_start,
+                      daily_end=booking.daily_end, application_id=application.id)
+        for booking in chosen
     )
     return ApplicationFacts(
         production_type=application.production_type or "feature",

@@ -27,9 +27,9 @@ from permits.extensions import db
 from permits.labels import review_kind_name
 from permits.models import Application, ApplicationDocument, Document, User
 from permits.services import PermissionDenied, ServiceError
-from permits.services.context import calendar, facts_for, now_utc
+from permits.services.context import calendar, facts_for, now_utc, process_for
 from permits.storage import storage
-from workflows import current_definition, documents_needed
+from workflows import documents_needed
 
 DOCUMENT_KINDS = {
     "insurance": _l("Insurance certificate"),
@@ -37,9 +37,24 @@ DOCUMENT_KINDS = {
     "drone_licence": _l("Drone licence"),
     "synopsis": _l("Synopsis or script"),
     "site_plan": _l("Site plan"),
+    # What the agencies need (process version 2):
+    "uav_registration": _l("UAV registration certificate"),
+    "remote_pilot_certificate": _l("Remote pilot certificate"),
+    "flight_plan": _l("Drone flight plan (area, maximum altitude, times)"),
+    "pyrotechnician_licence": _l("Pyrotechnician's licence"),
+    "safety_plan": _l("Fire and explosives safety plan"),
+    "traffic_management_plan": _l("Traffic management plan"),
+    "armourer_licence": _l("Armourer's licence"),
+    "prop_weapons_list": _l("List of prop weapons"),
     "other": _l("Other document"),
 }
-PASSPORT_KINDS = ("insurance", "registration", "drone_licence", "other")
+# Kept in the production passport and used again on every application.
+PASSPORT_KINDS = ("insurance", "registration", "drone_licence", "uav_registration", "remote_pilot_certificate",
+                  "pyrotechnician_licence", "armourer_licence", "other")
+# Licences and certificates that end: the end date is asked on upload and checked
+# against the shoot dates, as for insurance.
+EXPIRING_KINDS = frozenset({"insurance", "uav_registration", "remote_pilot_certificate", "pyrotechnician_licence",
+                            "armourer_licence"})
 MAX_DOCUMENTS_PER_APPLICATION = 20
 # Documents a company keeps at once: in its passport or on an application.
 # Removed ones that nothing uses are deleted by the hourly clean-up
@@ -155,11 +170,12 @@ def store(actor: User, upload: Upload, *, kind: str, in_passport: bool = False, 
     content_type = sniff(data[:16], data[-1024:])
     if content_type is None:
         raise ServiceError(_("The file must be a PDF, JPEG or PNG. Other kinds of file are refused."), field=field)
-    if kind == "insurance":
-        if expires_on is None:
+    if kind in EXPIRING_KINDS and expires_on is None:
+        if kind == "insurance":
             raise ServiceError(_("Enter the date the insurance ends."), field="expires_on")
-        if not (insured_name or "").strip():
-            raise ServiceError(_("Enter the insured company's name as written on the certificate."), field="insured_name")
+        raise ServiceError(_("Enter the date this licence or certificate ends."), field="expires_on")
+    if kind == "insurance" and not (insured_name or "").strip():
+        raise ServiceError(_("Enter the insured company's name as written on the certificate."), field="insured_name")
     key = storage().save(io.BytesIO(data))
     document = Document(
         company_id=company_id,
@@ -311,16 +327,40 @@ def _missing(review_kind: str, document_kind: str) -> str:
              document=DOCUMENT_KINDS.get(document_kind, document_kind))
 
 
+def needed_documents(application: Application) -> list[tuple]:
+    """(review kind, document need) pairs the application's reviews need, as
+    the process definition says, for the activities it declares."""
+    return documents_needed(process_for(application), facts_for(application), application.activities or ())
+
+
+def passport_documents_for(application: Application) -> list[Document]:
+    """The production passport's documents that stand for needed documents
+    not attached to the application (the newest of each kind): they count."""
+    attached = {link.document.kind for link in application.documents}
+    missing = {need.document_kind for _kind, need in needed_documents(application)} - attached
+    chosen: dict[str, Document] = {}
+    for document in passport_of(application.company_id):  # newest first within a kind
+        if document.kind in missing and document.kind not in chosen:
+            chosen[document.kind] = document
+    return list(chosen.values())
+
+
+def attach_passport_documents(application: Application, actor: User) -> list[ApplicationDocument]:
+    """On filing, the passport's documents that count are attached, so that
+    the reviewers see them with the application."""
+    return [attach(application, actor, document) for document in passport_documents_for(application)]
+
+
 def document_checks(application: Application, today: dt.date | None = None) -> list[DocumentCheck]:
+    """What keeps the documents from being filed (blocking) or should be known.
+    Every missing document is named; the passport's documents count."""
     today = today or calendar().local_date(now_utc())
-    documents = [link.document for link in application.documents]
+    documents = [link.document for link in application.documents] + passport_documents_for(application)
     last_day = application.last_shoot_date
     checks: list[DocumentCheck] = []
-    attached = {d.kind for d in documents}
-    # The documents the application's reviews need, as the process definition says.
-    needed = documents_needed(current_definition(), facts_for(application), application.activities or ())
-    for kind, need in needed:
-        if need.document_kind not in attached:
+    present = {d.kind for d in documents}
+    for kind, need in needed_documents(application):
+        if need.document_kind not in present:
             checks.append(DocumentCheck(_missing(kind.code, need.document_kind)))
     insurances = [d for d in documents if d.kind == "insurance"]
     for document in documents:

@@ -14,16 +14,24 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
-from permits.models import Application
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from permits.extensions import db
+from permits.labels import ACTIVITIES, TIERS, review_kind_name
+from permits.models import Application, Location
 from permits.services.context import calendar, facts_for, now_utc
 from workflows import (
+    FAST_TRACK,
     STAGES,
     ApplicationFacts,
+    FastTrackObstacle,
     Quote,
     RequiredReview,
     Tier,
     current_definition,
     earliest_permit_date,
+    fast_track_obstacles,
     impact_tier_for,
     latest_submission_date,
     quote,
@@ -41,6 +49,15 @@ class Timeline:
     latest_submission: dt.date | None
     earliest_permit: dt.date
     late: bool
+    route: str = "standard"
+    # Why the fast track does not apply (empty when it does, or when the
+    # process has no fast track to offer).
+    fast_track_obstacles: tuple[FastTrackObstacle, ...] = ()
+    fast_track_offered: bool = False
+
+    @property
+    def fast_track(self) -> bool:
+        return self.route == FAST_TRACK
 
 
 def timeline(facts: ApplicationFacts, lines: Iterable[FeeLine], first_shoot_day: dt.date | None,
@@ -49,15 +66,21 @@ def timeline(facts: ApplicationFacts, lines: Iterable[FeeLine], first_shoot_day:
     defn = current_definition()
     cal = calendar()
     tier = impact_tier_for(facts)
-    reviews = required_reviews(defn, facts, stages=STAGES)
-    latest = latest_submission_date(cal, first_shoot_day, tier, defn) if first_shoot_day else None
+    obstacles = fast_track_obstacles(defn, facts)
+    offered = defn.fast_track is not None
+    route = FAST_TRACK if offered and not obstacles else "standard"
+    reviews = required_reviews(defn, facts, stages=STAGES, route=route)
+    latest = latest_submission_date(cal, first_shoot_day, tier, defn, route) if first_shoot_day else None
     return Timeline(
         tier=tier,
         quote=quote(tier, list(lines), defn),
         reviews=reviews,
         latest_submission=latest,
-        earliest_permit=earliest_permit_date(cal, now, defn, reviews),
+        earliest_permit=earliest_permit_date(cal, now, defn, reviews, route),
         late=bool(latest and cal.local_date(now) > latest),
+        route=route,
+        fast_track_obstacles=tuple(o for o in obstacles if o.code != "not_offered"),
+        fast_track_offered=offered,
     )
 
 
@@ -75,3 +98,44 @@ def quote_for(application: Application) -> Quote:
 
 def timeline_for(application: Application, now: dt.datetime | None = None) -> Timeline:
     return timeline(facts_for(application), _fee_lines(application), application.first_shoot_date, now)
+
+
+def fast_track_reasons(timeline: Timeline) -> list[str]:
+    """Why the fast track does not apply, in the reader's language: the sites
+    without standing consent and what they ask beyond it, and the reviews
+    the declared activities call for."""
+    obstacles = timeline.fast_track_obstacles
+    ids = {int(o.location_id) for o in obstacles if o.location_id}
+    sites = {str(loc.id): loc for loc in db.session.execute(select(Location).where(Location.id.in_(ids))).scalars()} if ids else {}
+    reasons = []
+    for o in obstacles:
+        site = sites.get(o.location_id)
+        name = site.name if site is not None else ""
+        activities = ", ".join(str(ACTIVITIES.get(a, a)) for a in o.activities)
+        if o.code == "review" and activities:
+            reasons.append(_("%(activities)s: the %(review)s is needed.", activities=activities, review=review_kind_name(o.kind_code)))
+        elif o.code == "review":
+            reasons.append(_("The %(review)s is needed (a heritage or tourist site, or a foreign production).",
+                             review=review_kind_name(o.kind_code)))
+        elif o.code == "activities":
+            reasons.append(_("%(activities)s: not a simple shoot.", activities=activities))
+        elif o.code == "tier":
+            reasons.append(_("The shoot is of %(tier)s; the fast track is for low-impact shoots (at most 15 people and 5 vehicles on site, no special activities).",
+                             tier=str(TIERS.get(o.detail, o.detail)).lower()))
+        elif o.code == "no_consent":
+            reasons.append(_("%(site)s has no standing consent from its owner.", site=name))
+        elif o.code == "impact":
+            reasons.append(_("%(site)s: more people or vehicles on site than a low-impact shoot.", site=name))
+        elif o.code == "crew":
+            reasons.append(_("%(site)s: more people on site than its standing consent allows.", site=name))
+        elif o.code == "hours":
+            hours = f"{site.filming_hours_start:%H:%M}–{site.filming_hours_end:%H:%M}" if site is not None and site.filming_hours_start else ""
+            reasons.append(_("%(site)s: the daily hours are outside the filming hours its standing consent covers (%(hours)s).",
+                             site=name, hours=hours))
+        elif o.code == "closed":
+            reasons.append(_("%(site)s is closed to filming on some of these days.", site=name))
+        elif o.code == "yearly_cap":
+            reasons.append(_("%(site)s: the site's yearly cap of shoot days would be exceeded.", site=name))
+        elif o.code == "no_sites":
+            reasons.append(_("Add a filming site to see whether the fast track applies."))
+    return list(dict.fromkeys(reasons))

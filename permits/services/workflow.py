@@ -45,6 +45,7 @@ from permits.services.quotes import quote_for
 from workflows import (
     CURRENT_VERSION,
     RUNNING_AMENDMENT_STATES,
+    STANDARD,
     ApplicationState,
     ProcessDefinition,
     RequiredReview,
@@ -53,10 +54,12 @@ from workflows import (
     Role,
     Step,
     TransitionNotAllowed,
+    consent_covers,
     final_approval_blockers,
     impact_tier_for,
     next_step,
     reviews_for_step,
+    route_for,
     state_values,
 )
 
@@ -121,6 +124,15 @@ class Case:
     def amendment_id(self) -> int | None:
         return None
 
+    @property
+    def route(self) -> str:
+        """The route through the stages (an amendment always takes the standard one)."""
+        return STANDARD
+
+    def facts(self):
+        """What routing knows of the case: the application's active bookings."""
+        return facts_for(self.application)
+
     def reviews(self) -> list[ReviewTask]:
         """The case's own reviews (an amendment's are not the application's)."""
         own = ReviewTask.amendment_id.is_(None) if self.amendment_id is None else ReviewTask.amendment_id == self.amendment_id
@@ -146,6 +158,10 @@ class Case:
 
 class ApplicationCase(Case):
     """The application itself: approval issues the permit."""
+
+    @property
+    def route(self) -> str:
+        return self.application.route or STANDARD
 
     def final_opened(self, flagged: bool, reviews: list[ReviewTask]) -> None:
         application = self.application
@@ -207,6 +223,11 @@ class AmendmentCase(Case):
     @property
     def amendment_id(self) -> int | None:
         return self.amendment.id
+
+    def facts(self):
+        """The amendment's own bookings (inactive until it is approved)."""
+        bookings = db.session.execute(select(Booking).where(Booking.amendment_id == self.amendment.id)).scalars()
+        return facts_for(self.application, list(bookings))
 
     def rejected(self, rejecting: ReviewTask | None) -> None:
         application = self.application
@@ -327,8 +348,30 @@ def open_review(case: Case, required: RequiredReview, now: dt.datetime, *, flagg
         amendment_id=case.amendment_id,
         payload=payload,
     )
-    notify.tell_reviewers(notify.staff_of(organisation.id), review, "review_opened", f"review-opened:{review.id}")
+    if not _approve_under_standing_consent(case, review, now):
+        notify.tell_reviewers(notify.staff_of(organisation.id), review, "review_opened", f"review-opened:{review.id}")
     return review
+
+
+def _approve_under_standing_consent(case: Case, review: ReviewTask, now: dt.datetime) -> bool:
+    """An owner's review that the owner's standing consent covers is approved
+    by the system as it opens, recorded with the consent's rules version."""
+    defn = definition_of(case.application)
+    if not defn.review_kind(review.kind).approved_by_standing_consent:
+        return False
+    facts = case.facts().of_owner(str(review.organisation_id))
+    if not consent_covers(facts):
+        return False
+    sites = [
+        {"site": booking.location_id, "rules_version": booking.consent.rules_version}
+        for booking in facts.bookings
+    ]
+    move_review(review, "approve_by_consent", Role.SYSTEM, payload={"standing_consent": sites})
+    review.decided_at = now
+    review.conditions = []
+    clock.stop_clock(review)
+    _producer_decision_notice(review, "approve_by_consent", "")
+    return True
 
 
 def cancel_review(review: ReviewTask, actor: User | None = None, reason: str = "") -> None:
@@ -366,7 +409,7 @@ def advance(case: Case, now: dt.datetime | None = None, actor: User | None = Non
     performed: list[Step] = []
     for _attempt in range(10):  # each step changes the state or the reviews; 10 is far above any real chain
         reviews = case.reviews()
-        step = next_step(defn, case.record.state, snapshots(defn, reviews))
+        step = next_step(defn, case.record.state, snapshots(defn, reviews), case.route)
         if step is Step.NONE:
             return performed
         performed.append(step)
@@ -378,16 +421,16 @@ def advance(case: Case, now: dt.datetime | None = None, actor: User | None = Non
 def _perform(case: Case, step: Step, reviews: list[ReviewTask], now: dt.datetime) -> None:
     defn = definition_of(case.application)
     if step is Step.OPEN_SCREENING:
-        for required in reviews_for_step(defn, step, facts_for(case.application)):
+        for required in reviews_for_step(defn, step, case.facts(), case.route):
             open_review(case, required, now)
     elif step is Step.OPEN_PARALLEL:
         move(case, "start_review", Role.SYSTEM)
-        for required in reviews_for_step(defn, step, facts_for(case.application)):
+        for required in reviews_for_step(defn, step, case.facts(), case.route):
             open_review(case, required, now)
     elif step in (Step.OPEN_FINAL, Step.MINISTRY_DECIDES_REJECTION):
         flagged = step.flags_final_review
         move(case, "open_final", Role.SYSTEM, payload={"flagged": flagged} if flagged else None)
-        for required in reviews_for_step(defn, step, facts_for(case.application)):
+        for required in reviews_for_step(defn, step, case.facts(), case.route):
             open_review(case, required, now, flagged=flagged)
         case.final_opened(flagged, reviews)
     elif step is Step.RETURN_TO_PARALLEL:
@@ -422,15 +465,20 @@ def submit(application: Application, actor: User, expected_version: int | None =
     if not [b for b in application.bookings if b.active]:
         raise ServiceError(_("Add at least one filming site and dates before submitting."))
     application.definition_version = CURRENT_VERSION
+    facts = facts_for(application)
+    # Fixed when filed: a simple shoot at sites under standing consent takes the fast track.
+    application.route = route_for(definition_of(application), facts)
     case = ApplicationCase(application)
-    move(case, "submit", role, actor)
+    move(case, "submit", role, actor, payload={"route": application.route} if application.route != STANDARD else None)
     application.submitted_at = now
     application.reference = f"AZF-{calendar().local_date(now).year}-{application.id:06d}"
-    facts = facts_for(application)
     application.impact_tier = impact_tier_for(facts).value
     application.fee_total = quote_for(application).total
     context = notify.base_context(application)
-    context["days"] = definition_of(application).stage_sla_business_days("screening")
+    defn = definition_of(application)
+    # The first stage's time: screening, or on the fast track the one decision.
+    context["days"] = defn.stage_sla_business_days("screening", application.route) or defn.stage_sla_business_days(
+        "final", application.route)
     notify.tell_producers(application, "application_received", f"received:{application.id}", context)
     advance(case, now, actor)
     return application

@@ -10,6 +10,7 @@ import pytest
 from workflows import (
     CURRENT_VERSION,
     DEFINITION_V1,
+    DEFINITION_V2,
     ApplicationFacts,
     ApplicationState,
     BookingFacts,
@@ -145,17 +146,18 @@ def test_removing_a_booking_touches_only_the_final_review():
     assert reviews_touched_by_amendment(D, BASE, new) == [FINAL]
 
 
-# -- version 2: police for road closures, by data only -------------------------------
+# -- a later version made by data only: police for road closures ------------------
 
-# Version 1 routes nothing by activity; a version that does names a predicate
-# over the facts, registered once like these.
+# Version 1 routes nothing by activity; a version that does may name a
+# predicate over the facts, registered once like these (version 2 uses the
+# rules' activity table instead: tests/workflows/test_workflows_version_two.py).
 register_predicate("has_road_closure", lambda facts: "road_closure" in facts.activities)
 register_predicate("has_drone", lambda facts: "drone" in facts.activities)
 
 POLICE = ReviewKind("police", "police", "police", 3, "parallel")
 V2 = dataclasses.replace(
     D,
-    version=2,
+    version=90,
     review_kinds=(*D.review_kinds, POLICE),
     routing_rules=(*D.routing_rules, RoutingRule("police", "has_road_closure")),
     description="v1 plus a police review for road closures",
@@ -177,9 +179,9 @@ def version_two_registrable():
 def test_version_two_adds_a_police_review_for_road_closures(version_two_registrable):
     register(V2)
     register(V2)  # registering the same definition again is harmless
-    defn = get_definition(2)
+    defn = get_definition(90)
     assert defn is V2 or defn == V2
-    assert CURRENT_VERSION == 1 and current_definition() is D
+    assert CURRENT_VERSION == 2 and current_definition() is DEFINITION_V2
 
     closing = facts(booking("L1", "ORG-A", activities={"road_closure"}))
     assert required_reviews(defn, closing) == [

@@ -43,6 +43,9 @@ def test_constants():
         "animals",
         "set_construction",
         "night_work",
+        "police_uniforms",
+        "public_road_stunts",
+        "open_flames",
     } == ACTIVITIES
     assert {
         "feature",
