@@ -3,7 +3,8 @@
 from sqlalchemy import func, select
 
 from permits.demo.seed import seed_demo
-from permits.models import Application, Location, Organisation, Permit, User, WorkflowEvent
+from permits.models import Application, Location, Organisation, Permit, ReviewTask, User, WorkflowEvent
+from permits.services.context import calendar
 
 
 def _counts(db):
@@ -24,7 +25,7 @@ def test_seed_is_idempotent_and_reaches_every_state(db):
     assert organisations >= 7 and locations >= 12 and users >= 10
     states = set(db.session.execute(select(Application.state)).scalars())
     assert {"draft", "submitted", "in_review", "final_review", "approved", "rejected", "withdrawn", "lapsed"} <= states
-    assert permits == 1
+    assert permits == 3  # Lands of Fire, Boulevard Chase, and the fast track's Morning on White City
     # Made through the front door: every non-draft application has its audit trail.
     for application in db.session.execute(select(Application).where(Application.state != "draft")).scalars():
         assert db.session.scalar(
@@ -33,6 +34,31 @@ def test_seed_is_idempotent_and_reaches_every_state(db):
     kinds = {
         (o.kind) for o in db.session.execute(select(Organisation)).scalars()
     }
-    assert {"ministry", "tourism", "site_owner"} <= kinds
+    assert {"ministry", "tourism", "site_owner", "police", "aviation", "emergency"} <= kinds
     names = {loc.name_en for loc in db.session.execute(select(Location)).scalars()}
     assert any("Maiden" in n for n in names) and any("Gobustan" in n for n in names)
+
+
+
+def _by_title(db, title: str) -> Application:
+    return db.session.execute(select(Application).where(Application.title == title)).scalar_one()
+
+
+def test_the_demo_shows_each_agency_and_the_fast_track(db):
+    seed_demo()
+    db.session.commit()
+    # One application through each agency.
+    reviewed = set(db.session.execute(select(ReviewTask.kind).distinct()).scalars())
+    assert {"police", "aviation", "emergency"} <= reviewed
+    # Refused by civil aviation, with a reason the producer reads.
+    sky = _by_title(db, "Sky over Khizi")
+    aviation = next(r for r in sky.reviews if r.kind == "aviation")
+    assert (sky.state, aviation.state) == ("rejected", "rejected") and "120 m" in aviation.reason
+    # The fast track: submission to permit within one business day, one commission decision.
+    fast = _by_title(db, "Morning on White City")
+    assert (fast.state, fast.route) == ("approved", "fast_track")
+    assert {r.kind: r.state for r in fast.reviews} == {"site_owner": "approved", "commission_decision": "approved"}
+    owner = next(r for r in fast.reviews if r.kind == "site_owner")
+    assert owner.decided_by_id is None  # approved by the system, under standing consent
+    cal = calendar()
+    assert cal.business_seconds_between(fast.submitted_at, fast.decided_at) <= cal.business_day_seconds

@@ -163,6 +163,8 @@ def approved(title, now, today):
     _decide_all(application, "site_owner", now - 8 * DAY, action="approve_with_conditions",
                 conditions=["A museum guide must be present at all times."])
     _decide_all(application, "tourism", now - 7 * DAY)
+    _decide_all(application, "aviation", now - 7 * DAY, action="approve_with_conditions",
+                conditions=["Drone flights below 120 m and at least 150 m from the Baku–Guba highway."])
     _decide_all(application, "ministry_final", now - 6 * DAY)
 
 
@@ -212,6 +214,74 @@ def site_refused(title, now, today):
                     reason="Jidir Duzu is reserved for the Kharibulbul festival preparations on these dates.")
         else:
             _decide(review, "approve", now - 5 * DAY)
+
+
+# -- process version 2: the agencies and the fast track ------------------------------
+
+
+@scenario("Boulevard Chase")
+def police_review(title, now, today):
+    """Through the police: a road closure and prop weapons on the seafront."""
+    producer = _user("ilkin.producer@demo.filmpermit.test")
+    application = _draft(producer, title, "feature", [("baku-boulevard", 2, 40)], today + 26 * DAY,
+                         activities=["road_closure", "prop_weapons"], crew=60,
+                         synopsis="An action feature: a chase along the seafront boulevard, with replica pistols.")
+    application.safety_notes = "Licensed armourer on set; the road is closed by the traffic police, with marshals."
+    _submit(application, producer, now - 9 * DAY)
+    _decide_all(application, "ministry_screening", now - 8 * DAY)
+    _decide_all(application, "police", now - 6 * DAY, action="approve_with_conditions",
+                conditions=["The road may be closed only from 06:00 to 09:00, by traffic police officers.",
+                            "Replica weapons stay in the armourer's locked case between takes."])
+    _decide_all(application, "tourism", now - 5 * DAY)
+    _decide_all(application, "site_owner", now - 5 * DAY)
+    _decide_all(application, "ministry_final", now - 4 * DAY)
+
+
+@scenario("Sky over Khizi")
+def refused_by_aviation(title, now, today):
+    """Refused by civil aviation, with its reason; the commission then refuses the application."""
+    producer = _user("asel.producer@demo.filmpermit.test")
+    application = _draft(producer, title, "documentary", [("candy-cane-mountains", 2, 10)], today + 33 * DAY,
+                         activities=["drone"], crew=10,
+                         synopsis="Aerial views of the striped hills of Khizi, at sunrise and sunset.")
+    application.safety_notes = "One certified remote pilot and an observer; take-off from the car park only."
+    _submit(application, producer, now - 10 * DAY)
+    _decide_all(application, "ministry_screening", now - 9 * DAY)
+    _decide_all(application, "site_owner", now - 8 * DAY)
+    _decide_all(application, "tourism", now - 8 * DAY)
+    _decide_all(application, "aviation", now - 7 * DAY, action="reject",
+                reason="The flight plan asks for 300 m above ground and crosses the Baku–Guba highway. Drones may fly "
+                       "at most 120 m high and 150 m away from the road here; file a new flight plan within these limits.")
+    _decide_all(application, "ministry_final", now - 6 * DAY, action="reject",
+                reason="Civil aviation refused the drone flights as planned. Apply again with a new flight plan.")
+
+
+@scenario("Flames of Yanar Dag")
+def emergency_review(title, now, today):
+    """Through the emergency services: pyrotechnics and open flames at the burning hillside."""
+    producer = _user("igor.producer@demo.filmpermit.test")
+    application = _draft(producer, title, "music_video", [("yanar-dag", 1, 25)], today + 32 * DAY,
+                         activities=["pyrotechnics", "open_flames"], crew=30,
+                         synopsis="A music video with fire dancers and sparklers in front of the burning hillside.")
+    application.safety_notes = "Licensed pyrotechnician, fire extinguishers and a first-aid point on set."
+    _submit(application, producer, now - 3 * DAY)
+    _decide_all(application, "ministry_screening", now - 2 * DAY)
+    _decide_all(application, "emergency", now - 1 * DAY, action="approve_with_conditions",
+                conditions=["A fire crew of the Ministry of Emergency Situations is on site during every effect."])
+
+
+@scenario("Morning on White City")
+def fast_track(title, now, today):
+    """The fast track: a simple shoot at a site under standing consent, from
+    submission to permit within a business day."""
+    producer = _user("tural.producer@demo.filmpermit.test")
+    application = _draft(producer, title, "commercial", [("white-city", 1, 8)], today + 12 * DAY, crew=8,
+                         synopsis="A coffee commercial: a morning walk along the White City boulevard.")
+    cal = calendar()
+    day = cal.subtract_business_days(cal.local_date(now), 3)
+    filed = dt.datetime.combine(day, dt.time(10), tzinfo=cal.zone).astimezone(dt.UTC)  # 10:00 in Baku
+    _submit(application, producer, filed)
+    _decide_all(application, "commission_decision", filed + dt.timedelta(hours=5))
 
 
 def seed_applications(now: dt.datetime | None = None) -> int:

@@ -34,6 +34,36 @@ ORGANISATIONS = [
         "email": "tourism@demo.filmpermit.test",
         "phone": "+994 12 555 20 00",
     },
+    # The agencies of process version 2: police, civil aviation, emergency services.
+    {
+        "key": "police",
+        "kind": "police",
+        "name_az": "Azərbaycan Respublikası Daxili İşlər Nazirliyi — Baş Dövlət Yol Polisi İdarəsi",
+        "name_en": "Ministry of Internal Affairs of the Republic of Azerbaijan — Main State Traffic Police"
+        " Department",
+        "name_ru": "Министерство внутренних дел Азербайджанской Республики — Главное управление"
+        " государственной дорожной полиции",
+        "email": "police@demo.filmpermit.test",
+        "phone": "+994 12 555 21 00",
+    },
+    {
+        "key": "aviation",
+        "kind": "aviation",
+        "name_az": "Azərbaycan Respublikasının Dövlət Mülki Aviasiya Agentliyi",
+        "name_en": "State Civil Aviation Agency of the Republic of Azerbaijan",
+        "name_ru": "Государственное агентство гражданской авиации Азербайджанской Республики",
+        "email": "aviation@demo.filmpermit.test",
+        "phone": "+994 12 555 22 00",
+    },
+    {
+        "key": "emergency",
+        "kind": "emergency",
+        "name_az": "Azərbaycan Respublikasının Fövqəladə Hallar Nazirliyi",
+        "name_en": "Ministry of Emergency Situations of the Republic of Azerbaijan",
+        "name_ru": "Министерство по чрезвычайным ситуациям Азербайджанской Республики",
+        "email": "emergency@demo.filmpermit.test",
+        "phone": "+994 12 555 23 00",
+    },
     {
         "key": "icherisheher",
         "kind": "site_owner",
@@ -576,6 +606,59 @@ LOCATIONS = [
         "photo_hue": 12,
     },
     {
+        # An ordinary city street under the owner's standing consent: the demo's fast track.
+        "slug": "white-city",
+        "owner": "baku_city",
+        "name_az": "Ağ Şəhər bulvarı və küçələri",
+        "name_en": "White City Boulevard and Streets",
+        "name_ru": "Бульвар и улицы Белого города",
+        "description_az": (
+            "Bakının keçmiş neft sənayesi zonasının yerində salınmış yeni Ağ Şəhər"
+            " məhəlləsi: geniş bulvar, Paris üslubunda fasadlar və dənizə açılan"
+            " sakit küçələr. Adi şəhər mühiti kimi reklam, musiqi klipi və"
+            " fotoçəkilişlər üçün əlverişlidir."
+        ),
+        "description_en": (
+            "Baku's new White City quarter, built where the old oil-industry"
+            " district stood: a wide boulevard, Parisian-style façades and quiet"
+            " streets running down to the sea. An ordinary city setting suited to"
+            " commercials, music videos and stills."
+        ),
+        "description_ru": (
+            "Новый квартал Белый город, построенный на месте старой промышленной"
+            " зоны Баку: широкий бульвар, фасады в парижском стиле и тихие улицы,"
+            " спускающиеся к морю. Обычная городская среда для рекламы,"
+            " клипов и фотосъёмок."
+        ),
+        "region": "baku",
+        "category": "urban",
+        "latitude": 40.37833,
+        "longitude": 49.87833,
+        "heritage": False,
+        "tourist_site": False,
+        "restricted": False,
+        "rules_az": (
+            "Səkilərdə piyadalar üçün keçid saxlanılmalıdır.\n"
+            "Generatorlar yalnız dayanacaq zolağında qoyulur."
+        ),
+        "rules_en": (
+            "Keep a passage open for pedestrians on the pavements.\n"
+            "Generators only in the parking lane."
+        ),
+        "rules_ru": (
+            "На тротуарах необходимо оставлять проход для пешеходов.\n"
+            "Генераторы размещаются только на парковочной полосе."
+        ),
+        "fee_per_day": Decimal("100.00"),
+        "max_crew": 15,
+        "yearly_cap_days": 60,
+        "standing_consent": True,
+        "filming_hours_start": datetime.time(8, 0),
+        "filming_hours_end": datetime.time(20, 0),
+        "published": True,
+        "photo_hue": 190,
+    },
+    {
         "slug": "ateshgah",
         "owner": "ateshgah",
         "name_az": "Suraxanı Atəşgah məbədi",
@@ -850,6 +933,9 @@ LOCATIONS = [
         "fee_per_day": Decimal("150.00"),
         "max_crew": 60,
         "yearly_cap_days": None,
+        "standing_consent": True,
+        "filming_hours_start": datetime.time(7, 0),
+        "filming_hours_end": datetime.time(21, 0),
         "blackout": [],
         "published": True,
         "photo_hue": 350,
@@ -1427,6 +1513,69 @@ USERS = [
         "password": DEMO_PASSWORD,
         "company": None,
         "organisation": "tourism",
+        "role": "reviewer",
+        "platform_admin": False,
+    },
+    # Ministry of Internal Affairs (traffic police)
+    {
+        "email": "police.supervisor@demo.filmpermit.test",
+        "name": "Rauf Məmmədli",
+        "language": "az",
+        "password": DEMO_PASSWORD,
+        "company": None,
+        "organisation": "police",
+        "role": "supervisor",
+        "platform_admin": False,
+    },
+    {
+        "email": "police.reviewer@demo.filmpermit.test",
+        "name": "Elvin Kazımov",
+        "language": "en",
+        "password": DEMO_PASSWORD,
+        "company": None,
+        "organisation": "police",
+        "role": "reviewer",
+        "platform_admin": False,
+    },
+    # State Civil Aviation Agency
+    {
+        "email": "aviation.supervisor@demo.filmpermit.test",
+        "name": "Leyla Hacıyeva",
+        "language": "az",
+        "password": DEMO_PASSWORD,
+        "company": None,
+        "organisation": "aviation",
+        "role": "supervisor",
+        "platform_admin": False,
+    },
+    {
+        "email": "aviation.reviewer@demo.filmpermit.test",
+        "name": "Orxan Səfərov",
+        "language": "en",
+        "password": DEMO_PASSWORD,
+        "company": None,
+        "organisation": "aviation",
+        "role": "reviewer",
+        "platform_admin": False,
+    },
+    # Ministry of Emergency Situations
+    {
+        "email": "emergency.supervisor@demo.filmpermit.test",
+        "name": "Vüqar Əliyev",
+        "language": "az",
+        "password": DEMO_PASSWORD,
+        "company": None,
+        "organisation": "emergency",
+        "role": "supervisor",
+        "platform_admin": False,
+    },
+    {
+        "email": "emergency.reviewer@demo.filmpermit.test",
+        "name": "Natavan Rzayeva",
+        "language": "ru",
+        "password": DEMO_PASSWORD,
+        "company": None,
+        "organisation": "emergency",
         "role": "reviewer",
         "platform_admin": False,
     },

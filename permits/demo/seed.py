@@ -49,7 +49,7 @@ LOCATION_FIELDS = (
     "name_az", "name_en", "name_ru", "description_az", "description_en", "description_ru",
     "rules_az", "rules_en", "rules_ru", "region", "category", "latitude", "longitude",
     "heritage", "tourist_site", "restricted", "fee_per_day", "max_crew", "yearly_cap_days",
-    "published", "photo_hue",
+    "published", "photo_hue", "standing_consent", "filming_hours_start", "filming_hours_end",
 )
 
 

@@ -39,7 +39,8 @@ def describe(event: WorkflowEvent) -> tuple[str, str]:
     a = event.action
     if event.subject == "application":
         texts = {
-            "submit": (_("You submitted the application"), "complete"),
+            "submit": (_("You submitted the application") if (event.payload or {}).get("route") != "fast_track"
+                       else _("You submitted the application: it takes the fast track"), "complete"),
             "start_review": (_("Screening passed: the site owners and agencies are reviewing"), "complete"),
             "open_final": (_("Sent for the film commission's final decision"), "complete"),
             "return_to_parallel": (_("Sent back to the site reviews"), "current"),
@@ -69,6 +70,10 @@ def describe(event: WorkflowEvent) -> tuple[str, str]:
             return _("%(review)s: approved", review=name), "complete"
         if a == "approve_with_conditions":
             return _("%(review)s: approved with conditions", review=name), "complete"
+        if a == "approve_by_consent":
+            versions = sorted({str(site.get("rules_version")) for site in (event.payload or {}).get("standing_consent", [])})
+            return _("%(review)s: approved at once under the owner's standing consent (rules version %(version)s)",
+                     review=name, version=", ".join(versions) or "1"), "complete"
         if a == "reject":
             return _("%(review)s: refused", review=name), "error"
         if a == "request_information":

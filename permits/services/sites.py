@@ -59,7 +59,11 @@ def _money(value, field_name: str) -> Decimal:
 
 
 def update_settings(location: Location, actor: User, *, rules_az: str, rules_en: str, rules_ru: str, fee_per_day,
-                    max_crew: int, yearly_cap_days: int | None) -> Location:
+                    max_crew: int, yearly_cap_days: int | None, standing_consent: bool | None = None,
+                    filming_hours_start: dt.time | None = None, filming_hours_end: dt.time | None = None) -> Location:
+    """The owner's rules and limits, and the standing consent that relies on
+    them. A change of the rules or limits gives the rules a new version: an
+    approval under standing consent records the version it relied on."""
     _ensure_editor(actor, location)
     fee = _money(fee_per_day, "fee_per_day")
     if max_crew is None or not 1 <= int(max_crew) <= MAX_CREW:
@@ -69,14 +73,31 @@ def update_settings(location: Location, actor: User, *, rules_az: str, rules_en:
     for name, text in (("rules_az", rules_az), ("rules_en", rules_en), ("rules_ru", rules_ru)):
         if len(text or "") > 5000:
             raise ServiceError(_("The rules are too long (5,000 characters at most)."), field=name)
+    if (filming_hours_start is None) != (filming_hours_end is None):
+        raise ServiceError(_("Enter both ends of the filming hours, or neither."), field="filming_hours_end")
+    if filming_hours_start is not None and filming_hours_end <= filming_hours_start:
+        raise ServiceError(_("The filming hours must end after they start."), field="filming_hours_end")
+    before = _rules_of(location)
     location.rules_az = (rules_az or "").strip()
     location.rules_en = (rules_en or "").strip()
     location.rules_ru = (rules_ru or "").strip()
     location.fee_per_day = fee
     location.max_crew = int(max_crew)
     location.yearly_cap_days = int(yearly_cap_days) if yearly_cap_days is not None else None
+    if standing_consent is not None:
+        location.standing_consent = bool(standing_consent)
+        location.filming_hours_start = filming_hours_start
+        location.filming_hours_end = filming_hours_end
+    if _rules_of(location) != before:
+        location.rules_version = (location.rules_version or 1) + 1
     db.session.flush()
     return location
+
+
+def _rules_of(location: Location) -> tuple:
+    """What a standing consent relies on."""
+    return (location.rules_az, location.rules_en, location.rules_ru, location.max_crew, location.yearly_cap_days,
+            location.filming_hours_start, location.filming_hours_end)
 
 
 def add_blackout(location: Location, actor: User, *, start: dt.date, end: dt.date, reason: str = "") -> LocationBlackout:

@@ -56,6 +56,7 @@ from workflows import (
     TransitionNotAllowed,
     consent_covers,
     final_approval_blockers,
+    get_definition,
     impact_tier_for,
     next_step,
     reviews_for_step,
@@ -464,6 +465,10 @@ def submit(application: Application, actor: User, expected_version: int | None =
     check_version(application, expected_version)
     if not [b for b in application.bookings if b.active]:
         raise ServiceError(_("Add at least one filming site and dates before submitting."))
+    try:  # refused before anything changes (the version it would start on is not written yet)
+        get_definition(CURRENT_VERSION).apply_application_action(application.state, "submit", role)
+    except TransitionNotAllowed as refusal:
+        raise WorkflowRefused(f"{ApplicationCase.not_possible} ({refusal.message})") from None
     application.definition_version = CURRENT_VERSION
     facts = facts_for(application)
     # Fixed when filed: a simple shoot at sites under standing consent takes the fast track.

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from wtforms import DateField, IntegerField, StringField, TextAreaField
+from wtforms import BooleanField, DateField, IntegerField, StringField, TextAreaField, TimeField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from permits.forms import BaseForm
@@ -22,6 +22,14 @@ class SiteSettingsForm(BaseForm):
         _l("Yearly cap of shoot days (empty for no cap)"),
         validators=[Optional(), NumberRange(min=1, max=366, message=_l("Enter a number between 1 and 366, or leave it empty."))],
     )
+    standing_consent = BooleanField(
+        _l("Standing consent: approve at once every low-impact shoot within these rules"),
+        description=_l("A shoot with at most 15 people and 5 vehicles on site, no drone, road closure, pyrotechnics or "
+                       "other special activity, within the crew limit and filming hours, not on a closed day and within "
+                       "the yearly cap. The commission can then issue such a permit within one business day."),
+    )
+    filming_hours_start = TimeField(_l("Filming hours from (empty for any time)"), validators=[Optional()])
+    filming_hours_end = TimeField(_l("Filming hours until"), validators=[Optional()])
 
 
 class BlackoutForm(BaseForm):

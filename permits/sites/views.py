@@ -69,6 +69,9 @@ def _site_page(location: Location, *, settings_form=None, blackout_form=None, st
             fee_per_day=f"{location.fee_per_day:.2f}",
             max_crew=location.max_crew,
             yearly_cap_days=location.yearly_cap_days,
+            standing_consent=location.standing_consent,
+            filming_hours_start=location.filming_hours_start,
+            filming_hours_end=location.filming_hours_end,
         )
     return (
         render_template(
@@ -112,6 +115,9 @@ def settings(slug: str):
             fee_per_day=form.fee_per_day.data,
             max_crew=form.max_crew.data,
             yearly_cap_days=form.yearly_cap_days.data,
+            standing_consent=form.standing_consent.data,
+            filming_hours_start=form.filming_hours_start.data,
+            filming_hours_end=form.filming_hours_end.data,
         )
     except ServiceError as error:
         failure = refused(error, form)

@@ -68,10 +68,7 @@ def complete_draft(world, *, start: dt.date | None = None, activities=(), crew=1
         insured_name=insured or producer.company.legal_name,
     )
     documents.attach(app, producer, document)
-    if "drone" in activities:
-        licence = documents.add_to_passport(producer, upload(pdf_bytes("drone"), "drone.pdf"), kind="drone_licence",
-                                            expires_on=start + dt.timedelta(days=400))
-        documents.attach(app, producer, licence)
+    attach_needed_documents(app, producer, start + dt.timedelta(days=400))
     applications.mark_section(app, producer, "documents", True)
     applications.declare(app, producer, name="Ana Producer", confirmed=True)
     database.session.commit()
@@ -84,3 +81,16 @@ def client(app):
     test_client = app.test_client()
     test_client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
     return test_client
+
+
+def attach_needed_documents(app, producer, expires_on: dt.date) -> None:
+    """Every document the application's reviews need for its activities
+    (the process definition says which: a drone's registration, pilot
+    certificate and flight plan...), as a producer would upload them."""
+    for _kind, need in documents.needed_documents(app):
+        if any(link.document.kind == need.document_kind for link in app.documents):
+            continue
+        expiry = expires_on if need.document_kind in documents.EXPIRING_KINDS else None
+        documents.upload_to_application(app, producer, upload(pdf_bytes(need.document_kind), f"{need.document_kind}.pdf"),
+                                        kind=need.document_kind, expires_on=expiry)
+        database.session.refresh(app)

@@ -97,11 +97,11 @@ def test_an_application_holds_at_most_twenty_documents(world, db):
 def test_document_checks_flag_missing_expired_short_and_misnamed_papers(world, db):
     app = complete_draft(world, activities=["drone"])
     assert not [c for c in documents.document_checks(app) if c.blocking]
-    # Drone declared: the licence is needed.
-    app.documents = [link for link in app.documents if link.document.kind != "drone_licence"]
+    # Drone declared: civil aviation needs the UAV's registration (and the rest).
+    app.documents = [link for link in app.documents if link.document.kind != "uav_registration"]
     db.session.flush()
     messages = [c.message for c in documents.document_checks(app)]
-    assert any("drone licence" in m for m in messages)
+    assert messages == ["Civil aviation review needs this document: UAV registration certificate."]
     insurance = next(link.document for link in app.documents if link.document.kind == "insurance")
     insurance.expires_on = clock.today() - dt.timedelta(days=1)
     assert any("expired" in c.message and c.blocking for c in documents.document_checks(app))
@@ -165,8 +165,11 @@ def test_declaring_a_drone_reopens_the_documents_section(world, db):
     applications.save_activities(app, world.producer, activities=["drone"], safety_notes="Licensed pilot, 50 m ceiling.",
                                  complete=True)
     assert "documents" not in app.completed_sections
-    with pytest.raises(ServiceError, match="drone licence"):
+    # Each missing document is named, in one message.
+    with pytest.raises(ServiceError) as refusal:
         applications.mark_section(app, world.producer, "documents", True)
+    for name in ("UAV registration certificate", "Remote pilot certificate", "Drone flight plan"):
+        assert name in refusal.value.message
 
 
 def test_submission_needs_every_section(world, db):

@@ -1,10 +1,11 @@
-"""A small world for workflow tests: the ministry, tourism, two site owners
-with a site each, a producer company, and reviewers in every organisation."""
+"""A small world for workflow tests: the ministry, tourism, the police, civil
+aviation and emergency services, two site owners with a site each, a
+producer company, and reviewers in every organisation."""
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from permits.extensions import db
 from permits.models import Application, Location, Organisation, User
@@ -31,14 +32,18 @@ class World:
     owner_a_reviewer: User
     owner_a_supervisor: User
     owner_b_reviewer: User
+    # The agencies of process version 2, by organisation kind: (organisation, reviewer).
+    agencies: dict[str, tuple[Organisation, User]] = field(default_factory=dict)
 
     def reviewer_for(self, review) -> User:
-        return {
+        reviewers = {
             self.ministry.id: self.ministry_reviewer,
             self.tourism.id: self.tourism_reviewer,
             self.owner_a.id: self.owner_a_reviewer,
             self.owner_b.id: self.owner_b_reviewer,
-        }[review.organisation_id]
+        }
+        reviewers.update({organisation.id: reviewer for organisation, reviewer in self.agencies.values()})
+        return reviewers[review.organisation_id]
 
 
 def build_world(*, heritage_a: bool = True) -> World:
@@ -64,9 +69,22 @@ def build_world(*, heritage_a: bool = True) -> World:
         owner_a_reviewer=StaffFactory(organisation=owner_a, email="a@example.test"),
         owner_a_supervisor=StaffFactory(organisation=owner_a, organisation__role="supervisor", email="a-sup@example.test"),
         owner_b_reviewer=StaffFactory(organisation=owner_b, email="b@example.test"),
+        agencies=agencies(),
     )
     db.session.commit()
     return world
+
+
+AGENCY_KINDS = ("police", "aviation", "emergency")
+
+
+def agencies() -> dict[str, tuple[Organisation, User]]:
+    """The police, civil aviation and emergency services, a reviewer each."""
+    made = {}
+    for kind in AGENCY_KINDS:
+        organisation = OrganisationFactory(key=kind, kind=kind)
+        made[kind] = (organisation, StaffFactory(organisation=organisation, email=f"{kind}@example.test"))
+    return made
 
 
 def draft(world: World, *, sites=None, start=dt.date(2027, 6, 7), days=3, crew=20, activities=()) -> Application:

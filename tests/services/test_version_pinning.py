@@ -1,40 +1,24 @@
-"""An application finishes on the process version it started on."""
-
-import dataclasses
-
-import pytest
+"""An application finishes on the process version it started on: version 1
+(no agencies) keeps its routing after version 2 (police, civil aviation,
+emergency services) became the current one."""
 
 from permits.services import workflow
-from tests.services.scenario import MONDAY, approve_all, build_world, open_reviews, submitted
-from workflows import DEFINITION_V1, ReviewKind, RoutingRule, registry
+from tests.services.scenario import approve_all, build_world, open_reviews, submitted
+from workflows import CURRENT_VERSION
+
+ACTIVITIES = ["drone", "road_closure", "pyrotechnics"]
 
 
-@pytest.fixture
-def version_two():
-    """Version 2 adds a police review for every application (as data only)."""
-    v2 = dataclasses.replace(
-        DEFINITION_V1,
-        version=2,
-        review_kinds=(*DEFINITION_V1.review_kinds, ReviewKind("police", "police", "police", 3, "parallel")),
-        routing_rules=(*DEFINITION_V1.routing_rules, RoutingRule("police", "always")),
-    )
-    saved = dict(registry._DEFINITIONS)
-    registry.register(v2)
-    yield v2
-    registry._DEFINITIONS.clear()
-    registry._DEFINITIONS.update(saved)
-
-
-def test_started_on_version_one_finishes_on_version_one(db, version_two, monkeypatch):
+def test_started_on_version_one_finishes_on_version_one(db, monkeypatch):
     world = build_world()
-    application = submitted(world)
-    assert application.definition_version == 1
-    # From now on new applications would start on version 2...
-    monkeypatch.setattr(workflow, "CURRENT_VERSION", 2)
+    # Filed while version 1 was the current one...
+    monkeypatch.setattr(workflow, "CURRENT_VERSION", 1)
+    application = submitted(world, activities=ACTIVITIES)
+    monkeypatch.undo()
+    assert (application.definition_version, CURRENT_VERSION) == (1, 2)
     approve_all(world, application, "ministry_screening")
-    # ...but this one keeps version 1's routing: no police review appears.
-    kinds = {r.kind for r in open_reviews(application)}
-    assert kinds == {"site_owner", "tourism"}
+    # ...it keeps version 1's routing: no agency reviews the drone, the road closure or the pyrotechnics.
+    assert {r.kind for r in open_reviews(application)} == {"site_owner", "tourism"}
     approve_all(world, application, "site_owner")
     approve_all(world, application, "tourism")
     approve_all(world, application, "ministry_final")
@@ -42,19 +26,17 @@ def test_started_on_version_one_finishes_on_version_one(db, version_two, monkeyp
     assert (application.state, application.definition_version) == ("approved", 1)
 
 
-def test_new_applications_start_on_the_current_version(db, version_two, monkeypatch):
-    from permits.extensions import db as database
-    from permits.models import Organisation
-    from tests.factories import OrganisationFactory
-
+def test_new_applications_start_on_the_current_version(db):
     world = build_world()
-    OrganisationFactory(key="police", kind="police")
-    database.session.commit()
-    monkeypatch.setattr(workflow, "CURRENT_VERSION", 2)
-    application = submitted(world, now=MONDAY)
+    application = submitted(world, activities=ACTIVITIES)
     assert application.definition_version == 2
     approve_all(world, application, "ministry_screening")
-    kinds = {r.kind for r in open_reviews(application)}
-    assert kinds == {"site_owner", "tourism", "police"}
-    police = database.session.query(Organisation).filter_by(kind="police").one()
-    assert any(r.organisation_id == police.id for r in open_reviews(application))
+    reviews = open_reviews(application)
+    assert {r.kind for r in reviews} == {"site_owner", "tourism", "police", "aviation", "emergency"}
+    agencies = {kind: organisation.id for kind, (organisation, _reviewer) in world.agencies.items()}
+    assert {r.kind: r.organisation_id for r in reviews if r.kind in agencies} == agencies
+    for kind in ("site_owner", "tourism", "police", "aviation", "emergency"):
+        approve_all(world, application, kind)
+    approve_all(world, application, "ministry_final")
+    db.session.refresh(application)
+    assert (application.state, application.definition_version) == ("approved", 2)
