@@ -1,4 +1,5 @@
-"""Table tests over every (state, action, role) triple of both state machines."""
+"""Table tests over every (state, action, role) triple of both state machines,
+for every registered version of the process."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import pytest
 
 from workflows import (
     DEFINITION_V1,
+    DEFINITION_V2,
     ORGANISATION_ROLES,
     ApplicationState,
     ReviewState,
@@ -65,27 +67,36 @@ APPLICATION_TABLE = {
 }
 MINISTRY_ONLY = {("final_review", "approve"), ("final_review", "reject"), ("approved", "revoke")}
 
-REVIEW_ACTIONS = sorted({a for _, a in REVIEW_TABLE} | {UNKNOWN_ACTION})
+# Version 2 adds one review transition: the owner's standing consent approves as the review opens.
+REVIEW_TABLE_V2 = {**REVIEW_TABLE, ("pending", "approve_by_consent"): ("approved", {"system"})}
+TABLES = {1: (DEFINITION_V1, REVIEW_TABLE, 19), 2: (DEFINITION_V2, REVIEW_TABLE_V2, 20)}
+
+REVIEW_ACTIONS = sorted({a for _, a in REVIEW_TABLE_V2} | {UNKNOWN_ACTION})
 APPLICATION_ACTIONS = sorted({a for _, a in APPLICATION_TABLE} | {UNKNOWN_ACTION})
+VERSIONS = sorted(TABLES)
 
 
-def test_the_expected_tables_are_the_definition():
-    review = {(t.source, t.action): (t.target, {r.value for r in t.roles}) for t in D.review_transitions}
-    app = {(t.source, t.action): (t.target, {r.value for r in t.roles}) for t in D.application_transitions}
-    assert review == REVIEW_TABLE
+@pytest.mark.parametrize("version", VERSIONS)
+def test_the_expected_tables_are_the_definition(version):
+    defn, review_table, review_count = TABLES[version]
+    review = {(t.source, t.action): (t.target, {r.value for r in t.roles}) for t in defn.review_transitions}
+    app = {(t.source, t.action): (t.target, {r.value for r in t.roles}) for t in defn.application_transitions}
+    assert review == review_table
     assert app == APPLICATION_TABLE
-    assert len(D.review_transitions) == 19
-    assert len(D.application_transitions) == 17
-    assert {(t.source, t.action) for t in D.application_transitions if t.org_kinds} == MINISTRY_ONLY
+    assert len(defn.review_transitions) == review_count
+    assert len(defn.application_transitions) == 17
+    assert {(t.source, t.action) for t in defn.application_transitions if t.org_kinds} == MINISTRY_ONLY
 
 
+@pytest.mark.parametrize("version", VERSIONS)
 @pytest.mark.parametrize(
     ("state", "action", "role"),
     list(itertools.product(list(ReviewState), REVIEW_ACTIONS, list(Role))),
     ids=lambda v: getattr(v, "value", v),
 )
-def test_review_table(state, action, role):
-    expected = REVIEW_TABLE.get((state.value, action))
+def test_review_table(state, action, role, version):
+    D, review_table, _count = TABLES[version]
+    expected = review_table.get((state.value, action))
     for kind in D.review_kinds:
         if expected is not None and role.value in expected[1]:
             new = D.apply_review_action(kind.code, state, action, role)
@@ -99,12 +110,14 @@ def test_review_table(state, action, role):
             assert action not in D.allowed_review_actions(kind.code, state, role)
 
 
+@pytest.mark.parametrize("version", VERSIONS)
 @pytest.mark.parametrize(
     ("state", "action", "role"),
     list(itertools.product(list(ApplicationState), APPLICATION_ACTIONS, list(Role))),
     ids=lambda v: getattr(v, "value", v),
 )
-def test_application_table(state, action, role):
+def test_application_table(state, action, role, version):
+    D = TABLES[version][0]
     expected = APPLICATION_TABLE.get((state.value, action))
     org_kind = "ministry" if role in ORGANISATION_ROLES else None
     if expected is not None and role.value in expected[1]:
