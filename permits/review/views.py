@@ -322,6 +322,8 @@ def _review_page(review: ReviewTask, *, status: int = 200, note_form=None, messa
             ministry_viewer=is_ministry(user),
             decision_actions=_decision_actions(review, actions),
             today=calendar().local_date(now),
+            review_documents=documents.documents_for_review(application, review.kind),
+            document_kinds=documents.DOCUMENT_KINDS,
         ),
         status,
     )
@@ -659,4 +661,6 @@ def application(application_id: int):
         events=_events(app_row.id),
         clocks={r.id: clock.clock_state(r, now) for r in app_row.reviews},
         today=calendar().local_date(now),
+        review_documents=documents.documents_for_review(app_row),
+        document_kinds=documents.DOCUMENT_KINDS,
     )

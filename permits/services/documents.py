@@ -333,6 +333,22 @@ def needed_documents(application: Application) -> list[tuple]:
     return documents_needed(process_for(application), facts_for(application), application.activities or ())
 
 
+def documents_for_review(application: Application, review_kind: str | None = None) -> list[tuple[ApplicationDocument, bool]]:
+    """The application's documents, each with whether it concerns the given
+    review (a kind of document its review kind needs, as the definition
+    says): those come first, so each agency sees its own papers at the top."""
+    concerning: set[str] = set()
+    if review_kind is not None:
+        try:
+            kind = process_for(application).review_kind(review_kind)
+        except KeyError:
+            kind = None
+        if kind is not None:
+            concerning = {need.document_kind for need in kind.documents}
+    links = sorted(application.documents, key=lambda link: (link.document.kind not in concerning, link.id))
+    return [(link, link.document.kind in concerning) for link in links]
+
+
 def passport_documents_for(application: Application) -> list[Document]:
     """The production passport's documents that stand for needed documents
     not attached to the application (the newest of each kind): they count."""
