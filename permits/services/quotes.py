@@ -113,9 +113,9 @@ def fast_track_reasons(timeline: Timeline) -> list[str]:
         name = site.name if site is not None else ""
         activities = ", ".join(str(ACTIVITIES.get(a, a)) for a in o.activities)
         if o.code == "review" and activities:
-            reasons.append(_("%(activities)s: the %(review)s is needed.", activities=activities, review=review_kind_name(o.kind_code)))
+            reasons.append(_("%(review)s is needed for: %(activities)s.", activities=activities, review=review_kind_name(o.kind_code)))
         elif o.code == "review":
-            reasons.append(_("The %(review)s is needed (a heritage or tourist site, or a foreign production).",
+            reasons.append(_("%(review)s is needed (a heritage or tourist site, or a foreign production).",
                              review=review_kind_name(o.kind_code)))
         elif o.code == "activities":
             reasons.append(_("%(activities)s: not a simple shoot.", activities=activities))
