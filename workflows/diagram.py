@@ -48,6 +48,19 @@ def to_mermaid(defn: ProcessDefinition) -> str:
     lines.append("    }")
     kinds = "; ".join(f"{k.code} ({k.org_kind}, {k.stage}, {k.sla_business_days} business days)" for k in defn.review_kinds)
     lines.append(f"    note right of review: Review kinds - {kinds}")
+    routed = "; ".join(
+        f"{rule.review_kind} when {rule.when}" + (f" and any of {', '.join(sorted(rule.activities))}" if rule.activities else "")
+        for rule in defn.routing_rules
+        if defn.review_kind(rule.review_kind).stage == "parallel"
+    )
+    lines.append(f"    note left of review: Routing - {routed}")
+    if defn.fast_track is not None:
+        fast = defn.fast_track
+        lines.append(
+            f"    note right of application: Fast track - tiers {', '.join(sorted(fast.tiers))}, no activities, every "
+            f"parallel review approved by standing consent: no screening, one {fast.decision_kind} decision, "
+            f"lead time {fast.lead_time_business_days} business days"
+        )
     return "\n".join(lines) + "\n"
 
 

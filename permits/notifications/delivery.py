@@ -22,6 +22,7 @@ from urllib.parse import unquote, urlparse
 from flask import current_app
 from sqlalchemy import and_, or_, select, update
 
+from permits.database import intends_to_write
 from permits.extensions import db
 from permits.models import OutboxMessage, OutboxStatus, utcnow
 from permits.notifications import release
@@ -97,7 +98,8 @@ class LeaseKeeper:
 
     def hold(self, message_id: int, holder: str, engine, lease_length: dt.timedelta) -> None:
         with self._lock:
-            self.interval = max(MIN_RENEW_INTERVAL_SECONDS, min(self.interval, lease_length.total_seconds() / 4))
+            # A quarter of the lease now in force (a short test lease does not stay for good).
+            self.interval = max(MIN_RENEW_INTERVAL_SECONDS, lease_length.total_seconds() / 4)
             self._held[message_id] = (holder, engine)
             if self._thread is None or not self._thread.is_alive() or self._pid != os.getpid():
                 # (A forked pool child inherits the object but not the thread.)
@@ -140,7 +142,10 @@ class LeaseKeeper:
             self._wake.clear()
             if self._pid != os.getpid():
                 return
-            self.renew()
+            # Every renewal writes: on SQLite it takes the write lock at BEGIN
+            # (a deferred read upgraded to a write could fail at once).
+            with intends_to_write():
+                self.renew()
 
 
 lease_keeper = LeaseKeeper()

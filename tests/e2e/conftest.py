@@ -152,15 +152,17 @@ def journey(app, worker_database, tmp_root, smtp, browser, redis_url):  # noqa: 
 
 @pytest.fixture
 def world(journey):
-    """The commission, tourism, two site owners with a site each, a foreign
-    producer and a reviewer in each organisation (English readers)."""
+    """The commission, tourism, the police, civil aviation and emergency
+    services, two site owners with a site each, a foreign producer and a
+    reviewer in each organisation (English readers)."""
     from permits.extensions import db
     from tests.services.scenario import build_world
 
     with journey.app.app_context():
         world = build_world()
+        agency_reviewers = {kind: reviewer for kind, (_organisation, reviewer) in world.agencies.items()}
         users = [world.producer, world.ministry_reviewer, world.tourism_reviewer, world.owner_a_reviewer,
-                 world.owner_b_reviewer, world.ministry_supervisor]
+                 world.owner_b_reviewer, world.ministry_supervisor, *agency_reviewers.values()]
         for user in users:
             user.language = "en"
         db.session.commit()
@@ -173,6 +175,7 @@ def world(journey):
             "tourism": world.tourism_reviewer.email,
             "owner_a": world.owner_a_reviewer.email,
             "owner_b": world.owner_b_reviewer.email,
+            **{kind: reviewer.email for kind, reviewer in agency_reviewers.items()},
         }
         db.session.remove()
     return names

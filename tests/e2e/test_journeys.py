@@ -11,6 +11,10 @@ factories.
     QR code's page says it is valid.
 (b) a site owner refuses and the commission rejects the application.
 (c) the producer withdraws.
+(d) a shoot with a drone, a road closure and pyrotechnics: the producer is
+    told which documents each agency needs and uploads them; the police,
+    civil aviation and the emergency services review in parallel with the
+    site owner and tourism; the commission approves.
 """
 
 from __future__ import annotations
@@ -42,8 +46,10 @@ def _save_section(page) -> None:
     page.wait_for_load_state()
 
 
-def file_application(page, shoot, base: str, sites: list[str], *, title: str, prefix: str = "") -> str:
-    """The producer fills the task list in the browser and submits; returns the reference."""
+def file_application(page, shoot, base: str, sites: list[str], *, title: str, prefix: str = "",
+                     activities: tuple[str, ...] = (), documents: tuple[tuple[str, bool], ...] = ()) -> str:
+    """The producer fills the task list in the browser and submits; returns the reference.
+    ``activities``: the labels to tick; ``documents``: (kind label, has an end date) to upload."""
     # The insurance certificate, once, in the production passport.
     page.goto(f"{base}/applications/passport")
     page.get_by_label("Kind of document").select_option("insurance")
@@ -86,6 +92,10 @@ def file_application(page, shoot, base: str, sites: list[str], *, title: str, pr
     _save_section(page)
 
     page.get_by_role("link", name="Activities and safety").click()
+    for activity in activities:
+        page.get_by_label(activity, exact=True).check()
+    if activities:
+        page.get_by_label("Safety measures").fill("A licensed pyrotechnician and a certified drone pilot; marshals on the road.")
     _save_section(page)
 
     page.get_by_role("link", name="Crew and equipment").click()
@@ -96,6 +106,20 @@ def file_application(page, shoot, base: str, sites: list[str], *, title: str, pr
     page.get_by_label("Document from your production passport").select_option(label="Insurance certificate: insurance.pdf")
     page.get_by_role("button", name="Attach").click()
     page.wait_for_load_state()
+    for kind, expires in documents:
+        # The page names each document the reviews still need.
+        expect(page.locator("main")).to_contain_text(f"needs this document: {kind}")
+        page.get_by_text("Upload a new document").click()
+        page.get_by_label("Kind of document").select_option(label=kind)
+        page.get_by_label("File").set_input_files(
+            {"name": f"{kind[:20]}.pdf", "mimeType": "application/pdf", "buffer": pdf_bytes(kind)}
+        )
+        if expires:
+            page.get_by_label("Valid until").fill(_future(400))
+        page.get_by_role("button", name="Upload and attach").click()
+        page.wait_for_load_state()
+    if documents:
+        shoot(page, f"{prefix}02b-documents")
     _save_section(page)
 
     page.get_by_role("link", name="Declaration").click()
@@ -298,3 +322,48 @@ def test_the_producer_withdraws(journey, world, shoot):
     assert wait_for(lambda: f"Application {reference} was withdrawn" in _subjects(journey, world["owner_b"]),
                     timeout=30, interval=0.5), _subjects(journey, world["owner_b"])
     print(f"\njourney (c) took {time.monotonic() - started:.1f}s")
+
+
+def test_the_police_civil_aviation_and_emergency_services_review_in_parallel(journey, world, shoot):
+    started = time.monotonic()
+    base = journey.base
+    producer = journey.person(world["producer"])
+    reference = file_application(
+        producer, shoot, base, [world["site_b"]], title="Fire and Steel", prefix="d-",
+        activities=("Drone", "Road closure", "Pyrotechnics or special effects"),
+        documents=(("UAV registration certificate", True), ("Remote pilot certificate", True),
+                   ("Drone flight plan (area, maximum altitude, times)", False), ("Pyrotechnician's licence", True),
+                   ("Fire and explosives safety plan", False), ("Traffic management plan", False)),
+    )
+    ministry = journey.person(world["ministry"])
+    decide(ministry, base, reference, "Approve", shoot, "d-06-ministry-screening")
+
+    # The producer sees every review with its clock: the agencies beside the owner and tourism.
+    main = open_application(producer, base, reference)
+    for review in ("Police review", "Civil aviation review", "Emergency services' review", "Site owner's review",
+                   "Tourism agency's review"):
+        assert review in main, main
+    shoot(producer, "d-07-producer-sees-the-agencies")
+
+    # Each agency finds it in its own queue, with its own documents first.
+    aviation = journey.person(world["aviation"])
+    open_review(aviation, base, reference)
+    first_document = aviation.locator("#documents + table tbody tr").first.inner_text()
+    assert "For this review" in first_document and "UAV registration certificate" in first_document
+    shoot(aviation, "d-08-aviation-review")
+    decide(aviation, base, reference, "Approve", shoot, "d-09-aviation")
+    police = journey.person(world["police"])
+    decide(police, base, reference, "Approve", shoot, "d-10-police")
+    emergency = journey.person(world["emergency"])
+    decide(emergency, base, reference, "Approve", shoot, "d-11-emergency")
+    owner_b = journey.person(world["owner_b"])
+    decide(owner_b, base, reference, "Approve", shoot, "d-12-owner-b")
+    tourism = journey.person(world["tourism"])
+    decide(tourism, base, reference, "Approve", shoot, "d-13-tourism")
+
+    # Every parallel review approved: the commission's final decision.
+    decide(ministry, base, reference, "Approve", shoot, "d-14-ministry-final")
+    main = open_application(producer, base, reference)
+    assert "Your permit" in main
+    shoot(producer, "d-15-permit")
+    print(f"\njourney (d) took {time.monotonic() - started:.1f}s")

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import pytest
 from sqlalchemy import select, text
 
+from permits.database import intends_to_write
 from permits.extensions import db as database
 from permits.models import (
     LocationBlackout,
@@ -141,12 +142,16 @@ def make_world() -> SecurityWorld:
     assert len(messages) >= 2
     dead = messages[-1]
     database.session.commit()
-    delivery.deliver(messages[0].id)
-    database.session.commit()
-    dead = database.session.get(OutboxMessage, dead.id)
-    dead.status = OutboxStatus.DEAD
-    dead.last_error = "550 mailbox unavailable"
-    database.session.commit()
+    # As the worker does: every transaction of a delivery takes SQLite's write
+    # lock at BEGIN, so none of them (nor the next) meets the lease keeper's
+    # renewal from its thread halfway (database is locked).
+    with intends_to_write():
+        delivery.deliver(messages[0].id)
+        database.session.commit()
+        dead = database.session.get(OutboxMessage, dead.id)
+        dead.status = OutboxStatus.DEAD
+        dead.last_error = "550 mailbox unavailable"
+        database.session.commit()
     mail_names = sorted(p.stem for p in delivery.mailbox_dir().glob("*.eml"))
     assert mail_names, "nothing reached the local mailbox"
 
