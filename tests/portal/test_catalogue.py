@@ -148,3 +148,53 @@ def test_quote_warns_of_blackouts_and_conflicts(client, world, db):
     page = client.get("/sites/quote", query_string=args, headers={"Accept-Language": "en"}).get_data(as_text=True)
     assert "closed to filming" in page
     assert "already held or booked by another production" in page
+
+
+def test_the_quote_says_when_the_fast_track_applies_and_why_not(client, world, db):
+    """Up front, before applying: a simple local shoot at a site under standing
+    consent gets one commission decision within a business day; otherwise
+    the quote names what stands in the way."""
+    site = world.site_b
+    site.standing_consent = True
+    db.session.commit()
+    start = future(30)
+    args = {"sites": [site.slug], "start_date": start.isoformat(), "end_date": start.isoformat(), "crew": "8",
+            "production_type": "commercial", "country_of_origin": "AZ"}
+    page = client.get("/sites/quote", query_string=args, headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert "Fast track" in page and "Applies" in page
+    assert "Fast-track decision of the film commission" in page and "1 business day" in page
+    assert "approved at once under the owner's standing consent" in page
+    assert "Screening by the film commission" not in page
+
+    # The heritage site has no standing consent, and a drone needs civil aviation.
+    args.update({"sites": [world.site_a.slug], "activities": ["drone"]})
+    page = client.get("/sites/quote", query_string=args, headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert "Does not apply" in page
+    assert f"{world.site_a.name_en} has no standing consent from its owner." in page
+    assert "Civil aviation review is needed for: Drone." in page
+    # In the reader's language.
+    page = client.get("/sites/quote", query_string=args, headers={"Accept-Language": "ru"}).get_data(as_text=True)
+    assert "Ускоренный порядок" in page and "Не применяется" in page
+
+
+def test_an_owner_sets_standing_consent_and_a_change_of_rules_is_a_new_version(client, world, db):
+    from tests.factories import PASSWORD
+    from tests.helpers import login
+
+    site = world.site_a
+    login(client, world.owner_a_supervisor.email, PASSWORD)
+    form = {"rules_az": "Qayda", "rules_en": "A rule", "rules_ru": "Правило", "fee_per_day": "200.00",
+            "max_crew": "40", "yearly_cap_days": "", "standing_consent": "y",
+            "filming_hours_start": "08:00", "filming_hours_end": "20:00"}
+    response = post_form(client, f"/review/sites/{site.slug}/settings", form, page_url=f"/review/sites/{site.slug}/calendar")
+    assert response.status_code == 302 and response.location.endswith(f"/review/sites/{site.slug}/calendar"), response.location
+    db.session.rollback()  # end the test's read snapshot: the request committed on its own session
+    db.session.refresh(site)
+    assert site.standing_consent and site.filming_hours_start == dt.time(8) and site.rules_version == 2
+    # Hours that end before they start: a clear message, nothing saved.
+    form.update({"filming_hours_start": "20:00", "filming_hours_end": "08:00"})
+    response = post_form(client, f"/review/sites/{site.slug}/settings", form, page_url=f"/review/sites/{site.slug}/calendar")
+    assert response.status_code == 400 and "The filming hours must end after they start." in response.get_data(as_text=True)
+    db.session.rollback()
+    db.session.refresh(site)
+    assert site.filming_hours_end == dt.time(20) and site.rules_version == 2
