@@ -48,7 +48,8 @@ class ProcessMachine(RuleBasedStateMachine):
     def _actors(self):
         w = self.world
         return [w.producer, w.other_producer, w.ministry_reviewer, w.ministry_supervisor, w.tourism_reviewer,
-                w.owner_a_reviewer, w.owner_a_supervisor, w.owner_b_reviewer]
+                w.owner_a_reviewer, w.owner_a_supervisor, w.owner_b_reviewer,
+                *(reviewer for _organisation, reviewer in w.agencies.values())]
 
     def _attempt(self, call):
         try:
@@ -59,12 +60,14 @@ class ProcessMachine(RuleBasedStateMachine):
         db.session.commit()
         self.successes += 1
 
-    @rule(sites=st.sampled_from(["a", "b", "ab"]))
-    def file_application(self, sites):
+    @rule(sites=st.sampled_from(["a", "b", "ab"]),
+          # Version 2 routes these to the police, civil aviation and the emergency services.
+          activities=st.sampled_from([(), ("drone",), ("road_closure", "pyrotechnics")]))
+    def file_application(self, sites, activities):
         if len(self.application_ids) >= 3:
             return
         chosen = [{"a": self.world.site_a, "b": self.world.site_b}[c] for c in sites]
-        application = submitted(self.world, now=self.now, sites=chosen)
+        application = submitted(self.world, now=self.now, sites=chosen, activities=activities)
         self.application_ids.append(application.id)
 
     @rule(data=st.data())

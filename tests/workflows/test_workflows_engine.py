@@ -9,7 +9,10 @@ from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, 
 from workflows import (
     APPROVING_REVIEW_STATES,
     DEFINITION_V1,
+    DEFINITION_V2,
+    FAST_TRACK,
     OPEN_REVIEW_STATES,
+    STANDARD,
     TERMINAL_APPLICATION_STATES,
     ApplicationFacts,
     ApplicationState,
@@ -17,6 +20,7 @@ from workflows import (
     ReviewSnapshot,
     ReviewState,
     Role,
+    SiteConsent,
     Step,
     TransitionNotAllowed,
     final_approval_blockers,
@@ -42,7 +46,21 @@ def snap(kind, state, owner=None):
     return ReviewSnapshot(kind, R(state), owner)
 
 
-def perform(state: ApplicationState, reviews: list[ReviewSnapshot], step: Step):
+# Version 2: the agencies on one application, and a simple shoot on the fast track.
+FACTS_AGENCIES = ApplicationFacts(
+    "feature",
+    "FR",
+    bookings=(
+        BookingFacts("icherisheher", "ORG-ICH", heritage=True, activities={"drone", "road_closure", "pyrotechnics"}),
+        BookingFacts("gobustan", "ORG-GOB", heritage=True, activities={"drone", "road_closure", "pyrotechnics"}),
+    ),
+)
+FACTS_SIMPLE = ApplicationFacts(
+    "commercial", "AZ", bookings=(BookingFacts("white-city", "ORG-CITY", crew=8, consent=SiteConsent("City", 1, 15)),)
+)
+
+
+def perform(state: ApplicationState, reviews: list[ReviewSnapshot], step: Step, D=D, facts=FACTS, route=STANDARD):
     """What the services do for a step (the reference used by the tests)."""
     action = step.application_action
     if action is not None:
@@ -58,19 +76,21 @@ def perform(state: ApplicationState, reviews: list[ReviewSnapshot], step: Step):
         reviews = [
             snap(r.kind_code, R.CANCELLED, r.owner_org_id) if r.state in OPEN_REVIEW_STATES else r for r in reviews
         ]
-    for req in reviews_for_step(D, step, FACTS):
-        reviews = [*reviews, snap(req.kind_code, R.PENDING, req.owner_org_id)]
+    for req in reviews_for_step(D, step, facts, route):
+        # On the fast track the owners' standing consent approves their reviews as they open.
+        approved_at_once = route == FAST_TRACK and D.review_kind(req.kind_code).approved_by_standing_consent
+        reviews = [*reviews, snap(req.kind_code, R.APPROVED if approved_at_once else R.PENDING, req.owner_org_id)]
     return state, reviews
 
 
-def settle(state, reviews, limit=10):
+def settle(state, reviews, limit=10, D=D, facts=FACTS, route=STANDARD):
     steps = []
     for _ in range(limit):
-        step = next_step(D, state, reviews)
+        step = next_step(D, state, reviews, route)
         if step is Step.NONE:
             return state, reviews, steps
         steps.append(step)
-        state, reviews = perform(state, reviews, step)
+        state, reviews = perform(state, reviews, step, D, facts, route)
     raise AssertionError(f"next_step did not settle: {steps}")
 
 
@@ -203,7 +223,7 @@ review_lists = st.lists(review_snapshots, max_size=8)
 app_states = st.sampled_from(list(ApplicationState))
 
 
-def active(reviews, stage):
+def active(reviews, stage, D=D):
     return [r for r in reviews if r.state is not R.CANCELLED and D.stage_of(r.kind_code) == stage]
 
 
@@ -254,22 +274,29 @@ def test_steps_are_always_performable_and_settle(state, reviews):
 
 # -- a stateful machine driving the pure definition -------------------------------------
 
-ALL_REVIEW_ACTIONS = sorted({t.action for t in D.review_transitions})
-ALL_APP_ACTIONS = sorted({t.action for t in D.application_transitions})
-ORG_KINDS = [None, "ministry", "site_owner", "tourism"]
+ALL_REVIEW_ACTIONS = sorted({t.action for t in (*DEFINITION_V1.review_transitions, *DEFINITION_V2.review_transitions)})
+ALL_APP_ACTIONS = sorted({t.action for t in DEFINITION_V2.application_transitions})
+ORG_KINDS = [None, "ministry", "site_owner", "tourism", "police", "aviation", "emergency"]
 
 
 class ProcessMachine(RuleBasedStateMachine):
+    """Version 1's process; the subclasses below drive version 2 (the agencies, the fast track)."""
+
+    D = DEFINITION_V1
+    facts = FACTS
+    route = STANDARD
+
     def __init__(self):
         super().__init__()
         self.state = A.DRAFT
         self.reviews: list[ReviewSnapshot] = []
         self.terminal_seen: ApplicationState | None = None
         self.history: list[Step] = []
-        self.state, self.reviews, _ = settle(D.apply_application_action(A.DRAFT, "submit", Role.PRODUCER), [])
+        submitted = self.D.apply_application_action(A.DRAFT, "submit", Role.PRODUCER)
+        self.state, self.reviews, _ = settle(submitted, [], D=self.D, facts=self.facts, route=self.route)
 
     def _settle(self):
-        self.state, self.reviews, steps = settle(self.state, self.reviews)
+        self.state, self.reviews, steps = settle(self.state, self.reviews, D=self.D, facts=self.facts, route=self.route)
         self.history.extend(steps)
         if self.state in TERMINAL_APPLICATION_STATES:
             # the services cancel what is still open when an application ends
@@ -293,11 +320,11 @@ class ProcessMachine(RuleBasedStateMachine):
         i = index % len(self.reviews)
         r = self.reviews[i]
         try:
-            new = D.apply_review_action(r.kind_code, r.state, action, role)
+            new = self.D.apply_review_action(r.kind_code, r.state, action, role)
         except TransitionNotAllowed:
-            assert action not in D.allowed_review_actions(r.kind_code, r.state, role)
+            assert action not in self.D.allowed_review_actions(r.kind_code, r.state, role)
             return
-        assert action in D.allowed_review_actions(r.kind_code, r.state, role)
+        assert action in self.D.allowed_review_actions(r.kind_code, r.state, role)
         self.reviews[i] = snap(r.kind_code, new, r.owner_org_id)
         self._settle()
 
@@ -309,7 +336,7 @@ class ProcessMachine(RuleBasedStateMachine):
     def application_action(self, action, role, org_kind):
         before = self.state
         try:
-            self.state = D.apply_application_action(self.state, action, role, org_kind)
+            self.state = self.D.apply_application_action(self.state, action, role, org_kind)
         except TransitionNotAllowed:
             return
         if before in TERMINAL_APPLICATION_STATES:
@@ -333,21 +360,21 @@ class ProcessMachine(RuleBasedStateMachine):
             if r.state is R.INFO_REQUESTED
             else data.draw(st.sampled_from([Role.REVIEWER, Role.SUPERVISOR]))
         )
-        allowed = D.allowed_review_actions(r.kind_code, r.state, role)
+        allowed = self.D.allowed_review_actions(r.kind_code, r.state, role)
         if not allowed:
             return
         action = data.draw(st.sampled_from(allowed))
-        self.reviews[i] = snap(r.kind_code, D.apply_review_action(r.kind_code, r.state, action, role), r.owner_org_id)
+        self.reviews[i] = snap(r.kind_code, self.D.apply_review_action(r.kind_code, r.state, action, role), r.owner_org_id)
         self._settle()
 
     @precondition(lambda self: self.state is A.FINAL_REVIEW)
     @rule()
     def ministry_decides_on_the_final_review(self):
         for i, r in enumerate(self.reviews):
-            if D.stage_of(r.kind_code) == "final" and r.state in (R.PENDING, R.IN_REVIEW):
-                blocked = bool(final_approval_blockers(D, self.reviews))
+            if self.D.stage_of(r.kind_code) == "final" and r.state in (R.PENDING, R.IN_REVIEW):
+                blocked = bool(final_approval_blockers(self.D, self.reviews))
                 action = "reject" if blocked else "approve"
-                new = D.apply_review_action(r.kind_code, r.state, action, Role.SUPERVISOR)
+                new = self.D.apply_review_action(r.kind_code, r.state, action, Role.SUPERVISOR)
                 self.reviews[i] = snap(r.kind_code, new, r.owner_org_id)
                 self._settle()
                 assert self.state is (A.REJECTED if blocked else A.APPROVED)
@@ -358,7 +385,7 @@ class ProcessMachine(RuleBasedStateMachine):
         assert isinstance(self.state, ApplicationState)
         for r in self.reviews:
             assert isinstance(r.state, ReviewState)
-            D.review_kind(r.kind_code)
+            self.D.review_kind(r.kind_code)
 
     @invariant()
     def terminal_states_never_change(self):
@@ -369,22 +396,41 @@ class ProcessMachine(RuleBasedStateMachine):
 
     @invariant()
     def settled(self):
-        assert next_step(D, self.state, self.reviews) is Step.NONE
+        assert next_step(self.D, self.state, self.reviews, self.route) is Step.NONE
 
     @invariant()
     def stage_consistency(self):
-        if self.state in (A.SUBMITTED, A.IN_REVIEW, A.FINAL_REVIEW):
-            assert active(self.reviews, "screening"), "a submitted application has a screening"
+        if self.state in (A.SUBMITTED, A.IN_REVIEW, A.FINAL_REVIEW) and self.D.kinds_in_stage("screening", self.route):
+            assert active(self.reviews, "screening", self.D), "a submitted application has a screening"
         if self.state is A.FINAL_REVIEW:
-            assert not any(r.state in OPEN_REVIEW_STATES for r in active(self.reviews, "parallel"))
+            assert not any(r.state in OPEN_REVIEW_STATES for r in active(self.reviews, "parallel", self.D))
         if self.state is A.IN_REVIEW:
-            assert not any(r.state in OPEN_REVIEW_STATES for r in active(self.reviews, "final"))
+            assert not any(r.state in OPEN_REVIEW_STATES for r in active(self.reviews, "final", self.D))
 
     @invariant()
     def engine_never_approves_over_a_refusal(self):
         if self.history and self.history[-1] is Step.APPROVE:
-            assert final_approval_blockers(D, self.reviews) == []
+            assert final_approval_blockers(self.D, self.reviews) == []
+
+
+class AgenciesMachine(ProcessMachine):
+    """Version 2: the police, civil aviation and emergency services beside the owners and tourism."""
+
+    D = DEFINITION_V2
+    facts = FACTS_AGENCIES
+
+
+class FastTrackMachine(ProcessMachine):
+    """Version 2's fast track: no screening, the owner's consent at once, one commission decision."""
+
+    D = DEFINITION_V2
+    facts = FACTS_SIMPLE
+    route = FAST_TRACK
 
 
 ProcessMachine.TestCase.settings = settings(max_examples=200, stateful_step_count=40, deadline=None)
 TestProcessMachine = ProcessMachine.TestCase
+AgenciesMachine.TestCase.settings = settings(max_examples=200, stateful_step_count=40, deadline=None)
+TestAgenciesMachine = AgenciesMachine.TestCase
+FastTrackMachine.TestCase.settings = settings(max_examples=100, stateful_step_count=30, deadline=None)
+TestFastTrackMachine = FastTrackMachine.TestCase
