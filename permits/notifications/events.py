@@ -31,6 +31,15 @@ EVENTS: dict[str, EventSpec] = {
         _l("Follow your application"),
         "producer",
     ),
+    "application_received_fast_track": EventSpec(
+        _l("We received your application %(reference)s"),
+        (
+            _l("Your application %(reference)s for “%(title)s” has been received."),
+            _l("It takes the fast track: the site owners' standing consent approved your sites, and the film commission decides within %(days)s business day."),
+        ),
+        _l("Follow your application"),
+        "producer",
+    ),
     "review_opened": EventSpec(
         _l("New application to review: %(reference)s"),
         (

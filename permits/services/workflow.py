@@ -44,6 +44,7 @@ from permits.services.context import (
 from permits.services.quotes import quote_for
 from workflows import (
     CURRENT_VERSION,
+    FAST_TRACK,
     RUNNING_AMENDMENT_STATES,
     STANDARD,
     ApplicationState,
@@ -484,7 +485,8 @@ def submit(application: Application, actor: User, expected_version: int | None =
     # The first stage's time: screening, or on the fast track the one decision.
     context["days"] = defn.stage_sla_business_days("screening", application.route) or defn.stage_sla_business_days(
         "final", application.route)
-    notify.tell_producers(application, "application_received", f"received:{application.id}", context)
+    event = "application_received_fast_track" if application.route == FAST_TRACK else "application_received"
+    notify.tell_producers(application, event, f"received:{application.id}", context)
     advance(case, now, actor)
     return application
 

@@ -9,7 +9,8 @@ import datetime as dt
 from sqlalchemy import select
 
 from permits.extensions import db as database
-from permits.models import Permit, WorkflowEvent
+from permits.models import OutboxMessage, Permit, WorkflowEvent
+from permits.notifications.render import render_email
 from permits.services import permits as permit_service
 from permits.services import workflow
 from permits.services.context import calendar
@@ -113,6 +114,12 @@ def test_a_simple_shoot_is_permitted_by_one_commission_decision_within_a_busines
     owner = next(r for r in application.reviews if r.kind == "site_owner")
     assert owner.state == "approved"
     assert not [r for r in application.reviews if r.kind == "ministry_screening"]
+    # The producer is told it takes the fast track, not that a screening comes first.
+    [received] = database.session.execute(
+        select(OutboxMessage).where(OutboxMessage.recipient_email == "local@example.test",
+                                    OutboxMessage.template.like("application_received%"))).scalars()
+    assert received.template == "application_received_fast_track"
+    assert "It takes the fast track" in render_email(received.template, "en", received.context).text
     decided_at = MONDAY + dt.timedelta(hours=5)
     workflow.decide(decision, world.ministry_reviewer, "approve", now=decided_at)
     database.session.commit()
