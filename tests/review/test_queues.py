@@ -152,3 +152,12 @@ def test_the_ministry_sees_escalations_from_every_organisation(world, signed_in,
     assert f"/review/tasks/{late.id}" in html
     screening = client.get("/review/?kind=ministry_screening").get_data(as_text=True)
     assert "No reviews here." in screening
+
+
+def test_the_commission_has_a_queue_per_decision_it_takes(world, signed_in, client):
+    """Screening, the final decision and the fast track's decision: one link each, each named."""
+    signed_in(world.ministry_reviewer)
+    html = client.get("/review/").get_data(as_text=True)
+    assert html.count("Screening queue") == 1
+    assert "/review/?kind=ministry_final" in html and "/review/?kind=commission_decision" in html
+    assert "Final decision of the film commission" in html and "Fast-track decision of the film commission" in html
