@@ -609,7 +609,7 @@ V2_REVIEW_KINDS = (
             DocumentNeed("safety_plan", activity="open_flames"),
         ),
     ),
-    ReviewKind("ministry_final", "ministry", "ministry final", 2, "final"),
+    *(k for k in V1_REVIEW_KINDS if k.code == "ministry_final"),
     # The fast track's one decision: screening and final in one, in a business day.
     ReviewKind("commission_decision", "ministry", "commission decision", 1, "final"),
 )
@@ -628,26 +628,20 @@ V2_ACTIVITY_REVIEWS = {
 }
 
 V2_ROUTING_RULES = (
-    RoutingRule("ministry_screening", "always"),
-    RoutingRule("site_owner", "always"),
-    RoutingRule("tourism", "heritage_or_tourist_or_foreign"),
+    *V1_ROUTING_RULES[:3],  # screening, the site owners, tourism
     *(RoutingRule(kind, "always", frozenset(activities)) for kind, activities in V2_ACTIVITY_REVIEWS.items()),
     RoutingRule("ministry_final", "always"),
     RoutingRule("commission_decision", "always"),
 )
 
-DEFINITION_V2 = ProcessDefinition(
+# Version 2 is version 1 with these changes (the rest - the application's
+# life cycle, the tiers, the commission, the time limits - stays as it was).
+DEFINITION_V2 = dataclasses.replace(
+    DEFINITION_V1,
     version=2,
     review_kinds=V2_REVIEW_KINDS,
     review_transitions=V2_REVIEW_TRANSITIONS,
-    application_transitions=V1_APPLICATION_TRANSITIONS,
     routing_rules=V2_ROUTING_RULES,
-    tiers=DEFAULT_TIER_POLICIES,
-    commission_org_kind="ministry",
-    info_response_business_days=10,
-    reminder_before_business_days=1,
-    booking_horizon_days=730,
-    max_booking_days=90,
     fast_track=FastTrack("commission_decision", tiers=frozenset({Tier.LOW.value}), lead_time_business_days=2),
     description=(
         "Ministry screening; in parallel the site owners (approved at once under their standing consent), "

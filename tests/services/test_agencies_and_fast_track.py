@@ -99,13 +99,19 @@ def test_standing_consent_does_not_cover_a_shoot_beyond_its_rules(db):
     assert owner.state == "pending"
 
 
-def test_a_simple_shoot_is_permitted_by_one_commission_decision_within_a_business_day(db):
+def _filed_on_the_fast_track():
+    """A local producer files a one-day, eight-person shoot at a site under standing consent."""
     world = build_world(heritage_a=False)
     _consent(world.site_a)
     _local_producer(world)
     application = draft(world, sites=[world.site_a], crew=8, days=1)
     workflow.submit(application, world.producer, now=MONDAY)
     database.session.commit()
+    return world, application
+
+
+def test_a_simple_shoot_is_permitted_by_one_commission_decision_within_a_business_day(db):
+    world, application = _filed_on_the_fast_track()
     assert application.route == "fast_track"
     [decision] = open_reviews(application)
     assert decision.kind == "commission_decision" and decision.organisation_id == world.ministry.id
@@ -135,12 +141,7 @@ def test_a_simple_shoot_is_permitted_by_one_commission_decision_within_a_busines
 
 
 def test_the_fast_track_decision_can_refuse_or_ask_like_any_review(db):
-    world = build_world(heritage_a=False)
-    _consent(world.site_a)
-    _local_producer(world)
-    application = draft(world, sites=[world.site_a], crew=8, days=1)
-    workflow.submit(application, world.producer, now=MONDAY)
-    database.session.commit()
+    world, application = _filed_on_the_fast_track()
     [decision] = open_reviews(application)
     workflow.decide(decision, world.ministry_reviewer, "reject", reason="The boulevard is closed for a state visit.",
                     now=MONDAY + dt.timedelta(hours=1))
