@@ -35,7 +35,6 @@ class SiteConsent:
     given under; it is recorded with every approval it makes.
     """
 
-    owner_name: str = ""
     rules_version: int = 1
     max_crew: int = 0
     hours: tuple[time, time] | None = None  # the daily filming hours it covers, if limited

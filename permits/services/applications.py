@@ -38,6 +38,7 @@ from workflows import (
     EDITABLE_APPLICATION_STATES,
     FAST_TRACK,
     PRODUCTION_TYPES,
+    STANDARD,
     ApplicationFacts,
     ApplicationState,
     current_definition,
@@ -561,7 +562,7 @@ def plan(sites: list[PlannedSite], *, activities: list[str], country_of_origin: 
     return Plan(timeline=quotes.timeline(facts, lines, first_day, now), problems=problems, conflicts=conflicts)
 
 
-def review_organisations(reviews, route: str = "standard") -> list[tuple[object, object, int]]:
+def review_organisations(reviews, route: str = STANDARD) -> list[tuple[object, object, int]]:
     """(required review, organisation or None, SLA business days) for display;
     on the fast track the owners' reviews take no time (standing consent)."""
     defn = current_definition()

@@ -71,21 +71,20 @@ def site_consent(location: Location) -> SiteConsent | None:
     hours = None
     if location.filming_hours_start is not None and location.filming_hours_end is not None:
         hours = (location.filming_hours_start, location.filming_hours_end)
-    owner = location.owner
-    return SiteConsent(owner_name=owner.name_en if owner is not None else "", rules_version=location.rules_version or 1,
-                       max_crew=location.max_crew or 0, hours=hours)
+    return SiteConsent(rules_version=location.rules_version or 1, max_crew=location.max_crew or 0, hours=hours)
 
 
-def shoot_days_booked(location_id: int, year: int, *, exclude_application_id: int | None = None) -> int:
-    """Shoot days that other productions hold or have at a site in a year
-    (what the site's yearly cap counts)."""
+def shoot_days_booked(location_id: int, year: int, *, states=BOOKED_APPLICATION_STATES,
+                      exclude_application_id: int | None = None) -> int:
+    """Shoot days at a site in a calendar year of applications in ``states``
+    (by default those that hold or have the site: what the yearly cap counts)."""
     first, last = dt.date(year, 1, 1), dt.date(year, 12, 31)
     query = (
         select(Booking.start_date, Booking.end_date)
         .join(Application, Application.id == Booking.application_id)
         .where(Booking.location_id == location_id, Booking.active.is_(True),
                Booking.start_date <= last, Booking.end_date >= first,
-               Application.state.in_(state_values(BOOKED_APPLICATION_STATES)))
+               Application.state.in_(state_values(states)))
     )
     if exclude_application_id is not None:
         query = query.where(Booking.application_id != exclude_application_id)

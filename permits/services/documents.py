@@ -27,7 +27,7 @@ from permits.extensions import db
 from permits.labels import review_kind_name
 from permits.models import Application, ApplicationDocument, Document, User
 from permits.services import PermissionDenied, ServiceError
-from permits.services.context import calendar, facts_for, now_utc, process_for
+from permits.services.context import calendar, definition_of, facts_for, now_utc, process_for
 from permits.storage import storage
 from workflows import documents_needed
 
@@ -339,21 +339,18 @@ def documents_for_review(application: Application, review_kind: str | None = Non
     says): those come first, so each agency sees its own papers at the top."""
     concerning: set[str] = set()
     if review_kind is not None:
-        try:
-            kind = process_for(application).review_kind(review_kind)
-        except KeyError:
-            kind = None
-        if kind is not None:
-            concerning = {need.document_kind for need in kind.documents}
+        concerning = {need.document_kind for need in definition_of(application).review_kind(review_kind).documents}
     links = sorted(application.documents, key=lambda link: (link.document.kind not in concerning, link.id))
     return [(link, link.document.kind in concerning) for link in links]
 
 
-def passport_documents_for(application: Application) -> list[Document]:
+def passport_documents_for(application: Application, needed: list[tuple] | None = None) -> list[Document]:
     """The production passport's documents that stand for needed documents
-    not attached to the application (the newest of each kind): they count."""
+    (``needed_documents`` unless given) not attached to the application (the
+    newest of each kind): they count."""
+    needed = needed_documents(application) if needed is None else needed
     attached = {link.document.kind for link in application.documents}
-    missing = {need.document_kind for _kind, need in needed_documents(application)} - attached
+    missing = {need.document_kind for _kind, need in needed} - attached
     chosen: dict[str, Document] = {}
     for document in passport_of(application.company_id):  # newest first within a kind
         if document.kind in missing and document.kind not in chosen:
@@ -371,11 +368,12 @@ def document_checks(application: Application, today: dt.date | None = None) -> l
     """What keeps the documents from being filed (blocking) or should be known.
     Every missing document is named; the passport's documents count."""
     today = today or calendar().local_date(now_utc())
-    documents = [link.document for link in application.documents] + passport_documents_for(application)
+    needed = needed_documents(application)
+    documents = [link.document for link in application.documents] + passport_documents_for(application, needed)
     last_day = application.last_shoot_date
     checks: list[DocumentCheck] = []
     present = {d.kind for d in documents}
-    for kind, need in needed_documents(application):
+    for kind, need in needed:
         if need.document_kind not in present:
             checks.append(DocumentCheck(_missing(kind.code, need.document_kind)))
     insurances = [d for d in documents if d.kind == "insurance"]

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from permits.extensions import db
@@ -24,6 +25,7 @@ from permits.services.context import calendar, facts_for, now_utc
 from workflows import (
     FAST_TRACK,
     STAGES,
+    STANDARD,
     ApplicationFacts,
     FastTrackObstacle,
     Quote,
@@ -49,7 +51,7 @@ class Timeline:
     latest_submission: dt.date | None
     earliest_permit: dt.date
     late: bool
-    route: str = "standard"
+    route: str = STANDARD
     # Why the fast track does not apply (empty when it does, or when the
     # process has no fast track to offer).
     fast_track_obstacles: tuple[FastTrackObstacle, ...] = ()
@@ -66,9 +68,8 @@ def timeline(facts: ApplicationFacts, lines: Iterable[FeeLine], first_shoot_day:
     defn = current_definition()
     cal = calendar()
     tier = impact_tier_for(facts)
-    obstacles = fast_track_obstacles(defn, facts)
-    offered = defn.fast_track is not None
-    route = FAST_TRACK if offered and not obstacles else "standard"
+    obstacles = fast_track_obstacles(defn, facts)  # "not_offered" when the process has no fast track
+    route = STANDARD if obstacles else FAST_TRACK
     reviews = required_reviews(defn, facts, stages=STAGES, route=route)
     latest = latest_submission_date(cal, first_shoot_day, tier, defn, route) if first_shoot_day else None
     return Timeline(
@@ -80,7 +81,7 @@ def timeline(facts: ApplicationFacts, lines: Iterable[FeeLine], first_shoot_day:
         late=bool(latest and cal.local_date(now) > latest),
         route=route,
         fast_track_obstacles=tuple(o for o in obstacles if o.code != "not_offered"),
-        fast_track_offered=offered,
+        fast_track_offered=defn.fast_track is not None,
     )
 
 
@@ -100,6 +101,22 @@ def timeline_for(application: Application, now: dt.datetime | None = None) -> Ti
     return timeline(facts_for(application), _fee_lines(application), application.first_shoot_date, now)
 
 
+# What a booked site asks beyond its owner's standing consent (workflows.consent).
+SITE_REASONS = {
+    "no_consent": _l("%(site)s has no standing consent from its owner."),
+    "impact": _l("%(site)s: more people or vehicles on site than a low-impact shoot."),
+    "crew": _l("%(site)s: more people on site than its standing consent allows."),
+    "hours": _l("%(site)s: the daily hours are outside the filming hours its standing consent covers (%(hours)s)."),
+    "closed": _l("%(site)s is closed to filming on some of these days."),
+    "yearly_cap": _l("%(site)s: the site's yearly cap of shoot days would be exceeded."),
+}
+
+
+def _site_reason(code: str, site: Location | None) -> str:
+    hours = f"{site.filming_hours_start:%H:%M}–{site.filming_hours_end:%H:%M}" if site and site.filming_hours_start else ""
+    return str(SITE_REASONS[code]) % {"site": site.name if site is not None else "", "hours": hours}
+
+
 def fast_track_reasons(timeline: Timeline) -> list[str]:
     """Why the fast track does not apply, in the reader's language: the sites
     without standing consent and what they ask beyond it, and the reviews
@@ -109,10 +126,10 @@ def fast_track_reasons(timeline: Timeline) -> list[str]:
     sites = {str(loc.id): loc for loc in db.session.execute(select(Location).where(Location.id.in_(ids))).scalars()} if ids else {}
     reasons = []
     for o in obstacles:
-        site = sites.get(o.location_id)
-        name = site.name if site is not None else ""
         activities = ", ".join(str(ACTIVITIES.get(a, a)) for a in o.activities)
-        if o.code == "review" and activities:
+        if o.code in SITE_REASONS:
+            reasons.append(_site_reason(o.code, sites.get(o.location_id)))
+        elif o.code == "review" and activities:
             reasons.append(_("%(review)s is needed for: %(activities)s.", activities=activities, review=review_kind_name(o.kind_code)))
         elif o.code == "review":
             reasons.append(_("%(review)s is needed (a heritage or tourist site, or a foreign production).",
@@ -122,20 +139,6 @@ def fast_track_reasons(timeline: Timeline) -> list[str]:
         elif o.code == "tier":
             reasons.append(_("The shoot is of %(tier)s; the fast track is for low-impact shoots (at most 15 people and 5 vehicles on site, no special activities).",
                              tier=str(TIERS.get(o.detail, o.detail)).lower()))
-        elif o.code == "no_consent":
-            reasons.append(_("%(site)s has no standing consent from its owner.", site=name))
-        elif o.code == "impact":
-            reasons.append(_("%(site)s: more people or vehicles on site than a low-impact shoot.", site=name))
-        elif o.code == "crew":
-            reasons.append(_("%(site)s: more people on site than its standing consent allows.", site=name))
-        elif o.code == "hours":
-            hours = f"{site.filming_hours_start:%H:%M}–{site.filming_hours_end:%H:%M}" if site is not None and site.filming_hours_start else ""
-            reasons.append(_("%(site)s: the daily hours are outside the filming hours its standing consent covers (%(hours)s).",
-                             site=name, hours=hours))
-        elif o.code == "closed":
-            reasons.append(_("%(site)s is closed to filming on some of these days.", site=name))
-        elif o.code == "yearly_cap":
-            reasons.append(_("%(site)s: the site's yearly cap of shoot days would be exceeded.", site=name))
         elif o.code == "no_sites":
             reasons.append(_("Add a filming site to see whether the fast track applies."))
     return list(dict.fromkeys(reasons))

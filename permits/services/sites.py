@@ -19,6 +19,7 @@ from sqlalchemy.orm import selectinload
 from permits.extensions import db
 from permits.models import Application, Booking, Location, LocationBlackout, User
 from permits.services import PermissionDenied, ServiceError
+from permits.services.context import shoot_days_booked
 from workflows import BOOKED_APPLICATION_STATES, PERMITTED_APPLICATION_STATES, ApplicationState, state_values
 
 EDITOR_ROLES = ("supervisor", "admin")
@@ -246,14 +247,4 @@ def application_months(application: Application, conflicts: dict[int, list[Booki
 
 def shoot_days_in_year(location: Location, year: int) -> int:
     """Approved shoot days at a site in a calendar year (for the yearly cap)."""
-    first, last = dt.date(year, 1, 1), dt.date(year, 12, 31)
-    total = 0
-    for booking in db.session.execute(
-        select(Booking)
-        .join(Application, Application.id == Booking.application_id)
-        .where(Booking.location_id == location.id, Booking.active.is_(True), Application.state.in_(state_values(PERMITTED_APPLICATION_STATES)),
-               Booking.start_date <= last, Booking.end_date >= first)
-    ).scalars():
-        start, end = max(booking.start_date, first), min(booking.end_date, last)
-        total += (end - start).days + 1
-    return total
+    return shoot_days_booked(location.id, year, states=PERMITTED_APPLICATION_STATES)

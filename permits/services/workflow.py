@@ -317,9 +317,11 @@ def move_review(review: ReviewTask, action: str, role: Role, actor: User | None 
     )
 
 
-def open_review(case: Case, required: RequiredReview, now: dt.datetime, *, flagged: bool = False) -> ReviewTask:
+def open_review(case: Case, required: RequiredReview, now: dt.datetime, *, flagged: bool = False,
+                facts=None) -> ReviewTask:
     """Open one required review of a case: its SLA clock and deadlines, its
-    audit event, and its organisation told."""
+    audit event, and its organisation told (``facts``: the case's, when the
+    caller already has them)."""
     application = case.application
     organisation = organisation_for(required)
     review = ReviewTask(
@@ -350,18 +352,18 @@ def open_review(case: Case, required: RequiredReview, now: dt.datetime, *, flagg
         amendment_id=case.amendment_id,
         payload=payload,
     )
-    if not _approve_under_standing_consent(case, review, now):
+    if not _approve_under_standing_consent(case, review, now, facts):
         notify.tell_reviewers(notify.staff_of(organisation.id), review, "review_opened", f"review-opened:{review.id}")
     return review
 
 
-def _approve_under_standing_consent(case: Case, review: ReviewTask, now: dt.datetime) -> bool:
+def _approve_under_standing_consent(case: Case, review: ReviewTask, now: dt.datetime, facts=None) -> bool:
     """An owner's review that the owner's standing consent covers is approved
     by the system as it opens, recorded with the consent's rules version."""
     defn = definition_of(case.application)
     if not defn.review_kind(review.kind).approved_by_standing_consent:
         return False
-    facts = case.facts().of_owner(str(review.organisation_id))
+    facts = (facts or case.facts()).of_owner(str(review.organisation_id))
     if not consent_covers(facts):
         return False
     sites = [
@@ -427,8 +429,9 @@ def _perform(case: Case, step: Step, reviews: list[ReviewTask], now: dt.datetime
             open_review(case, required, now)
     elif step is Step.OPEN_PARALLEL:
         move(case, "start_review", Role.SYSTEM)
-        for required in reviews_for_step(defn, step, case.facts(), case.route):
-            open_review(case, required, now)
+        facts = case.facts()  # once for the step: routing and the owners' standing consent read the same facts
+        for required in reviews_for_step(defn, step, facts, case.route):
+            open_review(case, required, now, facts=facts)
     elif step in (Step.OPEN_FINAL, Step.MINISTRY_DECIDES_REJECTION):
         flagged = step.flags_final_review
         move(case, "open_final", Role.SYSTEM, payload={"flagged": flagged} if flagged else None)
@@ -471,9 +474,10 @@ def submit(application: Application, actor: User, expected_version: int | None =
     except TransitionNotAllowed as refusal:
         raise WorkflowRefused(f"{ApplicationCase.not_possible} ({refusal.message})") from None
     application.definition_version = CURRENT_VERSION
+    defn = definition_of(application)
     facts = facts_for(application)
     # Fixed when filed: a simple shoot at sites under standing consent takes the fast track.
-    application.route = route_for(definition_of(application), facts)
+    application.route = route_for(defn, facts)
     case = ApplicationCase(application)
     move(case, "submit", role, actor, payload={"route": application.route} if application.route != STANDARD else None)
     application.submitted_at = now
@@ -481,7 +485,6 @@ def submit(application: Application, actor: User, expected_version: int | None =
     application.impact_tier = impact_tier_for(facts).value
     application.fee_total = quote_for(application).total
     context = notify.base_context(application)
-    defn = definition_of(application)
     # The first stage's time: screening, or on the fast track the one decision.
     context["days"] = defn.stage_sla_business_days("screening", application.route) or defn.stage_sla_business_days(
         "final", application.route)

@@ -56,7 +56,7 @@ FACTS_AGENCIES = ApplicationFacts(
     ),
 )
 FACTS_SIMPLE = ApplicationFacts(
-    "commercial", "AZ", bookings=(BookingFacts("white-city", "ORG-CITY", crew=8, consent=SiteConsent("City", 1, 15)),)
+    "commercial", "AZ", bookings=(BookingFacts("white-city", "ORG-CITY", crew=8, consent=SiteConsent(rules_version=1, max_crew=15)),)
 )
 
 

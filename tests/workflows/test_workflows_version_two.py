@@ -42,7 +42,7 @@ from workflows import (
 
 D = DEFINITION_V2
 CAL = BusinessCalendar()
-CONSENT = SiteConsent(owner_name="Baku City", rules_version=3, max_crew=15, hours=(time(8), time(20)))
+CONSENT = SiteConsent(rules_version=3, max_crew=15, hours=(time(8), time(20)))
 
 # The activity-to-agency table, as the issue states it.
 AGENCY_OF = {
