@@ -105,6 +105,13 @@ class BaseConfig:
     # serves (PORT, 5000 unless set).
     PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", f"http://127.0.0.1:{os.environ.get('PORT') or '5000'}")
 
+    # The account fees are paid into, printed on invoices (the commission's
+    # own details in production; these are the demo's).
+    COMMISSION_BANK_NAME = os.environ.get("COMMISSION_BANK_NAME", "Azerbaijan Film Commission")
+    COMMISSION_BANK_IBAN = os.environ.get("COMMISSION_BANK_IBAN", "AZ21NABZ00000000137010001944")
+    COMMISSION_BANK_BIC = os.environ.get("COMMISSION_BANK_BIC", "NABZAZ2X")
+    COMMISSION_BANK_TAX_ID = os.environ.get("COMMISSION_BANK_TAX_ID", "1700000000")
+
     UPLOAD_DIR = os.environ.get("UPLOAD_DIR", str(INSTANCE_DIR / "uploads"))
     MAX_CONTENT_LENGTH = int(os.environ.get("MAX_UPLOAD_MB", "20")) * 1024 * 1024
 

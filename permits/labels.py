@@ -32,6 +32,7 @@ APPLICATION_STATES = {
     "submitted": _l("Screening"),
     "in_review": _l("Under review"),
     "final_review": _l("Final decision"),
+    "awaiting_payment": _l("Approved, awaiting payment"),
     "approved": _l("Approved"),
     "rejected": _l("Rejected"),
     "withdrawn": _l("Withdrawn"),

@@ -53,6 +53,7 @@ import enum
 from collections.abc import Iterable
 
 from .facts import PREDICATES
+from .money import DEFAULT_MONEY_POLICY, MoneyPolicy
 from .states import ORGANISATION_ROLES, ApplicationState, ReviewState, Role
 from .tiers import ACTIVITIES, DEFAULT_TIER_POLICIES, Tier, TierPolicy
 
@@ -267,6 +268,9 @@ class ProcessDefinition:
     booking_horizon_days: int = 730
     max_booking_days: int = 90
     fast_track: FastTrack | None = None
+    # Fees invoiced, paid before the permit is issued, waived and refunded
+    # (None: the process takes no money; the permit is issued at approval).
+    money: MoneyPolicy | None = None
     description: str = ""
 
     def __post_init__(self) -> None:
@@ -648,5 +652,33 @@ DEFINITION_V2 = dataclasses.replace(
         "tourism, and the police, civil aviation and emergency services for the activities that concern them; "
         "ministry final decision. Fast track: a low-impact shoot at sites under standing consent gets one "
         "commission decision in a business day."
+    ),
+)
+
+
+# ------------------------------------------------------------------------------------
+# Version 3: money - the fee is invoiced, and the permit waits for it
+# ------------------------------------------------------------------------------------
+
+V3_APPLICATION_TRANSITIONS = (
+    *V1_APPLICATION_TRANSITIONS,
+    # The final decision approves while a balance is due: the permit waits.
+    _t(A.FINAL_REVIEW, "await_payment", A.AWAITING_PAYMENT, _DECIDERS | _SYSTEM, _MINISTRY),
+    # The balance reached zero (a payment, a waiver): the permit is issued.
+    _t(A.AWAITING_PAYMENT, "settle", A.APPROVED, _SYSTEM),
+    # Unpaid after the due date.
+    _t(A.AWAITING_PAYMENT, "lapse", A.LAPSED, _SYSTEM),
+    _t(A.AWAITING_PAYMENT, "withdraw", A.WITHDRAWN, _PRODUCER),
+)
+
+DEFINITION_V3 = dataclasses.replace(
+    DEFINITION_V2,
+    version=3,
+    application_transitions=V3_APPLICATION_TRANSITIONS,
+    money=DEFAULT_MONEY_POLICY,
+    description=(
+        f"{DEFINITION_V2.description} Money: the fee is invoiced when the screening accepts (on the fast track, "
+        "when filed); an approved application waits for the balance to reach zero before its permit is issued, "
+        "and lapses when the invoice is not paid by its due date. Waivers for small shoots; refunds by stage."
     ),
 )

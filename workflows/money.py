@@ -39,6 +39,7 @@ __all__ = [
     "RefundStage",
     "WaiverGround",
     "balance",
+    "cancellation",
     "invoice_lines",
     "match_payment",
     "payment_reference",
@@ -212,6 +213,7 @@ class EntryKind(str, enum.Enum):
     WAIVED = "waived"
     PAID = "paid"
     REFUNDED = "refunded"  # money given back to the producer
+    CANCELLED = "cancelled"  # what is no longer owed when the application ended unpaid (or partly paid)
 
     def __str__(self) -> str:
         return self.value
@@ -231,7 +233,7 @@ class LedgerEntry:
 
 def balance(entries: Iterable[LedgerEntry]) -> Decimal:
     """What the producer still owes (positive) or is owed (negative: a credit
-    to refund): invoiced - waived - paid + refunded."""
+    to refund): invoiced - waived - cancelled - paid + refunded."""
     total = ZERO
     for entry in entries:
         if entry.kind is EntryKind.INVOICED or entry.kind is EntryKind.REFUNDED:
@@ -250,6 +252,23 @@ class MatchOutcome(str, enum.Enum):
 
     def __str__(self) -> str:
         return self.value
+
+
+def cancellation(policy: MoneyPolicy, stage: RefundStage | str, entries: Iterable[LedgerEntry]) -> Decimal:
+    """What is no longer owed when an application ends at ``stage``.
+
+    After it, the balance is minus what comes back: all of an overpayment,
+    and the policy's share of what was paid towards the fee."""
+    entries = list(entries)
+
+    def total(kind: EntryKind) -> Decimal:
+        return sum((e.amount for e in entries if e.kind is kind), ZERO)
+
+    owed = total(EntryKind.INVOICED) - total(EntryKind.WAIVED) - total(EntryKind.CANCELLED)
+    paid = max(total(EntryKind.PAID) - total(EntryKind.REFUNDED), ZERO)
+    towards_fee = min(paid, max(owed, ZERO))
+    target = -((paid - towards_fee) + refund_due(policy, stage, towards_fee))
+    return max(money(balance(entries) - target), ZERO)
 
 
 def match_payment(amount: Decimal, due: Decimal | None, *, cancelled: bool = False) -> MatchOutcome:

@@ -2,13 +2,13 @@
 
 An application stores the version it started on and is always driven by
 ``get_definition(application.definition_version)``; new applications use
-:data:`CURRENT_VERSION`.  Versions 1 and 2 are registered on import; version 2
+:data:`CURRENT_VERSION`.  Versions 1 to 3 are registered on import; version 3
 is the current one.
 """
 
 from __future__ import annotations
 
-from .definition import DEFINITION_V1, DEFINITION_V2, ProcessDefinition, WorkflowError
+from .definition import DEFINITION_V1, DEFINITION_V2, DEFINITION_V3, ProcessDefinition, WorkflowError
 
 __all__ = [
     "CURRENT_VERSION",
@@ -19,7 +19,7 @@ __all__ = [
     "registered_versions",
 ]
 
-CURRENT_VERSION = 2
+CURRENT_VERSION = 3
 
 _DEFINITIONS: dict[int, ProcessDefinition] = {}
 
@@ -60,3 +60,4 @@ def registered_versions() -> tuple[int, ...]:
 
 register(DEFINITION_V1)
 register(DEFINITION_V2)
+register(DEFINITION_V3)

@@ -18,6 +18,7 @@ class ApplicationState(str, enum.Enum):
     SUBMITTED = "submitted"  # ministry screening (completeness) running
     IN_REVIEW = "in_review"  # parallel reviews (site owners, tourism, ...) running
     FINAL_REVIEW = "final_review"  # ministry final review running
+    AWAITING_PAYMENT = "awaiting_payment"  # approved; the permit is issued once the fee is paid
     APPROVED = "approved"  # permit issued (amendments may run on it)
     REJECTED = "rejected"
     WITHDRAWN = "withdrawn"
@@ -50,8 +51,12 @@ PENDING_DECISION_APPLICATION_STATES: frozenset[ApplicationState] = frozenset(
 )
 #: The producer may still change it.
 EDITABLE_APPLICATION_STATES: frozenset[ApplicationState] = frozenset({ApplicationState.DRAFT})
-#: Its bookings keep their sites: held while under review, taken once approved.
-BOOKED_APPLICATION_STATES: frozenset[ApplicationState] = PENDING_DECISION_APPLICATION_STATES | {ApplicationState.APPROVED}
+#: Approved, the permit waiting for the fee (a process with a money policy).
+AWAITING_PAYMENT_APPLICATION_STATES: frozenset[ApplicationState] = frozenset({ApplicationState.AWAITING_PAYMENT})
+#: Its bookings keep their sites: held while under review or awaiting the fee, taken once approved.
+BOOKED_APPLICATION_STATES: frozenset[ApplicationState] = (
+    PENDING_DECISION_APPLICATION_STATES | AWAITING_PAYMENT_APPLICATION_STATES | {ApplicationState.APPROVED}
+)
 #: A permit was in force (its shoot days count).
 PERMITTED_APPLICATION_STATES: frozenset[ApplicationState] = frozenset({ApplicationState.APPROVED, ApplicationState.EXPIRED})
 #: A permit was issued (whatever became of it).
@@ -108,6 +113,7 @@ class Role(str, enum.Enum):
     REVIEWER = "reviewer"
     SUPERVISOR = "supervisor"
     ADMIN = "admin"  # administrator of an organisation (manages its users)
+    FINANCE = "finance"  # the film commission's finance officer (records payments and refunds)
     PLATFORM_ADMIN = "platform_admin"
     SYSTEM = "system"  # the deadline sweep and the engine's own consequences
 
@@ -117,7 +123,7 @@ class Role(str, enum.Enum):
 
 #: Roles held inside an organisation; transitions restricted to organisation
 #: kinds check the actor's organisation kind for these roles only.
-ORGANISATION_ROLES: frozenset[Role] = frozenset({Role.REVIEWER, Role.SUPERVISOR, Role.ADMIN})
+ORGANISATION_ROLES: frozenset[Role] = frozenset({Role.REVIEWER, Role.SUPERVISOR, Role.ADMIN, Role.FINANCE})
 
 
 def values(states: Iterable[ApplicationState | ReviewState]) -> tuple[str, ...]:

@@ -5,6 +5,7 @@ from permits.models.applications import Application, ApplicationDocument, Bookin
 from permits.models.base import UTCDateTime, utcnow
 from permits.models.companies import Company, CompanyMembership
 from permits.models.locations import Location, LocationBlackout, LocationPhoto
+from permits.models.money import FeeWaiverRequest, Invoice, MoneyEntry, StatementImport, StatementLine
 from permits.models.organisations import (
     Organisation,
     OrganisationMembership,
@@ -33,10 +34,13 @@ __all__ = [
     "Deadline",
     "DeadlineKind",
     "Document",
+    "FeeWaiverRequest",
+    "Invoice",
     "Location",
     "LocationBlackout",
     "LocationPhoto",
     "Message",
+    "MoneyEntry",
     "Notification",
     "Organisation",
     "OrganisationMembership",
@@ -48,6 +52,8 @@ __all__ = [
     "ReviewTask",
     "SavedText",
     "StaffRole",
+    "StatementImport",
+    "StatementLine",
     "UTCDateTime",
     "User",
     "WorkflowEvent",

@@ -14,7 +14,8 @@ class StaffRole:
     REVIEWER = "reviewer"
     SUPERVISOR = "supervisor"
     ADMIN = "admin"
-    ALL = (REVIEWER, SUPERVISOR, ADMIN)
+    FINANCE = "finance"  # the film commission's finance officers: payments, refunds, reconciliation
+    ALL = (REVIEWER, SUPERVISOR, ADMIN, FINANCE)
 
 
 class Organisation(TranslatedMixin, Model):

@@ -142,7 +142,9 @@ class DeadlineKind:
     INFO_LAPSE = "info_lapse"  # the producer did not answer in time
     PERMIT_EXPIRY = "permit_expiry"  # the last shoot day is over
     PERMIT_EXPIRING = "permit_expiring"  # tell the producer the permit ends soon
-    ALL = (REMINDER, ESCALATION, INFO_REMINDER, INFO_LAPSE, PERMIT_EXPIRY, PERMIT_EXPIRING)
+    PAYMENT_REMINDER = "payment_reminder"  # an invoice's due date is near and a balance is due
+    PAYMENT_LAPSE = "payment_lapse"  # approved, and still unpaid after the due date
+    ALL = (REMINDER, ESCALATION, INFO_REMINDER, INFO_LAPSE, PERMIT_EXPIRY, PERMIT_EXPIRING, PAYMENT_REMINDER, PAYMENT_LAPSE)
 
 
 class Deadline(Model):

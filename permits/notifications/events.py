@@ -146,6 +146,81 @@ EVENTS: dict[str, EventSpec] = {
         _l("See the permit"),
         "producer",
     ),
+    "invoice_issued": EventSpec(
+        _l("Invoice %(number)s for application %(reference)s"),
+        (
+            _l("The film commission invoiced the fee for application %(reference)s (“%(title)s”): %(total_text)s, due by %(due)s."),
+            _l("Pay by bank transfer with the payment reference %(payment_reference)s. The invoice is attached; the permit is issued once the fee is paid."),
+        ),
+        _l("See the invoice"),
+        "producer",
+    ),
+    "invoice_reissued": EventSpec(
+        _l("Invoice %(number)s was reissued"),
+        (
+            _l("Invoice %(number)s for application %(reference)s was reissued with your fee waiver: %(total_text)s is now due."),
+            _l("The new version is attached; the earlier one stays readable on the application's page."),
+        ),
+        _l("See the invoice"),
+        "producer",
+    ),
+    "application_approved_awaiting_payment": EventSpec(
+        _l("Application %(reference)s approved: the permit waits for the fee"),
+        (
+            _l("Application %(reference)s for “%(title)s” has been approved. The permit is issued as soon as the fee is paid."),
+            _l("Still to pay: %(balance_text)s, with the payment reference %(payment_reference)s. Without payment by %(due)s the application lapses."),
+        ),
+        _l("See what to pay"),
+        "producer",
+    ),
+    "payment_due_soon": EventSpec(
+        _l("The fee for application %(reference)s is due soon"),
+        (
+            _l("%(balance_text)s is still to pay for application %(reference)s (“%(title)s”), with the payment reference %(payment_reference)s."),
+            _l("An approved application that is not paid by its due date lapses, and no permit is issued."),
+        ),
+        _l("See what to pay"),
+        "producer",
+    ),
+    "application_lapsed_unpaid": EventSpec(
+        _l("Application %(reference)s has lapsed: the fee was not paid"),
+        (_l("Application %(reference)s lapsed because its fee was not paid by the due date. You can file a new application at any time."),),
+        _l("See the application"),
+        "producer",
+    ),
+    "payment_received": EventSpec(
+        _l("Payment received for application %(reference)s"),
+        (
+            _l("The film commission received %(amount_text)s for application %(reference)s. The receipt %(receipt)s is attached."),
+            _l("Still to pay: %(balance_text)s."),
+        ),
+        _l("See the application"),
+        "producer",
+    ),
+    "refund_paid": EventSpec(
+        _l("Refund paid for application %(reference)s"),
+        (_l("The film commission paid back %(amount_text)s for application %(reference)s (bank reference %(bank_reference)s)."),),
+        _l("See your payments"),
+        "producer",
+    ),
+    "waiver_requested": EventSpec(
+        _l("Fee waiver requested: %(reference)s"),
+        (_l("%(company)s asks for a fee waiver for application %(reference)s (“%(title)s”). A supervisor decides."),),
+        _l("Decide the request"),
+        "reviewer",
+    ),
+    "waiver_granted": EventSpec(
+        _l("Fee waiver granted for %(reference)s"),
+        (_l("The film commission granted your fee waiver request for application %(reference)s."), "%(note)s"),
+        _l("See the application"),
+        "producer",
+    ),
+    "waiver_refused": EventSpec(
+        _l("Fee waiver refused for %(reference)s"),
+        (_l("The film commission refused your fee waiver request for application %(reference)s."), "%(note)s"),
+        _l("See the application"),
+        "producer",
+    ),
     "permit_revoked": EventSpec(
         _l("Permit %(number)s has been revoked"),
         (_l("Permit %(number)s for “%(title)s” has been revoked by the film commission."), _l("Reason: %(reason)s")),

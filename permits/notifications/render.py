@@ -15,6 +15,7 @@ from permits import labels
 from permits.extensions import db
 from permits.models import Organisation, Permit
 from permits.notifications.events import EVENTS
+from permits.templating import money
 
 
 @dataclass(frozen=True)
@@ -100,6 +101,9 @@ def _derived(context: dict) -> dict:
         out["decision"] = str(labels.DECISIONS.get(context["decision_code"], context["decision_code"]))
     if context.get("path"):
         out["url"] = current_app.config["PUBLIC_BASE_URL"].rstrip("/") + context["path"]
+    for key in ("total", "balance", "amount"):
+        if context.get(key) not in (None, ""):
+            out[f"{key}_text"] = money(context[key])
     if context.get("until"):
         with contextlib.suppress(ValueError):
             out["until"] = format_date(dt.date.fromisoformat(str(context["until"])), "d MMMM y")

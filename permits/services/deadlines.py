@@ -15,7 +15,7 @@ from sqlalchemy import and_, or_, select, update
 
 from permits.extensions import db
 from permits.models import Deadline, DeadlineKind, Permit, ReviewTask
-from permits.services import notify, workflow
+from permits.services import ledger, notify, workflow
 from permits.services.audit import record_event
 from permits.services.context import now_utc
 
@@ -154,6 +154,28 @@ def _permit_expiry(deadline: Deadline, now: dt.datetime) -> None:
     workflow.expire(deadline.application, now)
 
 
+def _payment_reminder(deadline: Deadline, now: dt.datetime) -> None:
+    application = deadline.application
+    if application.state not in ("submitted", "in_review", "final_review", "awaiting_payment"):
+        return
+    balance = ledger.balance_of(application)
+    if balance <= 0:
+        return
+    invoice = ledger.fee_invoice(application.id)
+    lapse = ledger.pending_lapse(application)
+    context = notify.base_context(application)
+    context.update({
+        "balance": str(balance),
+        "payment_reference": invoice.reference if invoice is not None else "",
+        "due_iso": (lapse or ledger.end_of(invoice.due_on)).isoformat() if (lapse or invoice) else None,
+    })
+    notify.tell_producers(application, "payment_due_soon", f"payment-due:{deadline.id}", context)
+
+
+def _payment_lapse(deadline: Deadline, now: dt.datetime) -> None:
+    workflow.lapse_unpaid(deadline.application, now)
+
+
 HANDLERS = {
     DeadlineKind.REMINDER: _remind,
     DeadlineKind.ESCALATION: _escalate,
@@ -161,4 +183,6 @@ HANDLERS = {
     DeadlineKind.INFO_LAPSE: _info_lapse,
     DeadlineKind.PERMIT_EXPIRING: _permit_expiring,
     DeadlineKind.PERMIT_EXPIRY: _permit_expiry,
+    DeadlineKind.PAYMENT_REMINDER: _payment_reminder,
+    DeadlineKind.PAYMENT_LAPSE: _payment_lapse,
 }

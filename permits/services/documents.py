@@ -46,6 +46,9 @@ DOCUMENT_KINDS = {
     "traffic_management_plan": _l("Traffic management plan"),
     "armourer_licence": _l("Armourer's licence"),
     "prop_weapons_list": _l("List of prop weapons"),
+    # The proof of a fee waiver ground (process version 3).
+    "school_letter": _l("Letter from the film school"),
+    "non_profit_certificate": _l("Non-profit registration certificate"),
     "other": _l("Other document"),
 }
 # Kept in the production passport and used again on every application.

@@ -28,7 +28,7 @@ from sqlalchemy import select
 from permits.database import lock_row
 from permits.extensions import db
 from permits.models import Amendment, Application, Booking, Message, ReviewTask, User
-from permits.services import PermissionDenied, ServiceError, StaleVersion, clock, notify
+from permits.services import PermissionDenied, ServiceError, StaleVersion, clock, ledger, notify
 from permits.services import permits as permit_service
 from permits.services.audit import record_event
 from permits.services.context import (
@@ -64,6 +64,7 @@ from workflows import (
     route_for,
     state_values,
 )
+from workflows.money import RefundStage
 
 REVIEW_DECISIONS = ("approve", "approve_with_conditions", "reject", "request_information")
 MAX_TEXT = 5000
@@ -141,7 +142,16 @@ class Case:
         query = select(ReviewTask).where(ReviewTask.application_id == self.application.id, own).order_by(ReviewTask.id)
         return list(db.session.execute(query).scalars())
 
+    def approve(self, now: dt.datetime) -> None:
+        """The final decision approved: the record is approved."""
+        move(self, "approve", Role.SYSTEM)
+        self.record.decided_at = now
+        self.approved(now)
+
     # What an outcome means: nothing more by default.
+    def parallel_opened(self, now: dt.datetime) -> None:
+        pass
+
     def final_opened(self, flagged: bool, reviews: list[ReviewTask]) -> None:
         pass
 
@@ -165,6 +175,27 @@ class ApplicationCase(Case):
     def route(self) -> str:
         return self.application.route or STANDARD
 
+    def parallel_opened(self, now: dt.datetime) -> None:
+        """The screening accepted (on the fast track: it was filed)."""
+        ledger.invoice_when(self.application, "screening_accepted", now)
+
+    def approve(self, now: dt.datetime) -> None:
+        """With a balance due the permit waits for the payment (the process's
+        money policy); otherwise it is issued now."""
+        application = self.application
+        if ledger.policy_of(application) is None or ledger.balance_of(application) <= 0:
+            super().approve(now)
+            return
+        move(self, "await_payment", Role.SYSTEM)
+        application.decided_at = now
+        application.needs_ministry_decision = False
+        day = ledger.schedule_lapse(application, now)
+        invoice = ledger.fee_invoice(application.id)
+        context = notify.base_context(application)
+        context.update({"balance": str(ledger.balance_of(application)), "due_iso": ledger.end_of(day).isoformat(),
+                        "payment_reference": invoice.reference if invoice is not None else ""})
+        notify.tell_producers(application, "application_approved_awaiting_payment", f"awaiting-payment:{application.id}", context)
+
     def final_opened(self, flagged: bool, reviews: list[ReviewTask]) -> None:
         application = self.application
         application.needs_ministry_decision = flagged
@@ -176,6 +207,8 @@ class ApplicationCase(Case):
 
     def rejected(self, rejecting: ReviewTask | None) -> None:
         application = self.application
+        at_screening = rejecting is not None and definition_of(application).stage_of(rejecting.kind) == "screening"
+        ledger.close_account(application, RefundStage.BEFORE_SCREENING if at_screening else RefundStage.DECIDED)
         context = notify.base_context(application)
         context["reason"] = rejecting.reason if rejecting is not None else ""
         notify.tell_producers(application, "application_rejected", f"rejected:{application.id}", context)
@@ -189,7 +222,9 @@ class ApplicationCase(Case):
     def lapsed(self, review: ReviewTask, now: dt.datetime) -> None:
         """The producer did not answer in time: the whole application lapses."""
         application = self.application
+        stage = ledger.stage_of(application)
         close(self, now, "application lapsed")
+        ledger.close_account(application, stage, now)
         notify.tell_producers(application, "application_lapsed", f"lapsed:{application.id}",
                               also=notify.staff_of(review.organisation_id))
 
@@ -239,10 +274,14 @@ class AmendmentCase(Case):
 
     def approved(self, now: dt.datetime) -> None:
         application = self.application
-        for booking in db.session.execute(select(Booking).where(Booking.amendment_id == self.amendment.id)).scalars():
+        before = [b for b in application.bookings if b.active]
+        added = list(db.session.execute(select(Booking).where(Booking.amendment_id == self.amendment.id)).scalars())
+        for booking in added:
             booking.active = True
         db.session.flush()
         db.session.refresh(application)
+        # Added days or sites are invoiced: the difference only.
+        ledger.supplementary_invoice(application, self.amendment, before, before + added, now)
         version = permit_service.add_rider(application, self.amendment, now)
         context = notify.base_context(application)
         context.update({"summary": self.amendment.summary, "version": version.version})
@@ -432,6 +471,7 @@ def _perform(case: Case, step: Step, reviews: list[ReviewTask], now: dt.datetime
         facts = case.facts()  # once for the step: routing and the owners' standing consent read the same facts
         for required in reviews_for_step(defn, step, facts, case.route):
             open_review(case, required, now, facts=facts)
+        case.parallel_opened(now)
     elif step in (Step.OPEN_FINAL, Step.MINISTRY_DECIDES_REJECTION):
         flagged = step.flags_final_review
         move(case, "open_final", Role.SYSTEM, payload={"flagged": flagged} if flagged else None)
@@ -453,9 +493,7 @@ def _perform(case: Case, step: Step, reviews: list[ReviewTask], now: dt.datetime
         case.record.decided_at = now
         case.rejected(rejecting)
     elif step is Step.APPROVE:
-        move(case, "approve", Role.SYSTEM)
-        case.record.decided_at = now
-        case.approved(now)
+        case.approve(now)
 
 
 # ----------------------------------------------------------------------------- producer verbs
@@ -490,6 +528,7 @@ def submit(application: Application, actor: User, expected_version: int | None =
         "final", application.route)
     event = "application_received_fast_track" if application.route == FAST_TRACK else "application_received"
     notify.tell_producers(application, event, f"received:{application.id}", context)
+    ledger.invoice_when(application, "submitted", now)
     advance(case, now, actor)
     return application
 
@@ -501,10 +540,12 @@ def withdraw(application: Application, actor: User, expected_version: int | None
     check_version(application, expected_version)
     case = ApplicationCase(application)
     open_reviews = [r for r in case.reviews() if r.is_open]
+    stage = ledger.stage_of(application)
     move(case, "withdraw", role, actor, payload={"reason": reason[:MAX_TEXT]} if reason else None)
     application.decided_at = now
     for review in open_reviews:
         cancel_review(review, reason="application withdrawn")
+    ledger.close_account(application, stage, now)
     staff = [user for review in open_reviews for user in notify.staff_of(review.organisation_id)]
     notify.tell_producers(application, "application_withdrawn", f"withdrawn:{application.id}", also=staff)
     return application
@@ -759,6 +800,33 @@ def expire(application: Application, now=None) -> Application:
     move(ApplicationCase(application), "expire", Role.SYSTEM)
     permit_service.mark_expired(application, now)
     _close_open_amendment(application, now, "permit expired")
+    return application
+
+
+def settle(application: Application, now=None) -> Application:
+    """The balance of an approved application reached zero (a payment, a
+    waiver): its permit is issued now."""
+    now = now or now_utc()
+    application = lock_application(application.id)
+    if application.state != ApplicationState.AWAITING_PAYMENT.value or ledger.balance_of(application) > 0:
+        return application
+    move(ApplicationCase(application), "settle", Role.SYSTEM)
+    ledger.cancel_payment_deadlines(application)
+    permit_service.issue(application, now)
+    notify.tell_producers(application, "application_approved", f"approved:{application.id}")
+    return application
+
+
+def lapse_unpaid(application: Application, now=None) -> Application:
+    """Approved, and still not paid after the due date: the application lapses."""
+    now = now or now_utc()
+    application = lock_application(application.id)
+    if application.state != ApplicationState.AWAITING_PAYMENT.value or ledger.balance_of(application) <= 0:
+        return application
+    stage = ledger.stage_of(application)
+    move(ApplicationCase(application), "lapse", Role.SYSTEM, payload={"reason": "unpaid"})
+    ledger.close_account(application, stage, now)
+    notify.tell_producers(application, "application_lapsed_unpaid", f"lapsed-unpaid:{application.id}")
     return application
 
 
