@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 from permits.extensions import db
 from permits.models import Application, Location, Organisation, User
-from permits.services import applications, workflow
+from permits.services import applications, ledger, payments, workflow
 from tests.factories import CompanyFactory, LocationFactory, OrganisationFactory, ProducerFactory, StaffFactory
 
 # A quiet week (no Azerbaijani holiday): Monday 19 April 2027, 10:00 in Baku.
@@ -32,6 +32,8 @@ class World:
     owner_a_reviewer: User
     owner_a_supervisor: User
     owner_b_reviewer: User
+    # The film commission's finance officer (records payments).
+    finance: User | None = None
     # The agencies of process version 2, by organisation kind: (organisation, reviewer).
     agencies: dict[str, tuple[Organisation, User]] = field(default_factory=dict)
 
@@ -70,6 +72,7 @@ def build_world(*, heritage_a: bool = True) -> World:
         owner_a_supervisor=StaffFactory(organisation=owner_a, organisation__role="supervisor", email="a-sup@example.test"),
         owner_b_reviewer=StaffFactory(organisation=owner_b, email="b@example.test"),
         agencies=agencies(),
+        finance=StaffFactory(organisation=ministry, organisation__role="finance", email="finance@example.test"),
     )
     db.session.commit()
     return world
@@ -111,7 +114,24 @@ def open_reviews(application: Application, kind: str | None = None):
     return [r for r in application.reviews if r.is_open and (kind is None or r.kind == kind)]
 
 
-def approve_all(world: World, application: Application, kind: str, now=MONDAY, action="approve", **kwargs):
+def approve_all(world: World, application: Application, kind: str, now=MONDAY, action="approve", *, pay=True, **kwargs):
+    """Decide every open review of ``kind``; an approval that leaves the
+    application awaiting payment is paid in full (``pay=False`` leaves it)."""
     for review in open_reviews(application, kind):
         workflow.decide(review, world.reviewer_for(review), action, now=now, **kwargs)
     db.session.commit()
+    db.session.refresh(application)
+    if pay and application.state == "awaiting_payment":
+        pay_in_full(world, application, now)
+
+
+def pay_in_full(world: World, application: Application, now=MONDAY, *, bank_reference: str | None = None):
+    """The finance officer records a transfer of the whole balance (the permit is issued)."""
+    invoice = ledger.fee_invoice(application.id)
+    entry = payments.record_payment(
+        world.finance, invoice, amount=ledger.balance_of(application), paid_on=now.date(),
+        bank_reference=bank_reference or f"TRF-{application.id}-{invoice.version}", now=now,
+    )
+    db.session.commit()
+    db.session.refresh(application)
+    return entry
