@@ -244,6 +244,7 @@ def _role_label(role: Role) -> str:
         Role.REVIEWER: "A reviewer",
         Role.SUPERVISOR: "A supervisor",
         Role.ADMIN: "An organisation admin",
+        Role.FINANCE: "A finance officer",
         Role.PLATFORM_ADMIN: "A platform admin",
         Role.SYSTEM: "The system",
     }[role]

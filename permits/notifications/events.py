@@ -164,6 +164,15 @@ EVENTS: dict[str, EventSpec] = {
         _l("See the invoice"),
         "producer",
     ),
+    "invoice_repriced": EventSpec(
+        _l("Invoice %(number)s was reissued"),
+        (
+            _l("The sites of application %(reference)s changed, so invoice %(number)s was reissued: %(total_text)s is now due."),
+            _l("The new version is attached; the earlier one stays readable on the application's page."),
+        ),
+        _l("See the invoice"),
+        "producer",
+    ),
     "application_approved_awaiting_payment": EventSpec(
         _l("Application %(reference)s approved: the permit waits for the fee"),
         (

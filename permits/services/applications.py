@@ -18,7 +18,7 @@ from sqlalchemy import and_, select
 
 from permits.extensions import db
 from permits.models import Application, Booking, Location, User
-from permits.services import PermissionDenied, ServiceError, StaleVersion, documents, quotes, workflow
+from permits.services import PermissionDenied, ServiceError, StaleVersion, documents, ledger, quotes, workflow
 from permits.services.audit import record_event
 from permits.services.context import (
     booking_facts,
@@ -484,6 +484,7 @@ def replace_refused_site(
     for required in reviews_touched_by_amendment(defn, before, facts_for(application)):
         if defn.stage_of(required.kind_code) == "parallel":
             workflow.open_review(case, required, now)
+    ledger.reprice(application, now)
     workflow.advance(case, now, actor)
     return application
 

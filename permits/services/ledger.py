@@ -244,6 +244,40 @@ def reissue_with_waiver(application: Application, ground: str, now: dt.datetime)
     return version
 
 
+def reprice(application: Application, now: dt.datetime | None = None) -> Invoice | None:
+    """The sites of an invoiced application changed before its permit (a
+    refused site dropped or replaced): the fee invoice is reissued as a new
+    version with the new lines, and the ledger records the difference."""
+    now = now or now_utc()
+    invoice = fee_invoice(application.id)
+    if invoice is None or application.state not in ("submitted", "in_review", "final_review", "awaiting_payment"):
+        return None
+    lines = lines_for(application)
+    subtotal = _total(lines)
+    if lines == invoice.lines and subtotal == invoice.subtotal:
+        return None
+    invoice.is_current = False
+    db.session.flush()
+    waived = waived_amount(policy_of(application), invoice.waiver_ground, subtotal) if invoice.waiver_ground else ZERO
+    version = Invoice(
+        application_id=invoice.application_id, company_id=invoice.company_id, amendment_id=invoice.amendment_id,
+        number=invoice.number, version=invoice.version + 1, reference=invoice.reference, kind=invoice.kind,
+        is_current=True, lines=lines, subtotal=subtotal, waived=waived, total=subtotal - waived,
+        waiver_ground=invoice.waiver_ground, issued_on=calendar().local_date(now), due_on=invoice.due_on, issued_at=now,
+    )
+    db.session.add(version)
+    db.session.flush()
+    change = version.total - invoice.total
+    if change > 0:
+        _entry(application, EntryKind.INVOICED, change, version.issued_on, invoice=version, now=now, note="repriced")
+    elif change < 0:
+        _entry(application, EntryKind.CANCELLED, -change, version.issued_on, invoice=version, now=now, note="repriced")
+    audit(application, "invoice_reissued", None,
+          {"number": version.number, "version": version.version, "total": str(version.total), "reason": "sites changed"})
+    _tell_invoice(application, version, "invoice_repriced")
+    return version
+
+
 def supplementary_invoice(application: Application, amendment, bookings_before, bookings_after,
                           now: dt.datetime | None = None) -> Invoice | None:
     """An amendment that adds days or sites: an invoice for the difference

@@ -45,15 +45,20 @@ def producers_of(application: Application) -> list[User]:
     )
 
 
+# Who works on reviews (a finance officer of the commission does not).
+REVIEW_STAFF_ROLES = ("reviewer", "supervisor", "admin")
+
+
 def staff_of(organisation_id: int, roles: tuple[str, ...] | None = None) -> list[User]:
+    """The organisation's active staff in ``roles`` (by default, those who work on reviews)."""
+    roles = roles or REVIEW_STAFF_ROLES
     query = (
         select(User)
         .join(OrganisationMembership, OrganisationMembership.user_id == User.id)
         .where(OrganisationMembership.organisation_id == organisation_id, User.active.is_(True))
         .order_by(User.id)
     )
-    if roles:
-        query = query.where(OrganisationMembership.role.in_(roles))
+    query = query.where(OrganisationMembership.role.in_(roles))
     return list(db.session.execute(query).scalars())
 
 

@@ -749,6 +749,7 @@ def drop_refused_sites(final_review: ReviewTask, actor: User, expected_version: 
     final_review.flagged = False
     case = ApplicationCase(application)
     record_step(case, "drop_sites", role, actor, payload={"sites": dropped_sites}, organisation_id=final_review.organisation_id)
+    ledger.reprice(application, now)
     advance(case, now, actor)
     return application
 

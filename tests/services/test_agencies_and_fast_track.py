@@ -11,11 +11,11 @@ from sqlalchemy import select
 from permits.extensions import db as database
 from permits.models import OutboxMessage, Permit, WorkflowEvent
 from permits.notifications.render import render_email
+from permits.services import ledger, workflow
 from permits.services import permits as permit_service
-from permits.services import workflow
 from permits.services.context import calendar
 from tests.factories import ProducerFactory
-from tests.services.scenario import MONDAY, approve_all, build_world, draft, open_reviews, submitted
+from tests.services.scenario import MONDAY, approve_all, build_world, draft, open_reviews, pay_in_full, submitted
 
 AGENCY_ACTIVITIES = ["drone", "road_closure", "pyrotechnics"]
 
@@ -127,9 +127,13 @@ def test_a_simple_shoot_is_permitted_by_one_commission_decision_within_a_busines
     assert received.template == "application_received_fast_track"
     assert "It takes the fast track" in render_email(received.template, "en", received.context).text
     decided_at = MONDAY + dt.timedelta(hours=5)
+    # The fee was invoiced when it was filed: paid within the day, the permit follows.
+    assert ledger.fee_invoice(application.id) is not None
     workflow.decide(decision, world.ministry_reviewer, "approve", now=decided_at)
     database.session.commit()
     database.session.refresh(application)
+    assert application.state == "awaiting_payment"
+    pay_in_full(world, application, decided_at + dt.timedelta(hours=1))
     assert application.state == "approved"
     assert permit_service.permit_of(application) is not None
     assert cal.business_seconds_between(application.submitted_at, application.decided_at) <= cal.business_day_seconds

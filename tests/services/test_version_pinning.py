@@ -1,7 +1,9 @@
 """An application finishes on the process version it started on: version 1
 (no agencies) keeps its routing after version 2 (police, civil aviation,
-emergency services) became the current one."""
+emergency services) and version 3 (the permit waits for the fee) came; a
+version 2 application is permitted at approval, without an invoice."""
 
+from permits.models import Invoice
 from permits.services import workflow
 from tests.services.scenario import approve_all, build_world, open_reviews, submitted
 from workflows import CURRENT_VERSION
@@ -15,7 +17,7 @@ def test_started_on_version_one_finishes_on_version_one(db, monkeypatch):
     monkeypatch.setattr(workflow, "CURRENT_VERSION", 1)
     application = submitted(world, activities=ACTIVITIES)
     monkeypatch.undo()
-    assert (application.definition_version, CURRENT_VERSION) == (1, 2)
+    assert (application.definition_version, CURRENT_VERSION) == (1, 3)
     approve_all(world, application, "ministry_screening")
     # ...it keeps version 1's routing: no agency reviews the drone, the road closure or the pyrotechnics.
     assert {r.kind for r in open_reviews(application)} == {"site_owner", "tourism"}
@@ -26,10 +28,22 @@ def test_started_on_version_one_finishes_on_version_one(db, monkeypatch):
     assert (application.state, application.definition_version) == ("approved", 1)
 
 
+def test_started_on_version_two_is_permitted_at_approval_without_an_invoice(db, monkeypatch):
+    world = build_world()
+    monkeypatch.setattr(workflow, "CURRENT_VERSION", 2)
+    application = submitted(world)
+    monkeypatch.undo()
+    for kind in ("ministry_screening", "site_owner", "tourism", "ministry_final"):
+        approve_all(world, application, kind, pay=False)
+    db.session.refresh(application)
+    assert (application.state, application.definition_version) == ("approved", 2)
+    assert db.session.query(Invoice).count() == 0
+
+
 def test_new_applications_start_on_the_current_version(db):
     world = build_world()
     application = submitted(world, activities=ACTIVITIES)
-    assert application.definition_version == 2
+    assert application.definition_version == 3
     approve_all(world, application, "ministry_screening")
     reviews = open_reviews(application)
     assert {r.kind for r in reviews} == {"site_owner", "tourism", "police", "aviation", "emergency"}
@@ -39,4 +53,4 @@ def test_new_applications_start_on_the_current_version(db):
         approve_all(world, application, kind)
     approve_all(world, application, "ministry_final")
     db.session.refresh(application)
-    assert (application.state, application.definition_version) == ("approved", 2)
+    assert (application.state, application.definition_version) == ("approved", 3)

@@ -6,8 +6,8 @@ import pytest
 from sqlalchemy import select
 
 from permits.models import Deadline, OutboxMessage, Permit, WorkflowEvent
-from permits.services import PermissionDenied, ServiceError, StaleVersion, workflow
-from tests.services.scenario import MONDAY, approve_all, build_world, open_reviews, submitted
+from permits.services import PermissionDenied, ServiceError, StaleVersion, ledger, workflow
+from tests.services.scenario import MONDAY, approve_all, build_world, open_reviews, pay_in_full, submitted
 
 
 def test_submission_opens_screening_with_a_reference_and_a_due_time(db):
@@ -131,12 +131,20 @@ def test_site_owner_rejection_goes_to_the_ministry_which_drops_the_site(db):
     assert final.flagged
     with pytest.raises(workflow.WorkflowRefused):
         workflow.decide(final, world.ministry_reviewer, "approve")
+    invoiced = ledger.fee_invoice(application.id)
     workflow.drop_refused_sites(final, world.ministry_reviewer)
     db.session.commit()
     assert [b.location_id for b in application.bookings if b.active] == [world.site_a.id]
+    # The invoice is reissued without the dropped site, and the balance follows it.
+    reissued = ledger.fee_invoice(application.id)
+    assert (reissued.number, reissued.version) == (invoiced.number, 2)
+    assert reissued.total == invoiced.total - world.site_b.fee_per_day * 3
+    assert ledger.balance_of(application) == reissued.total
     workflow.decide(final, world.ministry_reviewer, "approve")
     db.session.commit()
     db.session.refresh(application)
+    assert application.state == "awaiting_payment"
+    pay_in_full(world, application)
     assert application.state == "approved"
 
 

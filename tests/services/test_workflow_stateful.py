@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+from decimal import Decimal
 
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
@@ -14,7 +15,7 @@ from sqlalchemy import select
 
 from permits.extensions import db
 from permits.models import Application, Deadline, ReviewTask, WorkflowEvent
-from permits.services import ServiceError, applications, deadlines, workflow
+from permits.services import ServiceError, applications, deadlines, ledger, payments, workflow
 from tests.conftest import empty_tables
 from tests.services.scenario import MONDAY, build_world, submitted
 from workflows import (
@@ -117,6 +118,23 @@ class ProcessMachine(RuleBasedStateMachine):
             db.session.refresh(review)
             if review.state in ("pending", "in_review"):
                 self._attempt(lambda r=review: workflow.decide(r, self.world.reviewer_for(r), "approve", now=self.now))
+
+    @rule(data=st.data())
+    def the_finance_officer_records_a_payment(self, data):
+        awaiting = [i for i in self.application_ids
+                    if db.session.get(Application, i).state == "awaiting_payment"]
+        if not awaiting:
+            return
+        application = db.session.get(Application, data.draw(st.sampled_from(awaiting)))
+        balance = ledger.balance_of(application)
+        amount = data.draw(st.sampled_from([balance, max(balance / 2, Decimal("0.01")).quantize(Decimal("0.01"))]))
+
+        def call():
+            payments.record_payment(self.world.finance, ledger.fee_invoice(application.id), amount=amount,
+                                    paid_on=self.now.date(), bank_reference=f"TRF-{self.successes}-{application.id}",
+                                    now=self.now)
+
+        self._attempt(call)
 
     @rule(data=st.data())
     def the_producer_answers(self, data):

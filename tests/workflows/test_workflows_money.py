@@ -20,6 +20,7 @@ from workflows.money import (
     RefundStage,
     WaiverGround,
     balance,
+    cancellation,
     invoice_lines,
     match_payment,
     payment_reference,
@@ -104,7 +105,8 @@ entries = st.lists(st.tuples(st.sampled_from(list(EntryKind)), amounts), max_siz
 def test_the_balance_is_invoiced_less_waived_less_paid_plus_refunded(sequence):
     ledger = [LedgerEntry(kind, amount) for kind, amount in sequence]
     total = {kind: sum((e.amount for e in ledger if e.kind is kind), Decimal("0")) for kind in EntryKind}
-    expected = total[EntryKind.INVOICED] - total[EntryKind.WAIVED] - total[EntryKind.PAID] + total[EntryKind.REFUNDED]
+    expected = (total[EntryKind.INVOICED] - total[EntryKind.WAIVED] - total[EntryKind.CANCELLED]
+                - total[EntryKind.PAID] + total[EntryKind.REFUNDED])
     assert balance(ledger) == expected
     assert balance(reversed(ledger)) == balance(ledger)  # order does not matter
 
@@ -123,3 +125,20 @@ def test_random_payments_settle_an_invoice_or_leave_a_credit_to_refund(invoiced,
             assert balance([*ledger, LedgerEntry(EntryKind.REFUNDED, -after)]) == 0
     assert match_payment(Decimal("10"), None) is MatchOutcome.UNKNOWN_REFERENCE
     assert match_payment(Decimal("10"), Decimal("10"), cancelled=True) is MatchOutcome.AFTER_CANCELLATION
+
+
+@given(
+    st.decimals(min_value=Decimal("1"), max_value=Decimal("5000"), places=2),
+    st.lists(amounts, max_size=6),
+    st.sampled_from(list(RefundStage)),
+)
+def test_an_ended_application_owes_nothing_and_gets_back_its_overpayment_and_the_policy_share(invoiced, payments, stage):
+    ledger = [LedgerEntry(EntryKind.INVOICED, invoiced), *(LedgerEntry(EntryKind.PAID, p) for p in payments)]
+    paid = sum(payments, Decimal("0"))
+    towards_fee = min(paid, invoiced)
+    cancelled = cancellation(DEFAULT_MONEY_POLICY, stage, ledger)
+    assert cancelled >= 0
+    after = balance([*ledger, LedgerEntry(EntryKind.CANCELLED, cancelled)] if cancelled else ledger)
+    # Nothing is owed any more; what comes back is the overpayment and the stage's share.
+    assert after == -((paid - towards_fee) + refund_due(DEFAULT_MONEY_POLICY, stage, towards_fee))
+    assert after <= 0

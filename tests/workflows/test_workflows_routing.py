@@ -10,7 +10,7 @@ import pytest
 from workflows import (
     CURRENT_VERSION,
     DEFINITION_V1,
-    DEFINITION_V2,
+    DEFINITION_V3,
     ApplicationFacts,
     ApplicationState,
     BookingFacts,
@@ -181,7 +181,7 @@ def test_version_two_adds_a_police_review_for_road_closures(version_two_registra
     register(V2)  # registering the same definition again is harmless
     defn = get_definition(90)
     assert defn is V2 or defn == V2
-    assert CURRENT_VERSION == 2 and current_definition() is DEFINITION_V2
+    assert CURRENT_VERSION == 3 and current_definition() is DEFINITION_V3
 
     closing = facts(booking("L1", "ORG-A", activities={"road_closure"}))
     assert required_reviews(defn, closing) == [

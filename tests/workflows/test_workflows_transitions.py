@@ -10,6 +10,7 @@ import pytest
 from workflows import (
     DEFINITION_V1,
     DEFINITION_V2,
+    DEFINITION_V3,
     ORGANISATION_ROLES,
     ApplicationState,
     ReviewState,
@@ -69,23 +70,37 @@ MINISTRY_ONLY = {("final_review", "approve"), ("final_review", "reject"), ("appr
 
 # Version 2 adds one review transition: the owner's standing consent approves as the review opens.
 REVIEW_TABLE_V2 = {**REVIEW_TABLE, ("pending", "approve_by_consent"): ("approved", {"system"})}
-TABLES = {1: (DEFINITION_V1, REVIEW_TABLE, 19), 2: (DEFINITION_V2, REVIEW_TABLE_V2, 20)}
+# Version 3 adds the wait for the fee: approved with a balance due, the
+# permit waits (awaiting_payment); paid, it is issued; unpaid, it lapses.
+APPLICATION_TABLE_V3 = {
+    **APPLICATION_TABLE,
+    ("final_review", "await_payment"): ("awaiting_payment", DECIDERS | {"system"}),
+    ("awaiting_payment", "settle"): ("approved", {"system"}),
+    ("awaiting_payment", "lapse"): ("lapsed", {"system"}),
+    ("awaiting_payment", "withdraw"): ("withdrawn", {"producer"}),
+}
+MINISTRY_ONLY_V3 = MINISTRY_ONLY | {("final_review", "await_payment")}
+TABLES = {
+    1: (DEFINITION_V1, REVIEW_TABLE, 19, APPLICATION_TABLE, MINISTRY_ONLY),
+    2: (DEFINITION_V2, REVIEW_TABLE_V2, 20, APPLICATION_TABLE, MINISTRY_ONLY),
+    3: (DEFINITION_V3, REVIEW_TABLE_V2, 20, APPLICATION_TABLE_V3, MINISTRY_ONLY_V3),
+}
 
 REVIEW_ACTIONS = sorted({a for _, a in REVIEW_TABLE_V2} | {UNKNOWN_ACTION})
-APPLICATION_ACTIONS = sorted({a for _, a in APPLICATION_TABLE} | {UNKNOWN_ACTION})
+APPLICATION_ACTIONS = sorted({a for _, a in APPLICATION_TABLE_V3} | {UNKNOWN_ACTION})
 VERSIONS = sorted(TABLES)
 
 
 @pytest.mark.parametrize("version", VERSIONS)
 def test_the_expected_tables_are_the_definition(version):
-    defn, review_table, review_count = TABLES[version]
+    defn, review_table, review_count, application_table, ministry_only = TABLES[version]
     review = {(t.source, t.action): (t.target, {r.value for r in t.roles}) for t in defn.review_transitions}
     app = {(t.source, t.action): (t.target, {r.value for r in t.roles}) for t in defn.application_transitions}
     assert review == review_table
-    assert app == APPLICATION_TABLE
+    assert app == application_table
     assert len(defn.review_transitions) == review_count
-    assert len(defn.application_transitions) == 17
-    assert {(t.source, t.action) for t in defn.application_transitions if t.org_kinds} == MINISTRY_ONLY
+    assert len(defn.application_transitions) == len(application_table)
+    assert {(t.source, t.action) for t in defn.application_transitions if t.org_kinds} == ministry_only
 
 
 @pytest.mark.parametrize("version", VERSIONS)
@@ -95,7 +110,7 @@ def test_the_expected_tables_are_the_definition(version):
     ids=lambda v: getattr(v, "value", v),
 )
 def test_review_table(state, action, role, version):
-    D, review_table, _count = TABLES[version]
+    D, review_table, _count, _app, _ministry = TABLES[version]
     expected = review_table.get((state.value, action))
     for kind in D.review_kinds:
         if expected is not None and role.value in expected[1]:
@@ -117,8 +132,8 @@ def test_review_table(state, action, role, version):
     ids=lambda v: getattr(v, "value", v),
 )
 def test_application_table(state, action, role, version):
-    D = TABLES[version][0]
-    expected = APPLICATION_TABLE.get((state.value, action))
+    D, _review, _count, application_table, _ministry = TABLES[version]
+    expected = application_table.get((state.value, action))
     org_kind = "ministry" if role in ORGANISATION_ROLES else None
     if expected is not None and role.value in expected[1]:
         new = D.apply_application_action(state, action, role, org_kind=org_kind)
