@@ -40,6 +40,7 @@ def create_app(config: type[BaseConfig] | str | None = None, **overrides) -> Fla
     register_templating(app)
     register_cli(app)
     register_celery(app)
+    register_email_attachments(app)
     return app
 
 
@@ -162,3 +163,12 @@ def register_celery(app: Flask) -> None:
     from permits.celery_app import celery_init_app
 
     celery_init_app(app)
+
+
+def register_email_attachments(app: Flask) -> None:
+    """The PDFs e-mails about money carry (the notifications layer imports no
+    services, so it is handed the function that draws them)."""
+    from permits.notifications.delivery import ATTACHMENTS
+    from permits.services.money_documents import email_attachment
+
+    app.extensions[ATTACHMENTS] = email_attachment

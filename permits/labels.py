@@ -120,6 +120,13 @@ ACTIVITIES = {
 
 TIERS = {"low": _l("Low impact"), "medium": _l("Medium impact"), "high": _l("High impact")}
 
+# The grounds of a fee waiver (workflows.money.WaiverGround.code).
+WAIVER_GROUNDS = {
+    "student": _l("Student film"),
+    "non_profit_documentary": _l("Non-profit documentary"),
+    "heritage_film": _l("Film about the country's heritage"),
+}
+
 
 # The codes of Location.region and Location.category, named in the three
 # languages (proper names, so not gettext).

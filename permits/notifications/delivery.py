@@ -221,6 +221,28 @@ def _record_failure(message: OutboxMessage, exc: Exception) -> None:
     message.next_attempt_at = utcnow() + dt.timedelta(seconds=delay)
 
 
+# ``app.extensions[ATTACHMENTS]``: (kind, id, language) -> (filename, content
+# type, bytes) or None. This layer imports no services: ``create_app`` hands
+# it the function that draws an invoice or a receipt
+# (permits.services.money_documents.email_attachment).
+ATTACHMENTS = "email_attachments"
+
+
+def attachment_for(message: OutboxMessage) -> tuple[str, str, bytes] | None:
+    """The file a message's context names (``{"kind": "invoice", "id": 42}``),
+    drawn in the message's language; None when it names none or the object is gone."""
+    spec = (message.context or {}).get("attachment")
+    if not spec:
+        return None
+    make = current_app.extensions.get(ATTACHMENTS)
+    if make is None:
+        raise RuntimeError("No e-mail attachment maker is registered (create_app registers it)")
+    attachment = make(str(spec["kind"]), int(spec["id"]), message.language)
+    if attachment is None:
+        log.warning("Outbox message %s: its %s %s is gone; sent without the attachment", message.id, spec["kind"], spec["id"])
+    return attachment
+
+
 def build_email(message: OutboxMessage) -> EmailMessage:
     rendered = render_email(message.template, message.language, message.context)
     email = EmailMessage()
@@ -232,6 +254,11 @@ def build_email(message: OutboxMessage) -> EmailMessage:
     email["Auto-Submitted"] = "auto-generated"
     email.set_content(rendered.text)
     email.add_alternative(rendered.html, subtype="html")
+    attachment = attachment_for(message)
+    if attachment is not None:
+        filename, content_type, data = attachment
+        maintype, subtype = content_type.split("/", 1)
+        email.add_attachment(data, maintype=maintype, subtype=subtype, filename=filename)
     # After the parts: making the message multipart moves Content-* headers into the first part.
     email["Content-Language"] = message.language
     message.subject = rendered.subject[:255]

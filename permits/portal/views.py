@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 from functools import wraps
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, send_file, url_for
@@ -22,9 +23,10 @@ from permits.access import (
 from permits.errors import refused, render_error
 from permits.extensions import db, limiter
 from permits.models import Application, Booking, Location, Message, ReviewTask, WorkflowEvent
+from permits.models.base import current_language
 from permits.portal import forms as f
 from permits.portal import wording
-from permits.services import ServiceError, documents, workflow
+from permits.services import ServiceError, documents, money_documents, workflow
 from permits.services import applications as drafts
 from permits.services.context import calendar, now_utc
 from permits.services.quotes import fast_track_reasons, timeline_for
@@ -617,6 +619,41 @@ def download(application_id: int, document_id: int):
     if not any(link.document_id == document.id for link in application.documents):
         abort(404)
     return _send(document)
+
+
+# ----------------------------------------------------------------------------- invoices and receipts
+
+
+def send_pdf(data: bytes, filename: str):
+    """A private PDF drawn on demand: downloaded, never cached, never sniffed."""
+    response = send_file(io.BytesIO(data), mimetype=money_documents.PDF, as_attachment=True, download_name=filename,
+                         max_age=0)
+    response.headers["Cache-Control"] = "private, no-store"
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response
+
+
+@bp.route("/<id:application_id>/invoices/<id:invoice_id>.pdf")
+@producer_required
+def invoice_pdf(application_id: int, invoice_id: int):
+    """Any version of one of the application's invoices, in the reader's language."""
+    application = application_for_producer_or_404(application_id)
+    invoice = money_documents.invoice_of_application(application.id, invoice_id)
+    if invoice is None:
+        abort(404)
+    return send_pdf(money_documents.invoice_pdf(invoice, current_language()), money_documents.invoice_filename(invoice))
+
+
+@bp.route("/<id:application_id>/receipts/<id:entry_id>.pdf")
+@producer_required
+def receipt_pdf(application_id: int, entry_id: int):
+    """The receipt of one of the application's payments, in the reader's language."""
+    application = application_for_producer_or_404(application_id)
+    entry = money_documents.receipt_of_application(application.id, entry_id)
+    if entry is None:
+        abort(404)
+    return send_pdf(money_documents.receipt_pdf(entry, current_language()), money_documents.receipt_filename(entry))
 
 
 # ----------------------------------------------------------------------------- the production passport

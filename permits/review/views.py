@@ -5,6 +5,7 @@ permits.statistics)."""
 from __future__ import annotations
 
 import datetime as dt
+import io
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
@@ -56,12 +57,14 @@ from permits.services import (
     applications,
     clock,
     documents,
+    money_documents,
     queues,
     reviewer_notes,
     sites,
     workflow,
 )
 from permits.services.context import calendar, now_utc, staff_role
+from permits.services.permits import producer_language
 from permits.storage import storage
 from permits.templating import local_datetime
 from workflows import current_definition, get_definition
@@ -620,6 +623,42 @@ def document(application_id: int, document_id: int):
     if inline:
         response.headers["Content-Security-Policy"] = "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; sandbox"
     return response
+
+
+# ----------------------------------------------------------------------------- invoices and receipts
+
+
+def _send_pdf(data: bytes, filename: str):
+    response = send_file(io.BytesIO(data), mimetype=money_documents.PDF, as_attachment=True, download_name=filename,
+                         max_age=0)
+    response.headers["Cache-Control"] = "private, no-store"
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response
+
+
+@bp.route("/applications/<id:application_id>/invoices/<id:invoice_id>.pdf")
+@ministry_required
+def invoice_pdf(application_id: int, invoice_id: int):
+    """The film commission's staff (its finance officers too): an invoice
+    version as the producer received it (in the producer's language)."""
+    application = _application_for_staff_or_404(application_id)
+    invoice = money_documents.invoice_of_application(application.id, invoice_id)
+    if invoice is None:
+        abort(404)
+    data = money_documents.invoice_pdf(invoice, producer_language(application))
+    return _send_pdf(data, money_documents.invoice_filename(invoice))
+
+
+@bp.route("/applications/<id:application_id>/receipts/<id:entry_id>.pdf")
+@ministry_required
+def receipt_pdf(application_id: int, entry_id: int):
+    application = _application_for_staff_or_404(application_id)
+    entry = money_documents.receipt_of_application(application.id, entry_id)
+    if entry is None:
+        abort(404)
+    return _send_pdf(money_documents.receipt_pdf(entry, producer_language(application)),
+                     money_documents.receipt_filename(entry))
 
 
 # ----------------------------------------------------------------------------- the ministry's views

@@ -81,6 +81,21 @@ def pending_registration(w) -> dict:
     return {"token": token}
 
 
+def invoice(w) -> dict:
+    """The approved application's fee invoice (it was paid in full)."""
+    from permits.services.ledger import fee_invoice
+
+    return {"application_id": w.approved.id, "invoice_id": fee_invoice(w.approved.id).id}
+
+
+def receipt(w) -> dict:
+    """The payment that settled the approved application."""
+    from permits.services.ledger import entries_of
+
+    [paid] = [e for e in entries_of(w.approved.id) if e.kind == "paid"]
+    return {"application_id": w.approved.id, "entry_id": paid.id}
+
+
 ROUTES: dict[str, Route] = {
     # ------------------------------------------------------------------ public pages
     "main.index": public(),
@@ -167,6 +182,8 @@ ROUTES: dict[str, Route] = {
     "portal.download": Route(SEES_IN_REVIEW,
                              values=lambda w: {"application_id": w.in_review.id, "document_id": w.document.id},
                              note="the producers and the reviewers of the application"),
+    "portal.invoice_pdf": Route(frozenset({"producer"}), values=invoice, note="any version of its invoices"),
+    "portal.receipt_pdf": Route(frozenset({"producer"}), values=receipt),
     "portal.passport_download": Route(frozenset({"producer"}), values=lambda w: {"document_id": w.document.id}),
     "portal.passport_remove": Route(frozenset({"producer"}), values=lambda w: {"document_id": w.document.id}),
     # ------------------------------------------------------------------ issued permits
@@ -185,6 +202,8 @@ ROUTES: dict[str, Route] = {
     "review.application": Route(MINISTRY, values=lambda w: {"application_id": w.in_review.id}),
     "review.document": Route(STAFF_OF_IN_REVIEW,
                              values=lambda w: {"application_id": w.in_review.id, "document_id": w.document.id}),
+    "review.invoice_pdf": Route(MINISTRY, values=invoice, note="the film commission (its finance officers too)"),
+    "review.receipt_pdf": Route(MINISTRY, values=receipt),
     "review.task": Route(STAFF_OF_IN_REVIEW, values=lambda w: {"review_id": w.owner_a_review.id},
                          note="its organisation, and the ministry which sees every review"),
     "review.claim": Route(OWNER_A_ACTS, values=lambda w: {"review_id": w.owner_a_review.id}),
