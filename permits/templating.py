@@ -80,6 +80,11 @@ def navigation_for(user) -> list[tuple[str, str]]:
         items.append(("portal.home", _("My applications")))
     if user.is_staff and "review.queue" in endpoints:
         items.append(("review.queue", _("Review queue")))
+    if "finance.index" in endpoints:
+        from permits.services.payments import is_commission_supervisor, is_finance_officer
+
+        if is_finance_officer(user) or is_commission_supervisor(user):
+            items.append(("finance.index", _("Finance")))
     if user.is_platform_admin or (user.membership and user.membership.role == "admin"):
         items.append(("admin.index", _("Administration")))
     return items
