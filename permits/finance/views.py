@@ -139,6 +139,8 @@ def index():
 @bp.route("/find")
 @finance_required
 def find():
+    if "q" not in request.args:
+        return render_template("finance/find.html", form=FindForm(formdata=None))
     form = FindForm(request.args)
     if form.validate():
         invoice = payments.find_invoice(form.q.data)
