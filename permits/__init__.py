@@ -121,6 +121,7 @@ BLUEPRINTS = (
     ("permits.inbox.views", "/notifications"),
     ("permits.verify.views", "/verify"),
     ("permits.statistics.views", None),
+    ("permits.finance.views", "/finance"),
 )
 
 

@@ -80,6 +80,17 @@ def navigation_for(user) -> list[tuple[str, str]]:
         items.append(("portal.home", _("My applications")))
     if user.is_staff and "review.queue" in endpoints:
         items.append(("review.queue", _("Review queue")))
+    if "finance.index" in endpoints and _commission_roles(user) & {"finance", "supervisor", "admin"}:
+        # The finance officers and the supervisors of the commission (as
+        # permits.services.payments decides; this module imports no services).
+        items.append(("finance.index", _("Finance")))
     if user.is_platform_admin or (user.membership and user.membership.role == "admin"):
         items.append(("admin.index", _("Administration")))
     return items
+
+
+def _commission_roles(user) -> set[str]:
+    from workflows import current_definition
+
+    commission = current_definition().commission_org_kind
+    return {m.role for m in user.organisation_memberships if m.organisation.kind == commission}

@@ -62,3 +62,20 @@ def test_the_demo_shows_each_agency_and_the_fast_track(db):
     assert owner.decided_by_id is None  # approved by the system, under standing consent
     cal = calendar()
     assert cal.business_seconds_between(fast.submitted_at, fast.decided_at) <= cal.business_day_seconds
+
+
+def test_the_demo_has_money_for_the_finance_page(db):
+    from permits.models import Invoice, StatementLine
+    from permits.services import payments
+
+    seed_demo()
+    db.session.commit()
+    finance = db.session.execute(select(User).where(User.email_normalised == "finance@demo.filmpermit.test")).scalar_one()
+    assert payments.is_finance_officer(finance)
+    waiting = _by_title(db, "Gardens of Ganja")
+    assert waiting.state == "awaiting_payment"
+    assert db.session.scalar(select(func.count(Invoice.id)).where(Invoice.application_id == waiting.id)) == 1
+    assert db.session.scalar(select(func.count(StatementLine.id)).where(StatementLine.status == "open")) == 1
+    # The approved ones were paid by the finance officer.
+    for title in ("Lands of Fire", "Boulevard Chase", "Morning on White City"):
+        assert _by_title(db, title).state == "approved"

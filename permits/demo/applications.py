@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from permits.extensions import db
 from permits.models import Application, Location, ReviewTask, User
-from permits.services import applications, deadlines, workflow
+from permits.services import applications, deadlines, ledger, payments, workflow
 from permits.services.context import at, calendar, now_utc
 
 DAY = dt.timedelta(days=1)
@@ -47,6 +47,22 @@ def _decide(review: ReviewTask, action: str, when: dt.datetime, **kwargs) -> Non
 def _decide_all(application: Application, kind: str, when: dt.datetime, action: str = "approve", **kwargs) -> None:
     for review in _open(application, kind):
         _decide(review, action, when, **kwargs)
+    db.session.flush()
+
+
+FINANCE_OFFICER = "finance@demo.filmpermit.test"
+
+
+def _pay(application: Application, when: dt.datetime) -> None:
+    """The commission's finance officer records the producer's transfer of
+    the whole balance (process version 3: the permit waits for the fee)."""
+    db.session.refresh(application)
+    if application.state != "awaiting_payment":
+        return
+    with at(when):
+        invoice = ledger.fee_invoice(application.id)
+        payments.record_payment(_user(FINANCE_OFFICER), invoice, amount=ledger.balance_of(application),
+                                paid_on=calendar().local_date(when), bank_reference=f"IBA-{application.reference}")
     db.session.flush()
 
 
@@ -166,6 +182,7 @@ def approved(title, now, today):
     _decide_all(application, "aviation", now - 7 * DAY, action="approve_with_conditions",
                 conditions=["Drone flights below 120 m and at least 150 m from the Baku–Guba highway."])
     _decide_all(application, "ministry_final", now - 6 * DAY)
+    _pay(application, now - 5 * DAY)
 
 
 @scenario("Highland Night Race")
@@ -235,6 +252,7 @@ def police_review(title, now, today):
     _decide_all(application, "tourism", now - 5 * DAY)
     _decide_all(application, "site_owner", now - 5 * DAY)
     _decide_all(application, "ministry_final", now - 4 * DAY)
+    _pay(application, now - 3 * DAY)
 
 
 @scenario("Sky over Khizi")
@@ -282,6 +300,29 @@ def fast_track(title, now, today):
     filed = dt.datetime.combine(day, dt.time(10), tzinfo=cal.zone).astimezone(dt.UTC)  # 10:00 in Baku
     _submit(application, producer, filed)
     _decide_all(application, "commission_decision", filed + dt.timedelta(hours=5))
+    _pay(application, filed + dt.timedelta(hours=6))
+
+
+# -- process version 3: money ------------------------------------------------------------
+
+
+@scenario("Gardens of Ganja")
+def awaiting_payment(title, now, today):
+    """Approved, the permit waiting for the fee; the commission's bank
+    statement brought a transfer nobody can place yet (for the finance page)."""
+    producer = _user("julien.producer@demo.filmpermit.test")
+    application = _draft(producer, title, "documentary", [("maiden-tower", 1, 10)], today + 24 * DAY,
+                         synopsis="A short documentary about the gardens and gates of the Old City.")
+    _submit(application, producer, now - 6 * DAY)
+    _decide_all(application, "ministry_screening", now - 5 * DAY)
+    _decide_all(application, "tourism", now - 3 * DAY)
+    _decide_all(application, "site_owner", now - 3 * DAY)
+    _decide_all(application, "ministry_final", now - 1 * DAY)
+    day = calendar().local_date(now - 1 * DAY)
+    statement = (f"date;amount;reference;bank reference;payer\n"
+                 f"{day:%d.%m.%Y};150,00;film permit fee;IBA-DEMO-STATEMENT-1;Kaspi Studio MMC\n").encode()
+    with at(now - 1 * DAY):
+        payments.import_statement(_user(FINANCE_OFFICER), "demo-statement.csv", statement)
 
 
 def seed_applications(now: dt.datetime | None = None) -> int:

@@ -1440,7 +1440,7 @@ COMPANIES = [
 ]
 
 
-USER_ROLES = ("reviewer", "supervisor", "admin")
+USER_ROLES = ("reviewer", "supervisor", "admin", "finance")
 
 USERS = [
     # Platform
@@ -1483,6 +1483,16 @@ USERS = [
         "company": None,
         "organisation": "ministry",
         "role": "reviewer",
+        "platform_admin": False,
+    },
+    {
+        "email": "finance@demo.filmpermit.test",
+        "name": "Leyla Hüseynova",
+        "language": "az",
+        "password": DEMO_PASSWORD,
+        "company": None,
+        "organisation": "ministry",
+        "role": "finance",
         "platform_admin": False,
     },
     {

@@ -58,6 +58,7 @@ from permits.services import (
     clock,
     documents,
     money_documents,
+    payments,
     queues,
     reviewer_notes,
     sites,
@@ -247,6 +248,8 @@ def queue():
         title=_("Review queue"),
         endpoint="review.queue",
         ministry_panel=is_ministry(current_user),
+        reconcile=payments.reconcile_counts() if is_ministry(current_user) else None,
+        can_view_finance=payments.is_finance_officer(_user()) or payments.is_commission_supervisor(_user()),
     )
     return render_template("review/queue.html", **context)
 

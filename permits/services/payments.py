@@ -18,10 +18,21 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import case, func, select
+from sqlalchemy.orm import selectinload
 
 from permits.extensions import db
-from permits.models import Application, FeeWaiverRequest, Invoice, MoneyEntry, StatementImport, StatementLine, User
+from permits.models import (
+    Application,
+    Deadline,
+    DeadlineKind,
+    FeeWaiverRequest,
+    Invoice,
+    MoneyEntry,
+    StatementImport,
+    StatementLine,
+    User,
+)
 from permits.services import PermissionDenied, ServiceError, documents, ledger, notify, workflow
 from permits.services.context import calendar, definition_of, now_utc
 from workflows import TERMINAL_APPLICATION_STATES, current_definition, state_values
@@ -314,11 +325,15 @@ def parse_statement(data: bytes) -> list[ParsedLine]:
 
 
 def _invoice_named_in(text: str) -> Invoice | None:
-    """The invoice whose payment reference the line's text carries (anywhere in it)."""
-    for candidate in [text, *REFERENCE_PATTERN.findall(text or "")]:
-        invoice = ledger.invoice_by_reference(candidate)
-        if invoice is not None:
-            return invoice
+    """The invoice whose payment reference the line's text carries (anywhere
+    in it, written whole or in groups: "Fee RF18 AZI2 0270 0004 2, thanks")."""
+    for found in [text, *REFERENCE_PATTERN.findall(text or "")]:
+        words = (found or "").split()
+        # The pattern may run on into the words after the reference: try it shorter.
+        for end in range(len(words), 0, -1):
+            invoice = ledger.invoice_by_reference("".join(words[:end]))
+            if invoice is not None:
+                return invoice
     return None
 
 
@@ -486,15 +501,146 @@ def pending_waivers(limit: int = 100) -> list[FeeWaiverRequest]:
     return list(db.session.execute(query).scalars())
 
 
+# ----------------------------------------------------------------------------- the finance page's lists
+# Each is one query (counts: one COUNT each), whatever the number of rows.
+
+_SIGNED = case(
+    (MoneyEntry.kind.in_((EntryKind.INVOICED.value, EntryKind.REFUNDED.value)), MoneyEntry.amount),
+    else_=-MoneyEntry.amount,
+)
+# Amounts are cents; a sum below half a cent is zero (SQLite adds them as floats).
+_HALF_CENT = Decimal("0.005")
+
+
+def _balances():
+    """application_id -> balance (invoiced - waived - cancelled - paid + refunded), as a subquery."""
+    return (
+        select(MoneyEntry.application_id.label("application_id"), func.sum(_SIGNED).label("balance"))
+        .group_by(MoneyEntry.application_id)
+        .subquery()
+    )
+
+
+@dataclass
+class AccountRow:
+    application: Application
+    balance: Decimal
+    invoice: Invoice | None = None
+    lapse_at: dt.datetime | None = None
+
+
+def _amount(value) -> Decimal:
+    return Decimal(str(value or 0)).quantize(Decimal("0.01"))
+
+
+def open_lines_for_page(limit: int = 100) -> list[StatementLine]:
+    """:func:`open_lines` with each line's statement and invoice loaded (no query per row)."""
+    query = (
+        select(StatementLine).where(StatementLine.status == "open").order_by(StatementLine.id).limit(limit)
+        .options(selectinload(StatementLine.statement), selectinload(StatementLine.invoice))
+    )
+    return list(db.session.execute(query).scalars())
+
+
+def awaiting_payment(limit: int = 100) -> list[AccountRow]:
+    """Approved applications waiting for the fee: balance, fee invoice and lapse moment, soonest lapse first."""
+    balances = _balances()
+    lapse = (
+        select(Deadline.application_id.label("application_id"), func.min(Deadline.due_at).label("due_at"))
+        .where(Deadline.kind == DeadlineKind.PAYMENT_LAPSE, Deadline.status == "pending")
+        .group_by(Deadline.application_id)
+        .subquery()
+    )
+    query = (
+        select(Application, balances.c.balance, Invoice, lapse.c.due_at)
+        .join(balances, balances.c.application_id == Application.id, isouter=True)
+        .join(Invoice, (Invoice.application_id == Application.id) & (Invoice.kind == "fee") & Invoice.is_current.is_(True),
+              isouter=True)
+        .join(lapse, lapse.c.application_id == Application.id, isouter=True)
+        .where(Application.state == "awaiting_payment")
+        .order_by(lapse.c.due_at.is_(None), lapse.c.due_at, Application.id)
+        .limit(limit)
+        .options(selectinload(Application.company))
+    )
+    return [AccountRow(application, _amount(balance), invoice, due)
+            for application, balance, invoice, due in db.session.execute(query)]
+
+
+def credits_to_refund(limit: int = 100) -> list[AccountRow]:
+    """Applications owed money back (a negative balance), largest credit first."""
+    balances = _balances()
+    query = (
+        select(Application, balances.c.balance)
+        .join(balances, balances.c.application_id == Application.id)
+        .where(balances.c.balance < -_HALF_CENT)
+        .order_by(balances.c.balance, Application.id)
+        .limit(limit)
+        .options(selectinload(Application.company))
+    )
+    return [AccountRow(application, _amount(balance)) for application, balance in db.session.execute(query)]
+
+
+def pending_waivers_for_page(limit: int = 100) -> list[FeeWaiverRequest]:
+    """:func:`pending_waivers` with each request's application (and company) loaded."""
+    query = (
+        select(FeeWaiverRequest).where(FeeWaiverRequest.state == "requested").order_by(FeeWaiverRequest.id).limit(limit)
+        .options(selectinload(FeeWaiverRequest.application).selectinload(Application.company))
+    )
+    return list(db.session.execute(query).scalars())
+
+
+@dataclass
+class ReconcileCounts:
+    open_lines: int
+    pending_waivers: int
+    credits: int
+    awaiting_payment: int = 0
+
+    @property
+    def total(self) -> int:
+        """What the commission's dashboard shows: lines, waivers and credits to act on."""
+        return self.open_lines + self.pending_waivers + self.credits
+
+
+def reconcile_counts(*, awaiting: bool = False) -> ReconcileCounts:
+    """One COUNT each: open statement lines, pending waivers, credits to refund
+    (and, asked for, applications awaiting payment)."""
+    balances = _balances()
+    scalar = db.session.scalar
+    return ReconcileCounts(
+        open_lines=scalar(select(func.count(StatementLine.id)).where(StatementLine.status == "open")) or 0,
+        pending_waivers=scalar(select(func.count(FeeWaiverRequest.id)).where(FeeWaiverRequest.state == "requested")) or 0,
+        credits=scalar(select(func.count()).select_from(balances).where(balances.c.balance < -_HALF_CENT)) or 0,
+        awaiting_payment=(scalar(select(func.count(Application.id)).where(Application.state == "awaiting_payment")) or 0)
+        if awaiting else 0,
+    )
+
+
+def find_invoice(text: str) -> Invoice | None:
+    """The current invoice a person names by its number (AZI-2027-000012) or payment reference."""
+    text = (text or "").strip()
+    if not text:
+        return None
+    return ledger.invoice_by_reference(text) or db.session.execute(
+        select(Invoice).where(Invoice.number == text.upper(), Invoice.is_current.is_(True)).order_by(Invoice.id).limit(1)
+    ).scalar_one_or_none()
+
+
 __all__ = [
     "ImportResult",
+    "awaiting_payment",
+    "credits_to_refund",
     "decide_waiver",
+    "find_invoice",
     "import_statement",
     "is_commission_supervisor",
     "is_finance_officer",
     "open_lines",
+    "open_lines_for_page",
     "parse_amount",
     "parse_statement",
+    "pending_waivers_for_page",
+    "reconcile_counts",
     "record_payment",
     "record_refund",
     "request_waiver",

@@ -48,7 +48,8 @@ IDENTITIES = (
     "owner_a_sup",  # supervisor of that owner
     "owner_b",  # reviewer of another organisation (site B, not booked by the submitted applications)
     "ministry",  # the film commission's reviewer (sees every submitted application)
-    "ministry_sup",  # the commission's supervisor (revokes permits)
+    "ministry_sup",  # the commission's supervisor (revokes permits, decides fee waivers)
+    "finance",  # the commission's finance officer (records payments and refunds)
     "admin",  # platform admin, neither producer nor staff
 )
 
@@ -174,6 +175,7 @@ def make_world() -> SecurityWorld:
         "owner_b": world.owner_b_reviewer,
         "ministry": world.ministry_reviewer,
         "ministry_sup": world.ministry_supervisor,
+        "finance": world.finance,
         "admin": admin,
     }
     return SecurityWorld(

@@ -12,14 +12,18 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 PRODUCERS = frozenset({"producer", "other_producer"})
-STAFF = frozenset({"owner_a", "owner_a_sup", "owner_b", "ministry", "ministry_sup"})
-MINISTRY = frozenset({"ministry", "ministry_sup"})
+STAFF = frozenset({"owner_a", "owner_a_sup", "owner_b", "ministry", "ministry_sup", "finance"})
+# The film commission's staff: its finance officers are members too (they see what the commission sees).
+MINISTRY = frozenset({"ministry", "ministry_sup", "finance"})
+# The finance pages: the finance officers act; the commission's supervisors read (and decide fee waivers).
+FINANCE = frozenset({"finance"})
+FINANCE_VIEWERS = frozenset({"finance", "ministry_sup"})
 ADMIN = frozenset({"admin"})
 EVERYONE = PRODUCERS | STAFF | ADMIN
 
 # Who can see the application in review (and its permit's twin, the approved one):
 # its producer, the owner of its site and the ministry. Not the owner of site B.
-SEES_IN_REVIEW = frozenset({"producer", "owner_a", "owner_a_sup", "ministry", "ministry_sup"})
+SEES_IN_REVIEW = frozenset({"producer", "owner_a", "owner_a_sup", "ministry", "ministry_sup", "finance"})
 STAFF_OF_IN_REVIEW = SEES_IN_REVIEW - {"producer"}
 OWNER_A_ACTS = frozenset({"owner_a", "owner_a_sup"})
 
@@ -46,7 +50,7 @@ class Route:
         if self.allowed == EVERYONE:
             return "signed-in"
         if self.values is None:
-            return {PRODUCERS: "producer", STAFF: "staff", MINISTRY: "ministry", ADMIN: "platform admin"}.get(
+            return {PRODUCERS: "producer", STAFF: "staff", MINISTRY: "ministry", ADMIN: "platform admin", FINANCE: "finance"}.get(
                 self.allowed, "custom"
             )
         return "object"
@@ -58,6 +62,41 @@ def public(**kwargs) -> Route:
 
 def draft(w):
     return {"application_id": w.draft.id}
+
+
+def fee_invoice(w) -> dict:
+    """The approved application's invoice (paid in full: its payment form still shows)."""
+    from permits.services import ledger
+
+    return {"invoice_id": ledger.fee_invoice(w.approved.id).id}
+
+
+def _statement(w):
+    """A bank statement with one line of an unknown reference, left open (made once)."""
+    from permits.extensions import db
+    from permits.models import StatementImport
+    from permits.services import payments
+
+    existing = db.session.query(StatementImport).first()
+    if existing is None:
+        data = b"date;amount;reference;bank reference\n2027-04-16;12.00;no reference;MATRIX-1\n"
+        existing = payments.import_statement(w.base.finance, "matrix.csv", data).statement
+        db.session.commit()
+    return existing
+
+
+def waiver_request(w) -> dict:
+    """A fee waiver asked for the application in review (made once)."""
+    from permits.extensions import db
+    from permits.models import FeeWaiverRequest
+
+    request = db.session.query(FeeWaiverRequest).first()
+    if request is None:
+        request = FeeWaiverRequest(application_id=w.in_review.id, ground="student", reason="A graduation film.",
+                                   document_id=w.document.id, state="requested", requested_by_id=w.base.producer.id)
+        db.session.add(request)
+        db.session.commit()
+    return {"request_id": request.id}
 
 
 def pending_registration(w) -> dict:
@@ -215,6 +254,17 @@ ROUTES: dict[str, Route] = {
     "review.message": Route(OWNER_A_ACTS, values=lambda w: {"review_id": w.owner_a_review.id}),
     "review.delete_saved_text": Route(OWNER_A_ACTS, values=lambda w: {"saved_id": w.saved_text.id}),
     "review.saved_texts": Route(STAFF),
+    # ------------------------------------------------------------------ the commission's finance
+    "finance.index": Route(FINANCE_VIEWERS, note="supervisors read only"),
+    "finance.find": Route(FINANCE),
+    "finance.payment": Route(FINANCE, values=fee_invoice),
+    "finance.statement": Route(FINANCE),
+    "finance.statement_result": Route(FINANCE_VIEWERS, values=lambda w: {"statement_id": _statement(w).id}),
+    "finance.line": Route(FINANCE, values=lambda w: {"line_id": _statement(w).lines[0].id}),
+    "finance.refund": Route(FINANCE, values=lambda w: {"application_id": w.approved.id}),
+    "finance.waiver": Route(FINANCE_VIEWERS, values=waiver_request,
+                            note="the commission's supervisors decide (the finance officers read: POST 403); "
+                                 "other commission staff 403, everybody else 404"),
     # ------------------------------------------------------------------ site owners
     "sites.index": Route(STAFF),
     "sites.calendar": Route(STAFF_OF_IN_REVIEW, values=lambda w: {"slug": w.base.site_a.slug},

@@ -35,7 +35,7 @@ def test_every_integer_in_a_route_is_an_id_bound_to_the_columns_range(app):
 
 
 def _allowed_identity(route) -> str:
-    for identity in ("producer", "ministry", "owner_a", "owner_a_sup", "ministry_sup", "admin"):
+    for identity in ("producer", "ministry", "owner_a", "owner_a_sup", "ministry_sup", "finance", "admin"):
         if identity in route.allowed:
             return identity
     raise AssertionError("nobody may use this route")
