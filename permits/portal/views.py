@@ -24,7 +24,7 @@ from permits.extensions import db, limiter
 from permits.models import Application, Booking, Location, Message, ReviewTask, WorkflowEvent
 from permits.portal import fees, wording
 from permits.portal import forms as f
-from permits.services import ServiceError, documents, workflow
+from permits.services import ServiceError, documents, payments, workflow
 from permits.services import applications as drafts
 from permits.services.context import calendar, now_utc
 from permits.services.quotes import fast_track_reasons, timeline_for
@@ -264,6 +264,33 @@ def _status_page(application: Application, answer_forms: dict | None = None, wit
         fees=fees.fees_box(application),
         waiver_form=waiver_form,
     ), (400 if waiver_form.errors or any(form.errors for form in answer_forms.values()) else 200)
+
+
+@bp.route("/<id:application_id>/fee-waiver", methods=["POST"])
+@upload_limit
+@producer_required
+def request_waiver(application_id: int):
+    """The producer asks to pay less, with proof; errors are shown on the page the form was on."""
+    application = application_for_producer_or_404(application_id)
+    form = _waiver_form(application, f.WaiverForm())
+    if form.validate_on_submit():
+        try:
+            payments.request_waiver(current_user, application, ground=form.ground.data or "",
+                                    reason=form.reason.data or "", upload=_upload_from(form))
+        except ServiceError as error:
+            failure = refused(error, form)
+            if failure is not None:
+                return failure
+        else:
+            db.session.commit()
+            flash(_("Your fee waiver request was sent. The film commission will decide it and tell you."), "success")
+            return redirect(url_for("portal.application", application_id=application.id) + "#fees")
+    elif form.csrf_token.errors:
+        abort(400)
+    db.session.refresh(application)
+    if application.state == "draft":
+        return _task_list_page(application, waiver_form=form)
+    return _status_page(application, waiver_form=form)
 
 
 # ----------------------------------------------------------------------------- simple sections
