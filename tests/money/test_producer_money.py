@@ -301,3 +301,41 @@ def test_the_statistics_csv_has_the_fees_per_month(world, client):
     assert rows[1:] == [["2027-04", str(invoiced), str(invoiced), "0.00", "0.00"]]
     page = client.get("/review/statistics").get_data(as_text=True)
     assert 'id="fees-by-month"' in page and "fees-by-month-chart-title" in page
+
+
+def _ask(world, application, ground="student"):
+    from permits.services import documents, payments
+
+    request = payments.request_waiver(world.producer, application, ground=ground, reason="A graduation film of the school.",
+                                      upload=documents.Upload(io.BytesIO(pdf_bytes()), "letter.pdf"))
+    db.session.commit()
+    return request
+
+
+def test_a_granted_waiver_shows_the_new_version_and_keeps_the_earlier_one_readable(world, client):
+    from permits.services import payments
+
+    application = screened(world)
+    first = ledger.fee_invoice(application.id)
+    payments.decide_waiver(world.ministry_supervisor, _ask(world, application, "heritage_film"), grant=True)
+    db.session.commit()
+    current = ledger.fee_invoice(application.id)
+    assert current.version == 2
+    sign_in(client, world.producer)
+    page = client.get(f"/applications/{application.id}").get_data(as_text=True)
+    assert "Granted" in page and "Earlier versions" in page
+    assert f"/applications/{application.id}/invoices/{first.id}.pdf" in page
+    assert f"/applications/{application.id}/invoices/{current.id}.pdf" in page
+    assert "Waived" in page
+
+
+def test_a_refused_waiver_shows_the_commissions_note(world, client):
+    from permits.services import payments
+
+    application = screened(world)
+    payments.decide_waiver(world.ministry_supervisor, _ask(world, application), grant=False,
+                           note="The letter does not name the production.")
+    db.session.commit()
+    sign_in(client, world.producer)
+    page = client.get(f"/applications/{application.id}").get_data(as_text=True)
+    assert "Refused" in page and "The letter does not name the production." in page
