@@ -115,6 +115,7 @@ BLUEPRINTS = (
     ("permits.outbox_admin.views", "/admin/outbox"),
     ("permits.locations.views", "/sites"),
     ("permits.portal.views", "/applications"),
+    ("permits.portal.money", None),
     ("permits.issued.views", "/permits"),
     ("permits.review.views", "/review"),
     ("permits.sites.views", "/review/sites"),

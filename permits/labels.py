@@ -120,12 +120,50 @@ ACTIVITIES = {
 
 TIERS = {"low": _l("Low impact"), "medium": _l("Medium impact"), "high": _l("High impact")}
 
-# The grounds of a fee waiver (workflows.money.WaiverGround.code).
+# Money (issue 15): the grounds of a fee waiver (workflows.money.WaiverGround
+# codes), what proof each asks for, and what became of a request.
 WAIVER_GROUNDS = {
     "student": _l("Student film"),
     "non_profit_documentary": _l("Non-profit documentary"),
     "heritage_film": _l("Film about the country's heritage"),
 }
+WAIVER_PROOFS = {
+    "student": _l("Attach a letter from the film school."),
+    "non_profit_documentary": _l("Attach the non-profit registration certificate."),
+    "heritage_film": _l("Attach the synopsis of the film."),
+}
+WAIVER_STATES = {
+    "requested": _l("Requested"),
+    "granted": _l("Granted"),
+    "refused": _l("Refused"),
+}
+# The kinds of a ledger line (workflows.money.EntryKind).
+MONEY_ENTRY_KINDS = {
+    "invoiced": _l("Invoiced"),
+    "waived": _l("Waived"),
+    "paid": _l("Paid"),
+    "refunded": _l("Refunded"),
+    "cancelled": _l("Cancelled"),
+}
+
+
+def waiver_ground_label(code: str) -> str:
+    return str(WAIVER_GROUNDS.get(code, (code or "").replace("_", " ")))
+
+
+def invoice_line_label(code: str, sites: dict | None = None) -> str:
+    """An invoice line's code (``tier:<tier>``, ``site:<location id>``,
+    ``review:<kind>``) named in the reader's language; ``sites`` maps
+    location ids to their Location (its name in the reader's language)."""
+    kind, _sep, value = (code or "").partition(":")
+    if kind == "tier":
+        return str(_l("Base fee (%(tier)s)", tier=TIERS.get(value, value)))
+    if kind == "site":
+        site = (sites or {}).get(int(value)) if value.isdigit() else None
+        return str(_l("Site: %(site)s", site=site.name if site is not None else value))
+    if kind == "review":
+        return str(_l("Review fee: %(review)s", review=review_kind_name(value)))
+    return code or ""
 
 
 # The codes of Location.region and Location.category, named in the three

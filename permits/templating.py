@@ -78,6 +78,8 @@ def navigation_for(user) -> list[tuple[str, str]]:
         return items
     if user.is_producer and "portal.home" in endpoints:
         items.append(("portal.home", _("My applications")))
+        if "money.index" in endpoints:
+            items.append(("money.index", _("Money")))
     if user.is_staff and "review.queue" in endpoints:
         items.append(("review.queue", _("Review queue")))
     if "finance.index" in endpoints and _commission_roles(user) & {"finance", "supervisor", "admin"}:

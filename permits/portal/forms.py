@@ -142,3 +142,13 @@ class SubmitForm(VersionedForm):
 
 class EmptyForm(BaseForm):
     pass
+
+
+class WaiverForm(BaseForm):
+    """A fee waiver request: the ground (its choices are the process's), why, and the proof."""
+
+    ground = RadioField(_l("On which ground do you ask to pay less?"), choices=[], validate_choice=False,
+                        validators=[InputRequired(_l("Choose the ground of your request."))])
+    reason = TextAreaField(_l("Why does the ground apply to your production?"), validators=[Length(max=2000)],
+                           description=_l("A sentence or two: the school, the organisation or the heritage the film is about."))
+    file = FileField(_l("Proof"), description=_l("PDF, JPEG or PNG, up to 20 MB."))

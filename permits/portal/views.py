@@ -24,14 +24,14 @@ from permits.errors import refused, render_error
 from permits.extensions import db, limiter
 from permits.models import Application, Booking, Location, Message, ReviewTask, WorkflowEvent
 from permits.models.base import current_language
+from permits.portal import fees, wording
 from permits.portal import forms as f
-from permits.portal import wording
-from permits.services import ServiceError, documents, money_documents, workflow
+from permits.services import ServiceError, documents, money_documents, payments, workflow
 from permits.services import applications as drafts
 from permits.services.context import calendar, now_utc
 from permits.services.quotes import fast_track_reasons, timeline_for
 from permits.services.workflow import withdraw as withdraw_application
-from workflows import PENDING_DECISION_APPLICATION_STATES, state_values
+from workflows import AWAITING_PAYMENT_APPLICATION_STATES, PENDING_DECISION_APPLICATION_STATES, state_values
 
 bp = Blueprint("portal", __name__)
 
@@ -75,6 +75,9 @@ STATUS_LABELS = {
 }
 # With the authorities: the producer may withdraw it.
 IN_PROGRESS_STATES = state_values(PENDING_DECISION_APPLICATION_STATES)
+# Approved, the permit waiting for the fee: the producer has to pay (or may withdraw).
+AWAITING_PAYMENT_STATES = state_values(AWAITING_PAYMENT_APPLICATION_STATES)
+WITHDRAWABLE_STATES = IN_PROGRESS_STATES + AWAITING_PAYMENT_STATES
 
 
 @bp.app_context_processor
@@ -150,7 +153,7 @@ def home():
     needs_action, in_progress, decided = [], [], []
     for application in applications:
         asked = any(review.state == "info_requested" for review in application.reviews)
-        if application.state == "draft" or asked:
+        if application.state == "draft" or asked or application.state in AWAITING_PAYMENT_STATES:
             needs_action.append((application, asked))
         elif application.state in IN_PROGRESS_STATES:
             in_progress.append((application, False))
@@ -188,19 +191,32 @@ def new():
 def application(application_id: int):
     application = application_for_producer_or_404(application_id)
     if application.state == "draft":
-        statuses = {section: drafts.section_status(application, section) for section in drafts.SECTIONS}
-        return render_template(
-            "portal/task_list.html",
-            application=application,
-            statuses=statuses,
-            completed=sum(1 for s in statuses.values() if s == "completed"),
-            ready=all(s == "completed" for s in statuses.values()),
-            **_timeline_context(application),
-        )
+        return _task_list_page(application)
     return _status_page(application)
 
 
-def _status_page(application: Application, answer_forms: dict | None = None, withdraw_form=None):
+def _waiver_form(application: Application, form=None):
+    form = form or f.WaiverForm(formdata=None)
+    form.ground.choices = [(c["code"], c["label"]) for c in fees.waiver_choices(application)]
+    return form
+
+
+def _task_list_page(application: Application, waiver_form=None):
+    statuses = {section: drafts.section_status(application, section) for section in drafts.SECTIONS}
+    waiver_form = _waiver_form(application, waiver_form)
+    return render_template(
+        "portal/task_list.html",
+        application=application,
+        statuses=statuses,
+        completed=sum(1 for s in statuses.values() if s == "completed"),
+        ready=all(s == "completed" for s in statuses.values()),
+        fees=fees.fees_box(application),
+        waiver_form=waiver_form,
+        **_timeline_context(application),
+    ), (400 if waiver_form.errors else 200)
+
+
+def _status_page(application: Application, answer_forms: dict | None = None, withdraw_form=None, waiver_form=None):
     now = now_utc()
     cal = calendar()
     events = [
@@ -232,6 +248,7 @@ def _status_page(application: Application, answer_forms: dict | None = None, wit
         for review in asking
     }
     conditions = [(r, r.conditions) for r in application.reviews if r.conditions]
+    waiver_form = _waiver_form(application, waiver_form)
     return render_template(
         "portal/status.html",
         application=application,
@@ -244,9 +261,38 @@ def _status_page(application: Application, answer_forms: dict | None = None, wit
         answer_forms=answer_forms,
         conditions=conditions,
         in_progress=application.state in IN_PROGRESS_STATES,
-        can_withdraw=application.state in IN_PROGRESS_STATES,
+        can_withdraw=application.state in WITHDRAWABLE_STATES,
         attached=list(application.documents),
-    ), (400 if any(form.errors for form in answer_forms.values()) else 200)
+        fees=fees.fees_box(application),
+        waiver_form=waiver_form,
+    ), (400 if waiver_form.errors or any(form.errors for form in answer_forms.values()) else 200)
+
+
+@bp.route("/<id:application_id>/fee-waiver", methods=["POST"])
+@upload_limit
+@producer_required
+def request_waiver(application_id: int):
+    """The producer asks to pay less, with proof; errors are shown on the page the form was on."""
+    application = application_for_producer_or_404(application_id)
+    form = _waiver_form(application, f.WaiverForm())
+    if form.validate_on_submit():
+        try:
+            payments.request_waiver(current_user, application, ground=form.ground.data or "",
+                                    reason=form.reason.data or "", upload=_upload_from(form))
+        except ServiceError as error:
+            failure = refused(error, form)
+            if failure is not None:
+                return failure
+        else:
+            db.session.commit()
+            flash(_("Your fee waiver request was sent. The film commission will decide it and tell you."), "success")
+            return redirect(url_for("portal.application", application_id=application.id) + "#fees")
+    elif form.csrf_token.errors:
+        abort(400)
+    db.session.refresh(application)
+    if application.state == "draft":
+        return _task_list_page(application, waiver_form=form)
+    return _status_page(application, waiver_form=form)
 
 
 # ----------------------------------------------------------------------------- simple sections
@@ -769,7 +815,7 @@ def _version(form) -> int | None:
 @producer_required
 def withdraw(application_id: int):
     application = application_for_producer_or_404(application_id)
-    if application.state not in IN_PROGRESS_STATES:
+    if application.state not in WITHDRAWABLE_STATES:
         flash(_("This application can no longer be withdrawn."), "info")
         return redirect(url_for("portal.application", application_id=application.id))
     form = f.WithdrawForm()

@@ -34,7 +34,7 @@ from permits.models import (
     User,
 )
 from permits.services import PermissionDenied, ServiceError, documents, ledger, notify, workflow
-from permits.services.context import calendar, definition_of, now_utc
+from permits.services.context import calendar, now_utc, process_for
 from workflows import TERMINAL_APPLICATION_STATES, current_definition, state_values
 from workflows.money import ZERO, EntryKind, MatchOutcome, match_payment
 
@@ -422,7 +422,7 @@ def open_lines(limit: int = 200) -> list[StatementLine]:
 
 
 def waiver_grounds(application: Application):
-    policy = definition_of(application).money if application.definition_version else current_definition().money
+    policy = process_for(application).money  # a draft: the version it will be filed on
     return policy.waiver_grounds if policy is not None else ()
 
 

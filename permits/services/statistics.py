@@ -9,12 +9,13 @@ from __future__ import annotations
 import datetime as dt
 import time
 from dataclasses import dataclass
+from decimal import Decimal
 
 from flask import current_app
 from sqlalchemy import Date, Integer, and_, case, cast, column, func, select, values
 
 from permits.extensions import db
-from permits.models import Application, Booking, Location, Organisation, Permit, ReviewTask
+from permits.models import Application, Booking, Location, MoneyEntry, Organisation, Permit, ReviewTask
 from permits.services.context import calendar, now_utc
 from workflows import (
     ABANDONED_APPLICATION_STATES,
@@ -219,6 +220,25 @@ def applications_by_month(limit_months: int = 24) -> list[dict]:
         row = months.setdefault(key, {"month": key, **dict.fromkeys(OUTCOMES, 0), "total": 0})
         row[result] += int(count)
         row["total"] += int(count)
+    return [months[key] for key in sorted(months)][-limit_months:]
+
+
+MONEY_KINDS = ("invoiced", "paid", "waived", "refunded")
+
+
+def money_by_month(limit_months: int = 24) -> list[dict]:
+    """Fees invoiced, collected (paid), waived and refunded per month of the
+    ledger's date (the bank's date of a payment or refund): one grouped query."""
+    month = _date_month(MoneyEntry.occurred_on).label("month")
+    query = (
+        select(month, MoneyEntry.kind, func.sum(MoneyEntry.amount))
+        .where(MoneyEntry.kind.in_(MONEY_KINDS))
+        .group_by(month, MoneyEntry.kind)
+    )
+    months: dict[str, dict] = {}
+    for key, kind, amount in db.session.execute(query):
+        row = months.setdefault(key, {"month": key, **{k: Decimal("0.00") for k in MONEY_KINDS}})
+        row[kind] += Decimal(str(amount or 0)).quantize(Decimal("0.01"))
     return [months[key] for key in sorted(months)][-limit_months:]
 
 

@@ -89,6 +89,43 @@ def stacked(items: list[tuple[str, list[tuple[str, float]]]], *, unit: str = "")
     return _frame(rows, maximum, unit)
 
 
+GROUP_BAR_HEIGHT = 8
+GROUP_GAP = 10
+
+
+def grouped(items: list[tuple[str, list[tuple[str, float]]]], *, unit: str = "") -> dict:
+    """Per label, one thin bar per series (modifier, value), one under the
+    other: amounts that do not add up (invoiced, paid, waived, refunded)."""
+    top = max([float(v or 0) for _, parts in items for _, v in parts] + [0.0])
+    maximum = nice_maximum(top)
+    scale = _scale(maximum)
+    rows = []
+    y = TOP
+    for label, parts in items:
+        segments = []
+        for index, (modifier, value) in enumerate(parts):
+            value = float(value or 0)
+            segments.append({"class": f"app-bar-chart__bar--{modifier}" if modifier else "", "x": LABEL_WIDTH,
+                             "y": y + index * GROUP_BAR_HEIGHT, "height": GROUP_BAR_HEIGHT,
+                             "width": round(value * scale, 1), "value": round(value, 2)})
+        height = max(1, len(parts)) * GROUP_BAR_HEIGHT
+        rows.append({
+            "label": _short(label),
+            "full_label": str(label),
+            "value": round(max([s["value"] for s in segments] + [0.0]), 2),
+            "y": y,
+            "text_y": y + height / 2 + 4,
+            "value_x": None,
+            "segments": segments,
+            "details": ", ".join(f"{s['value']:g}" for s in segments),
+        })
+        y += height + GROUP_GAP
+    frame = _frame(rows, maximum, unit)
+    frame["height"] = y + TOP + 16
+    frame["plot_bottom"] = frame["height"] - 16
+    return frame
+
+
 def _frame(rows: list[dict], maximum: float, unit: str) -> dict:
     height = TOP * 2 + max(1, len(rows)) * ROW_HEIGHT + 16
     return {

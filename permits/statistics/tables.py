@@ -38,6 +38,7 @@ STATISTICS_TABLES = (
     "shoot-days-by-month",
     "productions-by-country",
     "most-requested-sites",
+    "fees-by-month",
 )
 
 
@@ -113,6 +114,20 @@ def statistics_tables(only: str | None = None) -> dict[str, dict]:
             "columns": [_("Site"), _("Applications"), _("Shoot days requested")],
             "rows": [[r["location"].name, r["applications"], r["days"]] for r in requested],
             "chart": charts.bars([(r["location"].name, r["applications"]) for r in requested]),
+        }
+    if wanted("fees-by-month"):
+        months = statistics.money_by_month()
+        tables["fees-by-month"] = {
+            "title": _("Fees per month (AZN)"),
+            "columns": [_("Month"), _("Invoiced"), _("Collected"), _("Waived"), _("Refunded")],
+            "rows": [[m["month"], m["invoiced"], m["paid"], m["waived"], m["refunded"]] for m in months],
+            "chart": charts.grouped(
+                [(m["month"], [("", m["invoiced"]), ("success", m["paid"]), ("secondary", m["waived"]), ("error", m["refunded"])])
+                 for m in months],
+                unit="AZN",
+            ),
+            "key": [("", _("Invoiced")), ("success", _("Collected")), ("secondary", _("Waived")), ("error", _("Refunded"))],
+            "chart_caption": _("By the ledger's date: the bank's date of a payment or a refund, the day an invoice or a waiver was issued."),
         }
     return tables
 

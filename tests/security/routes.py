@@ -225,6 +225,10 @@ ROUTES: dict[str, Route] = {
     "portal.receipt_pdf": Route(frozenset({"producer"}), values=receipt),
     "portal.passport_download": Route(frozenset({"producer"}), values=lambda w: {"document_id": w.document.id}),
     "portal.passport_remove": Route(frozenset({"producer"}), values=lambda w: {"document_id": w.document.id}),
+    # Money (issue 15): the company's invoices and payments; a fee waiver request of its own application.
+    "money.index": Route(PRODUCERS, note="each producer sees their own company's money only"),
+    "portal.request_waiver": Route(frozenset({"producer"}), values=lambda w: {"application_id": w.in_review.id},
+                                   note="POST; the application's producers only"),
     # ------------------------------------------------------------------ issued permits
     "issued.permit": Route(SEES_IN_REVIEW, values=lambda w: {"permit_id": w.permit.id}),
     "issued.pdf": Route(SEES_IN_REVIEW, values=lambda w: {"permit_id": w.permit.id}),
