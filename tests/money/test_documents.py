@@ -65,7 +65,8 @@ def test_site_names_and_money_are_in_the_readers_language(db, app):
         from permits.labels import TIERS
 
         tier = str(TIERS[invoice.lines[0]["code"].split(":")[1]])
-    assert tier in pdf_text(money_documents.invoice_pdf(invoice, "ru"))
+    # The longer Russian line wraps in its cell: compare with the line breaks as spaces.
+    assert tier in " ".join(pdf_text(money_documents.invoice_pdf(invoice, "ru")).split())
 
 
 def test_a_reissued_version_shows_the_waiver_and_the_first_stays_as_it_was(db, app):

@@ -121,7 +121,7 @@ def test_the_waiver_form_lists_the_grounds_with_their_proof(world, client):
     sign_in(client, world.producer)
     page = client.get(f"/applications/{application.id}").get_data(as_text=True)
     assert "Ask to pay less" in page
-    for label in ("Student film", "Non-profit documentary", "A film about the country&#39;s heritage"):
+    for label in ("Student film", "Non-profit documentary", "Film about the country&#39;s heritage"):
         assert label in page
     assert "letter from the film school" in page
 
