@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import io
 from functools import wraps
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, send_file, url_for
@@ -20,6 +19,7 @@ from permits.access import (
     producer_required,
     staff_can_see_application,
 )
+from permits.downloads import send_private_pdf
 from permits.errors import refused, render_error
 from permits.extensions import db, limiter
 from permits.models import Application, Booking, Location, Message, ReviewTask, WorkflowEvent
@@ -670,16 +670,6 @@ def download(application_id: int, document_id: int):
 # ----------------------------------------------------------------------------- invoices and receipts
 
 
-def send_pdf(data: bytes, filename: str):
-    """A private PDF drawn on demand: downloaded, never cached, never sniffed."""
-    response = send_file(io.BytesIO(data), mimetype=money_documents.PDF, as_attachment=True, download_name=filename,
-                         max_age=0)
-    response.headers["Cache-Control"] = "private, no-store"
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    return response
-
-
 @bp.route("/<id:application_id>/invoices/<id:invoice_id>.pdf")
 @producer_required
 def invoice_pdf(application_id: int, invoice_id: int):
@@ -688,7 +678,7 @@ def invoice_pdf(application_id: int, invoice_id: int):
     invoice = money_documents.invoice_of_application(application.id, invoice_id)
     if invoice is None:
         abort(404)
-    return send_pdf(money_documents.invoice_pdf(invoice, current_language()), money_documents.invoice_filename(invoice))
+    return send_private_pdf(money_documents.invoice_pdf(invoice, current_language()), money_documents.invoice_filename(invoice))
 
 
 @bp.route("/<id:application_id>/receipts/<id:entry_id>.pdf")
@@ -699,7 +689,7 @@ def receipt_pdf(application_id: int, entry_id: int):
     entry = money_documents.receipt_of_application(application.id, entry_id)
     if entry is None:
         abort(404)
-    return send_pdf(money_documents.receipt_pdf(entry, current_language()), money_documents.receipt_filename(entry))
+    return send_private_pdf(money_documents.receipt_pdf(entry, current_language()), money_documents.receipt_filename(entry))
 
 
 # ----------------------------------------------------------------------------- the production passport

@@ -5,7 +5,6 @@ permits.statistics)."""
 from __future__ import annotations
 
 import datetime as dt
-import io
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
@@ -23,6 +22,7 @@ from permits.access import (
     staff_can_see_application,
     staff_required,
 )
+from permits.downloads import send_private_pdf
 from permits.errors import refused
 from permits.extensions import db
 from permits.inputs import optional_id
@@ -631,15 +631,6 @@ def document(application_id: int, document_id: int):
 # ----------------------------------------------------------------------------- invoices and receipts
 
 
-def _send_pdf(data: bytes, filename: str):
-    response = send_file(io.BytesIO(data), mimetype=money_documents.PDF, as_attachment=True, download_name=filename,
-                         max_age=0)
-    response.headers["Cache-Control"] = "private, no-store"
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    return response
-
-
 @bp.route("/applications/<id:application_id>/invoices/<id:invoice_id>.pdf")
 @ministry_required
 def invoice_pdf(application_id: int, invoice_id: int):
@@ -650,7 +641,7 @@ def invoice_pdf(application_id: int, invoice_id: int):
     if invoice is None:
         abort(404)
     data = money_documents.invoice_pdf(invoice, producer_language(application))
-    return _send_pdf(data, money_documents.invoice_filename(invoice))
+    return send_private_pdf(data, money_documents.invoice_filename(invoice))
 
 
 @bp.route("/applications/<id:application_id>/receipts/<id:entry_id>.pdf")
@@ -660,7 +651,7 @@ def receipt_pdf(application_id: int, entry_id: int):
     entry = money_documents.receipt_of_application(application.id, entry_id)
     if entry is None:
         abort(404)
-    return _send_pdf(money_documents.receipt_pdf(entry, producer_language(application)),
+    return send_private_pdf(money_documents.receipt_pdf(entry, producer_language(application)),
                      money_documents.receipt_filename(entry))
 
 

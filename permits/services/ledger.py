@@ -11,6 +11,7 @@ refunded (:func:`workflows.money.balance`).
 from __future__ import annotations
 
 import datetime as dt
+import secrets
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
@@ -86,7 +87,7 @@ def invoice_by_reference(reference: str) -> Invoice | None:
     ).scalar_one_or_none()
 
 
-def _entry(application: Application, kind: EntryKind, amount: Decimal, on: dt.date, *, invoice: Invoice | None = None,
+def add_entry(application: Application, kind: EntryKind, amount: Decimal, on: dt.date, *, invoice: Invoice | None = None,
            actor: User | None = None, source: str = "system", bank_reference: str = "", note: str = "",
            now: dt.datetime | None = None) -> MoneyEntry:
     entry = MoneyEntry(
@@ -109,9 +110,7 @@ def _entry(application: Application, kind: EntryKind, amount: Decimal, on: dt.da
 
 def audit(application: Application, action: str, actor: User | None, payload: dict) -> None:
     """Every money event goes into the application's audit trail."""
-    role = "system" if actor is None else ("producer" if actor.is_producer else "staff")
-    if actor is not None and actor.membership is not None:
-        role = actor.membership.role
+    role = "system" if actor is None else actor.membership.role if actor.membership is not None else "producer"
     record_event(application, actor=actor, actor_role=role, subject="money", action=action,
                  from_state=application.state, to_state=application.state, payload=payload)
 
@@ -164,7 +163,9 @@ def _new_invoice(application: Application, *, kind: str, lines: list[dict], now:
     issued_on = calendar().local_date(now)
     invoice = Invoice(
         application_id=application.id, company_id=application.company_id, amendment_id=amendment_id,
-        number=f"pending-{application.id}-{kind}-{now.timestamp()}", version=1, reference="", kind=kind, is_current=True,
+        # The number is made from the row's id: the row is written first under a
+        # unique temporary one (within the column's 32 characters).
+        number=f"~{secrets.token_hex(12)}", version=1, reference="", kind=kind, is_current=True,
         lines=lines, subtotal=_total(lines), waived=ZERO, total=_total(lines),
         issued_on=issued_on, due_on=due_date(policy, issued_on), issued_at=now,
     )
@@ -187,7 +188,7 @@ def issue_invoice(application: Application, now: dt.datetime | None = None) -> I
     if existing is not None:
         return existing
     invoice = _new_invoice(application, kind="fee", lines=lines_for(application), now=now)
-    _entry(application, EntryKind.INVOICED, invoice.subtotal, invoice.issued_on, invoice=invoice, now=now)
+    add_entry(application, EntryKind.INVOICED, invoice.subtotal, invoice.issued_on, invoice=invoice, now=now)
     granted = db.session.execute(
         select(FeeWaiverRequest).where(FeeWaiverRequest.application_id == application.id, FeeWaiverRequest.state == "granted")
         .order_by(FeeWaiverRequest.id.desc()).limit(1)
@@ -209,25 +210,30 @@ def invoice_when(application: Application, moment: str, now: dt.datetime) -> Inv
     return issue_invoice(application, now)
 
 
-def _apply_waiver(invoice: Invoice, ground: str, now: dt.datetime) -> Invoice:
-    """Reissue ``invoice`` as a new version with the waiver on it; the ledger
-    records what was taken off."""
-    application = invoice.application
-    policy = policy_of(application)
-    amount = waived_amount(policy, ground, invoice.subtotal)
+def _new_version(invoice: Invoice, *, lines: list[dict], ground: str, now: dt.datetime) -> Invoice:
+    """Reissue ``invoice`` (same number and payment reference, the next
+    version) with these lines and waiver ground; the old one stays readable."""
+    subtotal = _total(lines)
+    waived = waived_amount(policy_of(invoice.application), ground, subtotal) if ground else ZERO
     invoice.is_current = False
-    db.session.flush()
+    db.session.flush()  # the unique current version moves to the new row
     version = Invoice(
         application_id=invoice.application_id, company_id=invoice.company_id, amendment_id=invoice.amendment_id,
         number=invoice.number, version=invoice.version + 1, reference=invoice.reference, kind=invoice.kind,
-        is_current=True, lines=invoice.lines, subtotal=invoice.subtotal, waived=amount, total=invoice.subtotal - amount,
+        is_current=True, lines=lines, subtotal=subtotal, waived=waived, total=subtotal - waived,
         waiver_ground=ground, issued_on=calendar().local_date(now), due_on=invoice.due_on, issued_at=now,
     )
     db.session.add(version)
     db.session.flush()
-    extra = amount - invoice.waived
+    return version
+
+
+def _apply_waiver(invoice: Invoice, ground: str, now: dt.datetime) -> Invoice:
+    """Reissue ``invoice`` with the waiver on it; the ledger records what was taken off."""
+    version = _new_version(invoice, lines=invoice.lines, ground=ground, now=now)
+    extra = version.waived - invoice.waived
     if extra > 0:
-        _entry(application, EntryKind.WAIVED, extra, version.issued_on, invoice=version, now=now, note=ground)
+        add_entry(invoice.application, EntryKind.WAIVED, extra, version.issued_on, invoice=version, now=now, note=ground)
     return version
 
 
@@ -253,25 +259,14 @@ def reprice(application: Application, now: dt.datetime | None = None) -> Invoice
     if invoice is None or application.state not in ("submitted", "in_review", "final_review", "awaiting_payment"):
         return None
     lines = lines_for(application)
-    subtotal = _total(lines)
-    if lines == invoice.lines and subtotal == invoice.subtotal:
+    if lines == invoice.lines:
         return None
-    invoice.is_current = False
-    db.session.flush()
-    waived = waived_amount(policy_of(application), invoice.waiver_ground, subtotal) if invoice.waiver_ground else ZERO
-    version = Invoice(
-        application_id=invoice.application_id, company_id=invoice.company_id, amendment_id=invoice.amendment_id,
-        number=invoice.number, version=invoice.version + 1, reference=invoice.reference, kind=invoice.kind,
-        is_current=True, lines=lines, subtotal=subtotal, waived=waived, total=subtotal - waived,
-        waiver_ground=invoice.waiver_ground, issued_on=calendar().local_date(now), due_on=invoice.due_on, issued_at=now,
-    )
-    db.session.add(version)
-    db.session.flush()
+    version = _new_version(invoice, lines=lines, ground=invoice.waiver_ground, now=now)
     change = version.total - invoice.total
     if change > 0:
-        _entry(application, EntryKind.INVOICED, change, version.issued_on, invoice=version, now=now, note="repriced")
+        add_entry(application, EntryKind.INVOICED, change, version.issued_on, invoice=version, now=now, note="repriced")
     elif change < 0:
-        _entry(application, EntryKind.CANCELLED, -change, version.issued_on, invoice=version, now=now, note="repriced")
+        add_entry(application, EntryKind.CANCELLED, -change, version.issued_on, invoice=version, now=now, note="repriced")
     audit(application, "invoice_reissued", None,
           {"number": version.number, "version": version.version, "total": str(version.total), "reason": "sites changed"})
     _tell_invoice(application, version, "invoice_repriced")
@@ -298,7 +293,7 @@ def supplementary_invoice(application: Application, amendment, bookings_before, 
     if not difference:
         return None
     invoice = _new_invoice(application, kind="supplementary", lines=difference, now=now, amendment_id=amendment.id)
-    _entry(application, EntryKind.INVOICED, invoice.subtotal, invoice.issued_on, invoice=invoice, now=now)
+    add_entry(application, EntryKind.INVOICED, invoice.subtotal, invoice.issued_on, invoice=invoice, now=now)
     audit(application, "invoice_issued", None,
           {"number": invoice.number, "total": str(invoice.total), "supplementary": True, "amendment": amendment.id})
     _schedule_reminder(application, invoice)
@@ -372,6 +367,11 @@ def cancel_payment_deadlines(application: Application) -> None:
     )
 
 
+def last_day_to_pay(lapse_at: dt.datetime) -> dt.date:
+    """The lapse runs at the first moment after its day: the day to pay by."""
+    return calendar().local_date(lapse_at - dt.timedelta(seconds=1))
+
+
 def pending_lapse(application: Application) -> dt.datetime | None:
     return db.session.execute(
         select(Deadline.due_at).where(Deadline.application_id == application.id, Deadline.kind == DeadlineKind.PAYMENT_LAPSE,
@@ -394,7 +394,7 @@ def close_account(application: Application, stage: RefundStage | str, now: dt.da
         return ZERO
     amount = cancellation(policy, stage, _ledger(entries))
     if amount > 0:
-        _entry(application, EntryKind.CANCELLED, amount, calendar().local_date(now), now=now, note=str(RefundStage(stage)))
+        add_entry(application, EntryKind.CANCELLED, amount, calendar().local_date(now), now=now, note=str(RefundStage(stage)))
     credit = -min(balance_of(application), ZERO)
     audit(application, "account_closed", None,
           {"stage": str(RefundStage(stage)), "cancelled": str(amount), "to_refund": str(credit)})

@@ -137,35 +137,32 @@ def _already_recorded(kind: EntryKind, bank_reference: str) -> bool:
 # ----------------------------------------------------------------------------- payments
 
 
-def _settle_or_note(application: Application, entry: MoneyEntry, now: dt.datetime) -> None:
-    balance = ledger.balance_of(application)
-    context = notify.base_context(application)
-    context.update({"amount": str(entry.amount), "balance": str(max(balance, ZERO)), "receipt": entry.receipt_number,
-                    "attachment": {"kind": "receipt", "id": entry.id}})
-    notify.tell_producers(application, "payment_received", f"payment:{entry.id}", context)
-    if balance <= 0 and application.state == "awaiting_payment":
-        workflow.settle(application, now)
+def _transfer(amount, paid_on: dt.date | None, bank_reference: str | None, now: dt.datetime) -> tuple[Decimal, dt.date, str]:
+    """What a bank transfer needs, checked: an amount, the bank's date and its reference."""
+    return _positive(parse_amount(amount)), _bank_date(paid_on, now), _bank_reference(bank_reference)
 
 
 def _record(invoice: Invoice, actor: User | None, amount: Decimal, paid_on: dt.date, bank_reference: str, *,
             source: str, note: str, now: dt.datetime) -> tuple[MoneyEntry, MatchOutcome]:
+    """Record a payment of ``invoice`` (under the application's lock): its
+    receipt, the audit, the producer told, and the permit when nothing is owed."""
     application = invoice.application
     due = ledger.balance_of(application)
-    ended = application.state in state_values(TERMINAL_APPLICATION_STATES)
-    outcome = match_payment(amount, due, cancelled=ended)
-    entry = MoneyEntry(
-        application_id=application.id, company_id=application.company_id, invoice_id=invoice.id, kind=EntryKind.PAID.value,
-        amount=amount, occurred_on=paid_on, bank_reference=bank_reference, source=source, note=note[:MAX_NOTE],
-        recorded_by_id=actor.id if actor is not None else None, recorded_at=now,
-    )
-    db.session.add(entry)
-    db.session.flush()
+    outcome = match_payment(amount, due, cancelled=application.state in state_values(TERMINAL_APPLICATION_STATES))
+    entry = ledger.add_entry(application, EntryKind.PAID, amount, paid_on, invoice=invoice, actor=actor, source=source,
+                             bank_reference=bank_reference, note=note[:MAX_NOTE], now=now)
     entry.receipt_number = f"AZR-{paid_on.year}-{entry.id:06d}"
+    balance = due - amount
     ledger.audit(application, "payment_recorded", actor, {
         "invoice": invoice.number, "amount": str(amount), "paid_on": paid_on.isoformat(), "bank_reference": bank_reference,
-        "source": source, "outcome": str(outcome), "balance": str(ledger.balance_of(application)),
+        "source": source, "outcome": str(outcome), "balance": str(balance),
     })
-    _settle_or_note(application, entry, now)
+    context = notify.base_context(application)
+    context.update({"amount": str(amount), "balance": str(max(balance, ZERO)), "receipt": entry.receipt_number,
+                    "attachment": {"kind": "receipt", "id": entry.id}})
+    notify.tell_producers(application, "payment_received", f"payment:{entry.id}", context)
+    if balance <= 0 and application.state == "awaiting_payment":
+        workflow.settle(application, now)
     return entry, outcome
 
 
@@ -174,9 +171,7 @@ def record_payment(actor: User, invoice: Invoice, *, amount, paid_on: dt.date | 
     """A finance officer records a transfer by hand."""
     now = now or now_utc()
     require_finance(actor)
-    amount = _positive(parse_amount(amount))
-    paid_on = _bank_date(paid_on, now)
-    bank_reference = _bank_reference(bank_reference)
+    amount, paid_on, bank_reference = _transfer(amount, paid_on, bank_reference, now)
     workflow.lock_application(invoice.application_id)
     if _already_recorded(EntryKind.PAID, bank_reference):
         raise ServiceError(_("A payment with this bank reference is already recorded."), field="bank_reference")
@@ -189,9 +184,7 @@ def record_refund(actor: User, application: Application, *, amount, paid_on: dt.
     """A finance officer records that a refund was paid to the producer."""
     now = now or now_utc()
     require_finance(actor)
-    amount = _positive(parse_amount(amount))
-    paid_on = _bank_date(paid_on, now)
-    bank_reference = _bank_reference(bank_reference)
+    amount, paid_on, bank_reference = _transfer(amount, paid_on, bank_reference, now)
     application = workflow.lock_application(application.id)
     credit = -ledger.balance_of(application)
     if credit <= 0:
@@ -200,13 +193,8 @@ def record_refund(actor: User, application: Application, *, amount, paid_on: dt.
         raise ServiceError(_("At most %(amount)s is owed back.", amount=str(credit)), field="amount")
     if _already_recorded(EntryKind.REFUNDED, bank_reference):
         raise ServiceError(_("A refund with this bank reference is already recorded."), field="bank_reference")
-    entry = MoneyEntry(
-        application_id=application.id, company_id=application.company_id, invoice_id=None, kind=EntryKind.REFUNDED.value,
-        amount=amount, occurred_on=paid_on, bank_reference=bank_reference, source="manual", note=(note or "")[:MAX_NOTE],
-        recorded_by_id=actor.id, recorded_at=now,
-    )
-    db.session.add(entry)
-    db.session.flush()
+    entry = ledger.add_entry(application, EntryKind.REFUNDED, amount, paid_on, actor=actor, source="manual",
+                             bank_reference=bank_reference, note=(note or "")[:MAX_NOTE], now=now)
     ledger.audit(application, "refund_recorded", actor,
                  {"amount": str(amount), "paid_on": paid_on.isoformat(), "bank_reference": bank_reference})
     context = notify.base_context(application)
@@ -527,6 +515,10 @@ class AccountRow:
     balance: Decimal
     invoice: Invoice | None = None
     lapse_at: dt.datetime | None = None
+
+    @property
+    def last_day_to_pay(self) -> dt.date | None:
+        return ledger.last_day_to_pay(self.lapse_at) if self.lapse_at is not None else None
 
 
 def _amount(value) -> Decimal:

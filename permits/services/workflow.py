@@ -64,7 +64,7 @@ from workflows import (
     route_for,
     state_values,
 )
-from workflows.money import RefundStage
+from workflows.money import ZERO, RefundStage
 
 REVIEW_DECISIONS = ("approve", "approve_with_conditions", "reject", "request_information")
 MAX_TEXT = 5000
@@ -183,7 +183,8 @@ class ApplicationCase(Case):
         """With a balance due the permit waits for the payment (the process's
         money policy); otherwise it is issued now."""
         application = self.application
-        if ledger.policy_of(application) is None or ledger.balance_of(application) <= 0:
+        balance = ledger.balance_of(application) if ledger.policy_of(application) is not None else ZERO
+        if balance <= 0:
             super().approve(now)
             return
         move(self, "await_payment", Role.SYSTEM)
@@ -192,7 +193,7 @@ class ApplicationCase(Case):
         day = ledger.schedule_lapse(application, now)
         invoice = ledger.fee_invoice(application.id)
         context = notify.base_context(application)
-        context.update({"balance": str(ledger.balance_of(application)), "due_iso": ledger.end_of(day).isoformat(),
+        context.update({"balance": str(balance), "due_iso": ledger.end_of(day).isoformat(),
                         "payment_reference": invoice.reference if invoice is not None else ""})
         notify.tell_producers(application, "application_approved_awaiting_payment", f"awaiting-payment:{application.id}", context)
 
