@@ -4,7 +4,6 @@ company's money page. Read-only: the verbs are :mod:`permits.services.payments`.
 
 from __future__ import annotations
 
-import datetime as dt
 from decimal import Decimal
 
 from flask import current_app, url_for
@@ -15,7 +14,6 @@ from permits.extensions import db
 from permits.labels import WAIVER_GROUNDS, WAIVER_PROOFS, invoice_line_label
 from permits.models import Application, Invoice, Location, MoneyEntry
 from permits.services import ledger, payments
-from permits.services.context import calendar
 from permits.services.documents import DOCUMENT_KINDS
 from workflows.money import ZERO, LedgerEntry, balance
 
@@ -86,8 +84,7 @@ def fees_box(application: Application) -> dict:
     current = [i for i in invoices if i.is_current]
     earlier = [i for i in invoices if not i.is_current]
     lapse = ledger.pending_lapse(application) if application.state == "awaiting_payment" else None
-    # The lapse runs at the first moment after its day: the producer pays by that day.
-    lapse_day = calendar().local_date(lapse - dt.timedelta(seconds=1)) if lapse is not None else None
+    lapse_day = ledger.last_day_to_pay(lapse) if lapse is not None else None
     settled = bool(invoices) and owed <= 0
     open_request = any(r.state in ("requested", "granted") for r in requests)
     choices = waiver_choices(application)

@@ -45,9 +45,13 @@ def describe(event: WorkflowEvent) -> tuple[str, str]:
             "open_final": (_("Sent for the film commission's final decision"), "complete"),
             "return_to_parallel": (_("Sent back to the site reviews"), "current"),
             "approve": (_("Approved: your permit is issued"), "complete"),
+            "await_payment": (_("Approved: the permit is issued once the fee is paid"), "current"),
+            "settle": (_("The fee is paid: your permit is issued"), "complete"),
             "reject": (_("The application was refused"), "error"),
             "withdraw": (_("You withdrew the application"), "warning"),
-            "lapse": (_("The application lapsed: the requested information did not arrive in time"), "error"),
+            "lapse": (_("The application lapsed: the fee was not paid by its due date")
+                      if (event.payload or {}).get("reason") == "unpaid"
+                      else _("The application lapsed: the requested information did not arrive in time"), "error"),
             "revoke": (_("The permit was revoked"), "error"),
             "expire": (_("The permit expired"), "complete"),
             "amend": (_("You asked for an amendment"), "current"),
@@ -87,6 +91,20 @@ def describe(event: WorkflowEvent) -> tuple[str, str]:
         if a == "assign":
             return _("%(review)s assigned to a reviewer", review=name), "current"
         return f"{name}: {a.replace('_', ' ')}", "complete"
+    if event.subject == "money":
+        payload = event.payload or {}
+        texts = {
+            "invoice_issued": (_("Invoice %(number)s issued", number=payload.get("number", "")), "current"),
+            "invoice_reissued": (_("Invoice %(number)s reissued (version %(version)s)", number=payload.get("number", ""),
+                                   version=payload.get("version", "")), "current"),
+            "payment_recorded": (_("Payment received"), "complete"),
+            "refund_recorded": (_("Refund paid to you"), "complete"),
+            "waiver_requested": (_("You asked for a fee waiver"), "current"),
+            "waiver_granted": (_("The fee waiver was granted"), "complete"),
+            "waiver_refused": (_("The fee waiver was refused"), "warning"),
+            "account_closed": (_("The fees were settled as the application ended"), "complete"),
+        }
+        return texts.get(a, (a.replace("_", " ").capitalize(), "complete"))
     if event.subject == "permit":
         return _("Permit: %(action)s", action=a.replace("_", " ")), "complete"
     if event.subject == "amendment":

@@ -26,7 +26,7 @@ def _sign_out(page):
 def test_permit_from_approval_to_revocation(db, live_server, page, shoot, tmp_path):
     from permits.services import workflow
     from tests.permits_issue.helpers import CONDITION, pdf_text, qr_urls, render_pending
-    from tests.services.scenario import MONDAY, approve_all, build_world, open_reviews, submitted
+    from tests.services.scenario import MONDAY, approve_all, build_world, open_reviews, pay_in_full, submitted
 
     world = build_world()
     for user in (world.producer, world.ministry_supervisor):
@@ -44,6 +44,7 @@ def test_permit_from_approval_to_revocation(db, live_server, page, shoot, tmp_pa
     [final] = open_reviews(application, "ministry_final")
     workflow.decide(final, world.ministry_reviewer, "approve", now=MONDAY)
     db.session.commit()
+    pay_in_full(world, application)  # the permit is issued once the fee is paid
     from permits.services.permits import permit_of
 
     permit = permit_of(application)

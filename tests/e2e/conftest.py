@@ -162,7 +162,7 @@ def world(journey):
         world = build_world()
         agency_reviewers = {kind: reviewer for kind, (_organisation, reviewer) in world.agencies.items()}
         users = [world.producer, world.ministry_reviewer, world.tourism_reviewer, world.owner_a_reviewer,
-                 world.owner_b_reviewer, world.ministry_supervisor, *agency_reviewers.values()]
+                 world.owner_b_reviewer, world.ministry_supervisor, world.finance, *agency_reviewers.values()]
         for user in users:
             user.language = "en"
         db.session.commit()
@@ -175,6 +175,7 @@ def world(journey):
             "tourism": world.tourism_reviewer.email,
             "owner_a": world.owner_a_reviewer.email,
             "owner_b": world.owner_b_reviewer.email,
+            "finance": world.finance.email,
             **{kind: reviewer.email for kind, reviewer in agency_reviewers.items()},
         }
         db.session.remove()

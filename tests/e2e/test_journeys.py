@@ -5,16 +5,20 @@ server on loopback. Only the people, organisations and sites are made by
 factories.
 
 (a) a foreign producer files for two sites of two owners; the commission
-    screens; both owners and tourism review in parallel; one owner asks for
+    screens (the fee is invoiced, the invoice PDF attached to the e-mail);
+    both owners and tourism review in parallel; one owner asks for
     information and the producer answers; all approve; the commission
-    approves; the e-mails arrive once each; the permit PDF downloads and its
+    approves and the permit waits for the fee; the finance officer imports
+    the bank statement; the permit is issued; the producer downloads the
+    receipt; the e-mails arrive once each; the permit PDF downloads and its
     QR code's page says it is valid.
 (b) a site owner refuses and the commission rejects the application.
 (c) the producer withdraws.
 (d) a shoot with a drone, a road closure and pyrotechnics: the producer is
     told which documents each agency needs and uploads them; the police,
     civil aviation and the emergency services review in parallel with the
-    site owner and tourism; the commission approves.
+    site owner and tourism; the commission approves and the invoice
+    carries each agency's fee.
 """
 
 from __future__ import annotations
@@ -172,6 +176,20 @@ def open_application(page, base: str, reference: str) -> str:
     return page.locator("main").inner_text()
 
 
+def _balance(journey, reference: str):
+    from sqlalchemy import select
+
+    from permits.extensions import db
+    from permits.models import Application
+    from permits.services import ledger
+
+    with journey.app.app_context():
+        application = db.session.execute(select(Application).where(Application.reference == reference)).scalar_one()
+        due = ledger.balance_of(application)
+        db.session.remove()
+    return due
+
+
 def _subjects(journey, address: str) -> list[str]:
     return [str(m["Subject"]) for m in journey.emails_to(address)]
 
@@ -209,9 +227,39 @@ def test_a_foreign_producer_gets_a_permit_for_two_sites(journey, world, shoot, t
     # All parallel reviews approved: the commission's final decision.
     decide(ministry, base, reference, "Approve", shoot, "13-ministry-final")
 
-    # The producer's permit: the worker renders the PDF.
+    # Approved, the permit waits for the fee: the producer sees what to pay and how.
     main = open_application(producer, base, reference)
-    assert "Your permit" in main
+    assert "the permit is issued as soon as the fee is paid" in main and "Your permit" not in main
+    payment_reference = producer.locator("#how-to-pay + p + dl .app-permit-number").first.inner_text().strip()
+    assert payment_reference.startswith("RF")
+    shoot(producer, "13b-awaiting-payment")
+    # The invoice arrived by e-mail when the screening accepted, its PDF attached.
+    invoice_mail = wait_for(lambda: next((m for m in journey.emails_to(world["producer"])
+                                          if str(m["Subject"]).startswith("Invoice ")), None), timeout=30, interval=0.5)
+    assert invoice_mail, _subjects(journey, world["producer"])
+    [attached] = [part for part in invoice_mail.iter_attachments() if part.get_content_type() == "application/pdf"]
+    invoice_text = " ".join(pdf_text(attached.get_content()).split())
+    assert payment_reference in invoice_text and reference in invoice_text
+    due = _balance(journey, reference)  # what the bank will show arriving
+    assert due > 0
+
+    # The commission's finance officer imports the bank's statement.
+    finance = journey.person(world["finance"])
+    finance.goto(f"{base}/finance/statements")
+    statement = tmp_path / "statement.csv"
+    statement.write_text("date;amount;reference;bank reference;payer\n"
+                         f"{clock.today():%d.%m.%Y};{due};Film fee {payment_reference}, thank you;"
+                         f"KB-2027-000183;{world['company']}\n", encoding="utf-8")
+    finance.get_by_label("Bank statement (CSV)").set_input_files(str(statement))
+    finance.get_by_role("button", name="Import the statement").click()
+    finance.wait_for_load_state()
+    result = finance.locator("main").inner_text()
+    assert "Paid" in result and "Unknown reference" not in result, result
+    shoot(finance, "13c-statement-imported")
+
+    # Paid: the permit is issued; the worker renders the PDF.
+    main = open_application(producer, base, reference)
+    assert "Your permit" in main and "Paid in full" in main
     number = producer.locator(".app-permit-panel .app-permit-number").first.inner_text().strip()
     download = producer.get_by_role("link", name="Download the permit (PDF)")
 
@@ -244,11 +292,21 @@ def test_a_foreign_producer_gets_a_permit_for_two_sites(journey, world, shoot, t
     assert "Valid permit" in verdict and number in verdict
     shoot(police, "15-verification-valid")
 
+    # The receipt of the payment, from the application's page.
+    open_application(producer, base, reference)
+    with producer.expect_download() as info:
+        producer.get_by_role("link", name=re.compile(r"^Receipt AZR-")).click()
+    info.value.save_as(tmp_path / "receipt.pdf")
+    receipt = " ".join(pdf_text((tmp_path / "receipt.pdf").read_bytes()).split())
+    assert "KB-2027-000183" in receipt and reference in receipt
+
     # The producer's e-mails arrived at the SMTP server, each once.
     expected = {
         "received": f"We received your application {reference}",
         "information": f"Information needed for application {reference}",
         "approved": f"Permit granted: {reference}",
+        "awaiting payment": f"Application {reference} approved: the permit waits for the fee",
+        "payment": f"Payment received for application {reference}",
     }
     assert wait_for(lambda: all(any(s == want for s in _subjects(journey, world["producer"])) for want in expected.values()),
                     timeout=30, interval=0.5), (_subjects(journey, world["producer"]), journey.worker_log.read_text()[-3000:])
@@ -364,6 +422,11 @@ def test_the_police_civil_aviation_and_emergency_services_review_in_parallel(jou
     # Every parallel review approved: the commission's final decision.
     decide(ministry, base, reference, "Approve", shoot, "d-14-ministry-final")
     main = open_application(producer, base, reference)
-    assert "Your permit" in main
-    shoot(producer, "d-15-permit")
+    # Approved; the permit waits for the fee, which carries the agencies' review fees
+    # (journey (a) pays one and gets its permit).
+    assert "the permit is issued as soon as the fee is paid" in main
+    producer.locator("#fees details summary").first.click()
+    fees = producer.locator("#fees").inner_text()
+    assert all(agency in fees.lower() for agency in ("police", "civil aviation", "emergency services")), fees
+    shoot(producer, "d-15-awaiting-payment")
     print(f"\njourney (d) took {time.monotonic() - started:.1f}s")
