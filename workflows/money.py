@@ -1,4 +1,4 @@
-"""The money rules of the process, as data and pure functions (issue 15's ground).
+"""The money rules of the process, as data and pure functions.
 
 What a commission charges and gives back is policy, so it lives here beside
 the review process and is versioned the same way (:class:`MoneyPolicy`):

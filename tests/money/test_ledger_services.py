@@ -5,6 +5,7 @@ an unpaid approval, and a supplementary invoice for an amendment."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from decimal import Decimal
 
@@ -18,6 +19,8 @@ from permits.models import FeeWaiverRequest, Invoice, MoneyEntry
 from permits.services import ServiceError, deadlines, ledger, payments, workflow
 from tests.conftest import empty_tables
 from tests.services.scenario import MONDAY, approve_all, build_world, open_reviews, submitted
+from workflows import DEFINITION_V3, registry
+from workflows.money import DEFAULT_MONEY_POLICY, InvoiceMoment
 
 STAGES = ("ministry_screening", "site_owner", "tourism", "ministry_final")
 
@@ -194,3 +197,17 @@ def test_an_amendment_adding_a_site_gets_a_supplementary_invoice_for_the_differe
     supplementary = db.session.execute(select(Invoice).where(Invoice.kind == "supplementary")).scalar_one()
     assert [line["code"] for line in supplementary.lines] == [f"site:{world.site_b.id}"]
     assert supplementary.total == world.site_b.fee_per_day * 2
+
+
+def test_a_commission_that_invoices_at_submission_gets_the_invoice_when_filed(db, monkeypatch):
+    # The moment is the definition's: a version that says "at submission".
+    at_submission = dataclasses.replace(
+        DEFINITION_V3, version=93, money=dataclasses.replace(DEFAULT_MONEY_POLICY, invoice_at=InvoiceMoment.SUBMITTED))
+    monkeypatch.setitem(registry._DEFINITIONS, 93, at_submission)
+    monkeypatch.setattr(workflow, "CURRENT_VERSION", 93)
+    world = build_world()
+    application = submitted(world)
+    invoice = ledger.fee_invoice(application.id)
+    assert invoice is not None and invoice.issued_on == MONDAY.date()
+    approve_all(world, application, "ministry_screening")
+    assert [i.number for i in ledger.invoice_versions(application.id)] == [invoice.number]  # issued once
