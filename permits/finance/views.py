@@ -124,10 +124,10 @@ def index():
     counts = payments.reconcile_counts(awaiting=True)
     return render_template(
         "finance/index.html",
-        lines=payments.open_lines_for_page(LIST_LIMIT),
+        lines=payments.open_lines(LIST_LIMIT),
         awaiting=payments.awaiting_payment(LIST_LIMIT),
         credits=payments.credits_to_refund(LIST_LIMIT),
-        waivers=payments.pending_waivers_for_page(LIST_LIMIT),
+        waivers=payments.pending_waivers(LIST_LIMIT),
         counts=counts,
         limit=LIST_LIMIT,
         is_finance=payments.is_finance_officer(user),

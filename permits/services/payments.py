@@ -382,9 +382,7 @@ def resolve_line(actor: User, line: StatementLine, *, reference: str = "", note:
     note = (note or "").strip()[:MAX_NOTE]
     reference = (reference or "").strip()
     if line.entry_id is None and reference:
-        invoice = ledger.invoice_by_reference(reference) or db.session.execute(
-            select(Invoice).where(Invoice.number == reference.upper(), Invoice.is_current.is_(True))
-        ).scalar_one_or_none()
+        invoice = find_invoice(reference)
         if invoice is None:
             raise ServiceError(_("No invoice has this number or payment reference."), field="reference")
         workflow.lock_application(invoice.application_id)
@@ -398,12 +396,6 @@ def resolve_line(actor: User, line: StatementLine, *, reference: str = "", note:
     line.status, line.resolution, line.resolved_by_id, line.resolved_at = "done", note, actor.id, now
     db.session.flush()
     return line
-
-
-def open_lines(limit: int = 200) -> list[StatementLine]:
-    """Statement lines for a person to resolve, oldest first."""
-    query = select(StatementLine).where(StatementLine.status == "open").order_by(StatementLine.id).limit(limit)
-    return list(db.session.execute(query).scalars())
 
 
 # ----------------------------------------------------------------------------- fee waivers
@@ -484,11 +476,6 @@ def decide_waiver(actor: User, request: FeeWaiverRequest, *, grant: bool, note: 
     return request
 
 
-def pending_waivers(limit: int = 100) -> list[FeeWaiverRequest]:
-    query = select(FeeWaiverRequest).where(FeeWaiverRequest.state == "requested").order_by(FeeWaiverRequest.id).limit(limit)
-    return list(db.session.execute(query).scalars())
-
-
 # ----------------------------------------------------------------------------- the finance page's lists
 # Each is one query (counts: one COUNT each), whatever the number of rows.
 
@@ -525,8 +512,8 @@ def _amount(value) -> Decimal:
     return Decimal(str(value or 0)).quantize(Decimal("0.01"))
 
 
-def open_lines_for_page(limit: int = 100) -> list[StatementLine]:
-    """:func:`open_lines` with each line's statement and invoice loaded (no query per row)."""
+def open_lines(limit: int = 100) -> list[StatementLine]:
+    """Statement lines for a person to resolve, oldest first, each with its statement and invoice."""
     query = (
         select(StatementLine).where(StatementLine.status == "open").order_by(StatementLine.id).limit(limit)
         .options(selectinload(StatementLine.statement), selectinload(StatementLine.invoice))
@@ -572,8 +559,8 @@ def credits_to_refund(limit: int = 100) -> list[AccountRow]:
     return [AccountRow(application, _amount(balance)) for application, balance in db.session.execute(query)]
 
 
-def pending_waivers_for_page(limit: int = 100) -> list[FeeWaiverRequest]:
-    """:func:`pending_waivers` with each request's application (and company) loaded."""
+def pending_waivers(limit: int = 100) -> list[FeeWaiverRequest]:
+    """Fee waiver requests to decide, oldest first, each with its application and company."""
     query = (
         select(FeeWaiverRequest).where(FeeWaiverRequest.state == "requested").order_by(FeeWaiverRequest.id).limit(limit)
         .options(selectinload(FeeWaiverRequest.application).selectinload(Application.company))
@@ -628,10 +615,9 @@ __all__ = [
     "is_commission_supervisor",
     "is_finance_officer",
     "open_lines",
-    "open_lines_for_page",
     "parse_amount",
     "parse_statement",
-    "pending_waivers_for_page",
+    "pending_waivers",
     "reconcile_counts",
     "record_payment",
     "record_refund",
