@@ -14,11 +14,13 @@ from sqlalchemy import event, func, select
 from permits.extensions import db as database
 from permits.models import FeeWaiverRequest, Invoice, MoneyEntry, Permit, StatementImport, StatementLine
 from permits.services import documents, ledger, payments
+from tests import clock
 from tests.money.finance_world import awaiting_payment, fee_invoice, sign_in, statement, token, upload
 from tests.security.conftest import pdf_bytes
 from tests.services.scenario import MONDAY, build_world
 
-TODAY = "2027-04-19"  # the suite's frozen day (tests/clock.py)
+TODAY = clock.today().isoformat()  # the suite's frozen day (tests/clock.py), whatever moment CI picks
+LATER = clock.days_ahead(12).isoformat()  # a day in the future
 
 
 @pytest.fixture
@@ -83,12 +85,12 @@ def test_the_payment_form_shows_its_errors_and_keeps_what_was_typed(world, engli
     assert "govuk-error-summary" in html and 'href="#paid_on"' in html
     assert "TRX-KEEP-ME" in html and "typed note" in html and "twelve" in html
     # The service's refusals land next to their fields: a date in the future, an amount that is not one.
-    response = client.post(url, data={"csrf_token": token(client), "paid_on": "2027-05-01", "amount": "12,345.678",
+    response = client.post(url, data={"csrf_token": token(client), "paid_on": LATER, "amount": "12,345.678",
                                       "bank_reference": "TRX-2"})
     assert response.status_code == 400
     html = response.get_data(as_text=True)
     assert 'href="#amount"' in html or 'href="#paid_on"' in html
-    response = client.post(url, data={"csrf_token": token(client), "paid_on": "2027-05-01", "amount": "10.00",
+    response = client.post(url, data={"csrf_token": token(client), "paid_on": LATER, "amount": "10.00",
                                       "bank_reference": "TRX-2"})
     assert response.status_code == 400 and 'href="#paid_on"' in response.get_data(as_text=True)
     assert "cannot be in the future" in response.get_data(as_text=True)
