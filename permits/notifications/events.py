@@ -206,6 +206,15 @@ EVENTS: dict[str, EventSpec] = {
         _l("See the application"),
         "producer",
     ),
+    "payment_received_in_full": EventSpec(
+        _l("Payment received for application %(reference)s"),
+        (
+            _l("The film commission received %(amount_text)s for application %(reference)s. The receipt %(receipt)s is attached."),
+            _l("The fee is paid in full."),
+        ),
+        _l("See the application"),
+        "producer",
+    ),
     "refund_paid": EventSpec(
         _l("Refund paid for application %(reference)s"),
         (_l("The film commission paid back %(amount_text)s for application %(reference)s (bank reference %(bank_reference)s)."),),

@@ -90,7 +90,10 @@ def _derived(context: dict) -> dict:
     language = str(get_locale().language) if get_locale() else "az"
     out: dict = {}
     if context.get("due_iso"):
-        out["due"] = format_datetime(dt.datetime.fromisoformat(context["due_iso"]), "d MMMM y, HH:mm")
+        due = str(context["due_iso"])
+        # A day to pay by is a date; a review's or an answer's due time is a moment.
+        out["due"] = (format_date(dt.date.fromisoformat(due), "d MMMM y") if len(due) == 10
+                      else format_datetime(dt.datetime.fromisoformat(due), "d MMMM y, HH:mm"))
     if context.get("organisation_id"):
         organisation = db.session.get(Organisation, context["organisation_id"])
         if organisation is not None:

@@ -167,7 +167,8 @@ def _payment_reminder(deadline: Deadline, now: dt.datetime) -> None:
     context.update({
         "balance": str(balance),
         "payment_reference": invoice.reference if invoice is not None else "",
-        "due_iso": (lapse or ledger.end_of(invoice.due_on)).isoformat() if (lapse or invoice) else None,
+        # The day to pay by: the lapse's (after approval), else the invoice's.
+        "due_iso": (ledger.last_day_to_pay(lapse) if lapse else invoice.due_on).isoformat() if (lapse or invoice) else None,
     })
     notify.tell_producers(application, "payment_due_soon", f"payment-due:{deadline.id}", context)
 

@@ -160,7 +160,8 @@ def _record(invoice: Invoice, actor: User | None, amount: Decimal, paid_on: dt.d
     context = notify.base_context(application)
     context.update({"amount": str(amount), "balance": str(max(balance, ZERO)), "receipt": entry.receipt_number,
                     "attachment": {"kind": "receipt", "id": entry.id}})
-    notify.tell_producers(application, "payment_received", f"payment:{entry.id}", context)
+    event = "payment_received" if balance > 0 else "payment_received_in_full"
+    notify.tell_producers(application, event, f"payment:{entry.id}", context)
     if balance <= 0 and application.state == "awaiting_payment":
         workflow.settle(application, now)
     return entry, outcome

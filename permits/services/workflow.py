@@ -193,7 +193,7 @@ class ApplicationCase(Case):
         day = ledger.schedule_lapse(application, now)
         invoice = ledger.fee_invoice(application.id)
         context = notify.base_context(application)
-        context.update({"balance": str(balance), "due_iso": ledger.end_of(day).isoformat(),
+        context.update({"balance": str(balance), "due_iso": day.isoformat(),
                         "payment_reference": invoice.reference if invoice is not None else ""})
         notify.tell_producers(application, "application_approved_awaiting_payment", f"awaiting-payment:{application.id}", context)
 

@@ -152,3 +152,16 @@ def test_the_film_commission_downloads_them_other_reviewers_do_not(db, app, clie
     login(client, world.owner_a_reviewer.email, PASSWORD)
     assert client.get(f"/review/applications/{application.id}/invoices/{invoice.id}.pdf").status_code in (403, 404)
     assert client.get(f"/applications/{application.id}/invoices/{invoice.id}.pdf").status_code in (403, 404)
+
+
+def test_the_money_emails_name_a_day_to_pay_by_and_a_payment_in_full(db, app):
+    world = build_world()
+    _application, invoice = invoiced(world, "en")
+    text = build_email(_message("invoice_issued", world.producer.email)).get_body(("plain",)).get_content()
+    day = f"{invoice.due_on.day} {invoice.due_on:%B %Y}"
+    assert f"due by {day}." in text  # a date, never the midnight UTC of it in Baku's time
+    payments.record_payment(world.finance, invoice, amount=invoice.total, paid_on=MONDAY.date(), bank_reference="TRF-ALL",
+                            now=MONDAY)
+    db.session.commit()
+    paid = build_email(_message("payment_received_in_full", world.producer.email)).get_body(("plain",)).get_content()
+    assert "The fee is paid in full." in paid and "Still to pay" not in paid

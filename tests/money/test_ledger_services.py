@@ -10,12 +10,14 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from flask_babel import force_locale
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import func, select
 
 from permits.extensions import db
-from permits.models import FeeWaiverRequest, Invoice, MoneyEntry
+from permits.models import FeeWaiverRequest, Invoice, MoneyEntry, OutboxMessage
+from permits.notifications.delivery import build_email
 from permits.services import ServiceError, deadlines, ledger, payments, workflow
 from tests.conftest import empty_tables
 from tests.services.scenario import MONDAY, approve_all, build_world, open_reviews, submitted
@@ -145,14 +147,19 @@ def test_an_unpaid_approval_is_reminded_then_lapses_after_its_due_date(db):
     application = _approved_unpaid(world)
     lapse_at = ledger.pending_lapse(application)
     assert lapse_at is not None
+    # The producer is told the last day to pay (the lapse is the first moment after it).
+    last_day = ledger.last_day_to_pay(lapse_at)
+    told = db.session.execute(select(OutboxMessage).where(
+        OutboxMessage.template == "application_approved_awaiting_payment")).scalars().first()
+    with force_locale("en"):
+        text = build_email(told).get_body(("plain",)).get_content()
+    assert f"Without payment by {last_day.day} {last_day:%B %Y} the application lapses." in text
     deadlines.sweep(lapse_at - dt.timedelta(minutes=1))
     db.session.refresh(application)
     assert application.state == "awaiting_payment"
     deadlines.sweep(lapse_at + dt.timedelta(minutes=1))
     db.session.refresh(application)
     assert application.state == "lapsed" and ledger.balance_of(application) == 0
-    from permits.models import OutboxMessage
-
     templates = set(db.session.execute(select(OutboxMessage.template)).scalars())
     assert {"application_approved_awaiting_payment", "payment_due_soon", "application_lapsed_unpaid"} <= templates
 
