@@ -117,7 +117,8 @@ class ProcessMachine(RuleBasedStateMachine):
 
     @rule()
     def every_open_review_is_approved(self):
-        """A good day: each organisation approves what is on its desk."""
+        """A good day: each organisation approves what is on its desk, and the
+        finance officer records the fees that arrived for approved applications."""
         reviews = db.session.execute(
             select(ReviewTask).where(ReviewTask.state.in_(["pending", "in_review"])).order_by(ReviewTask.id)
         ).scalars().all()
@@ -125,6 +126,11 @@ class ProcessMachine(RuleBasedStateMachine):
             db.session.refresh(review)
             if review.state in ("pending", "in_review"):
                 self._attempt(lambda r=review: workflow.decide(r, self.world.reviewer_for(r), "approve", now=self.now))
+        for application_id in self._awaiting_payment():
+            application = db.session.get(Application, application_id)
+            self._attempt(lambda a=application: payments.record_payment(
+                self.world.finance, ledger.fee_invoice(a.id), amount=ledger.balance_of(a), paid_on=self.now.date(),
+                bank_reference=f"TRF-{self.successes}-{a.id}", now=self.now))
 
     def _awaiting_payment(self) -> list[int]:
         return list(db.session.execute(select(Application.id).where(
