@@ -111,6 +111,11 @@ def register():
                 return failure
         else:
             db.session.commit()
+            # Where to go once the e-mailed link is opened in this browser
+            # (a quote's "Start an application", say).
+            next_url = safe_next(request.args.get("next"))
+            if next_url:
+                session["after_registration"] = next_url
             # The same page whether or not the address has an account.
             return render_template("auth/register_sent.html", email=form.email.data)
     return render_template("auth/register.html", form=form)
@@ -131,11 +136,12 @@ def confirm_registration(token: str):
             db.session.rollback()
             flash(error.message, "info")
             return redirect(url_for("auth.login"))
+        next_url = safe_next(session.get("after_registration"))
         session.clear()
         login_user(user)
         db.session.commit()
         flash(_("Welcome! Your account and your company are registered."), "success")
-        return redirect(url_for("main.home"))
+        return redirect(next_url or url_for("main.home"))
     return render_template("auth/register_confirm.html", pending=pending, form=form)
 
 

@@ -39,9 +39,10 @@ class CatalogueFilterForm(GetForm):
 
 class QuoteForm(GetForm):
     sites = MultiCheckboxField(_l("Filming sites"), coerce=str, validate_choice=False)
-    start_date = DateField(_l("First shoot day"), validators=[InputRequired(_l("Enter the first shoot day."))])
-    end_date = DateField(_l("Last shoot day"), validators=[InputRequired(_l("Enter the last shoot day.")), _end_after_start,
-                                                           ShootDates()])
+    # The dates of every site without dates of its own (SiteDatesForm); the
+    # view asks for them when a chosen site has none.
+    start_date = DateField(_l("First shoot day"), validators=[Optional()])
+    end_date = DateField(_l("Last shoot day"), validators=[Optional(), _end_after_start, ShootDates()])
     crew = IntegerField(_l("Crew on site"), validators=[InputRequired(_l("Enter the number of people on site.")),
                                                         NumberRange(1, 5000, _l("Enter a crew between 1 and 5000."))])
     vehicles = IntegerField(_l("Vehicles"), validators=[Optional(), NumberRange(0, 500, _l("Enter between 0 and 500 vehicles."))])
@@ -53,3 +54,25 @@ class QuoteForm(GetForm):
     def validate_sites(self, field):
         if not field.data:
             raise ValidationError(_l("Choose at least one filming site."))
+
+
+class SiteDatesForm(GetForm):
+    """One chosen site's own shoot days on the quote (prefix ``site-<slug>``);
+    both empty: the site is filmed on the quote's common dates."""
+
+    start_date = DateField(_l("First shoot day"), validators=[Optional()])
+    end_date = DateField(_l("Last shoot day"), validators=[Optional(), _end_after_start, ShootDates()])
+
+    def validate_start_date(self, field):
+        def given(f):
+            return bool(f.raw_data and str(f.raw_data[0]).strip())
+
+        if given(field) != given(self.end_date):
+            raise ValidationError(_l("Enter both days, or leave both empty to use the dates above."))
+
+    @property
+    def own_dates(self):
+        """(first, last) when the site has valid dates of its own, else None."""
+        if self.start_date.data and self.end_date.data and not self.errors:
+            return self.start_date.data, self.end_date.data
+        return None

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
-from permits.errors import refused
+from permits.errors import refused, render_error
 from permits.extensions import db
 from permits.labels import (
     ACTIVITIES,
@@ -19,7 +21,7 @@ from permits.labels import (
     region_label,
 )
 from permits.locations import catalogue as queries
-from permits.locations.forms import CatalogueFilterForm, QuoteForm
+from permits.locations.forms import CatalogueFilterForm, QuoteForm, SiteDatesForm
 from permits.models import Location, LocationPhoto
 from permits.services import ServiceError
 from permits.services import applications as drafts
@@ -77,38 +79,119 @@ def catalogue():
     return render_template("locations/catalogue.html", form=form, sites=sites, active_filters=active_filters)
 
 
+def _submitted(args) -> bool:
+    """Whether the quote form was sent: a link that only preselects sites
+    (a site page's "Get a quote") shows the empty form, without errors."""
+    return any(key != "sites" for key in args)
+
+
+def _published_sites() -> list[Location]:
+    locations = list(db.session.execute(select(Location).where(Location.published.is_(True))).scalars())
+    locations.sort(key=lambda location: location.name.casefold())
+    return locations
+
+
+def _read_quote(formdata, *, validate: bool):
+    """The quote form, each chosen site's own dates (a form each) and, when
+    the form validates, the planned sites: each on its own dates or on the
+    common ones."""
+    locations = _published_sites()
+    form = QuoteForm(formdata=formdata if formdata else None)
+    form.sites.choices = [(location.slug, location.name) for location in locations]
+    by_slug = {location.slug: location for location in locations}
+    chosen = [by_slug[slug] for slug in dict.fromkeys(form.sites.data or []) if slug in by_slug]
+    site_forms = [(location, SiteDatesForm(formdata=formdata if formdata else None, prefix=f"site-{location.slug}"))
+                  for location in chosen]
+    for location, site_form in site_forms:
+        site_form.start_date.label.text = _("First day at %(site)s", site=location.name)
+        site_form.end_date.label.text = _("Last day at %(site)s", site=location.name)
+    if not validate:
+        return form, site_forms, chosen, None
+    valid = form.validate()
+    for location, site_form in site_forms:
+        if not site_form.validate():
+            valid = False
+            for field in site_form:
+                field.errors = [f"{location.name}: {message}" for message in field.errors]
+    if form.sites.data and not chosen:
+        form.sites.errors.append(_("Choose at least one filming site."))
+        valid = False
+    needs_common = [location for location, site_form in site_forms if site_form.own_dates is None]
+    if needs_common or not chosen:
+        if form.start_date.data is None and not form.start_date.errors:
+            form.start_date.errors.append(_("Enter the first shoot day."))
+            valid = False
+        if form.end_date.data is None and not form.end_date.errors:
+            form.end_date.errors.append(_("Enter the last shoot day."))
+            valid = False
+    if not valid:
+        return form, site_forms, chosen, None
+    planned = []
+    for location, site_form in site_forms:
+        first, last = site_form.own_dates or (form.start_date.data, form.end_date.data)
+        planned.append(drafts.PlannedSite(location, first, last, form.crew.data, form.vehicles.data or 0))
+    return form, site_forms, chosen, planned
+
+
+def _quote_facts(form) -> dict:
+    return {
+        "activities": form.activities.data or [],
+        "country_of_origin": (form.country_of_origin.data or "").strip().upper()[:2],
+        "production_type": form.production_type.data or "feature",
+    }
+
+
 @bp.route("/quote")
 def quote():
-    locations = list(
-        db.session.execute(select(Location).where(Location.published.is_(True))).scalars()
-    )
-    locations.sort(key=lambda location: location.name.casefold())
-    form = QuoteForm(formdata=request.args if request.args else None)
-    form.sites.choices = [(location.slug, location.name) for location in locations]
+    submitted = _submitted(request.args)
+    form, site_forms, chosen, planned = _read_quote(request.args, validate=submitted)
     if not request.args and current_user.is_authenticated and current_user.company:
         form.country_of_origin.data = current_user.company.country
     result = None
-    if request.args and form.validate():
-        by_slug = {location.slug: location for location in locations}
-        chosen = [by_slug[slug] for slug in form.sites.data if slug in by_slug]
-        if not chosen:
-            form.sites.errors.append(_("Choose at least one filming site."))
-        else:
-            planned = [
-                drafts.PlannedSite(location, form.start_date.data, form.end_date.data, form.crew.data, form.vehicles.data or 0)
-                for location in chosen
-            ]
-            country = (form.country_of_origin.data or "AZ").strip().upper()[:2] or "AZ"
-            plan = drafts.plan(planned, activities=form.activities.data or [], country_of_origin=country,
-                               production_type=form.production_type.data or "feature")
-            result = {
-                "plan": plan,
-                "reviews": drafts.review_organisations(plan.timeline.reviews, plan.timeline.route),
-                "fast_track_reasons": fast_track_reasons(plan.timeline),
-                "sites": chosen,
-                "days": (form.end_date.data - form.start_date.data).days + 1,
-            }
-    return render_template("locations/quote.html", form=form, result=result, today=_today())
+    if planned:
+        facts = _quote_facts(form)
+        plan = drafts.plan(planned, activities=facts["activities"], country_of_origin=facts["country_of_origin"] or "AZ",
+                           production_type=facts["production_type"])
+        result = {
+            "plan": plan,
+            "planned": planned,
+            "reviews": drafts.review_organisations(plan.timeline.reviews, plan.timeline.route, chosen),
+            "fast_track_reasons": fast_track_reasons(plan.timeline),
+            "sites": chosen,
+            "same_dates": len({(p.start, p.end) for p in planned}) == 1,
+            "days": (planned[0].end - planned[0].start).days + 1,
+        }
+    return render_template("locations/quote.html", form=form, site_forms=site_forms, result=result, today=_today(),
+                           arriving=bool(request.args.get("start")))
+
+
+@bp.route("/quote/start", methods=["POST"])
+def start_from_quote():
+    """"Start an application" on a quote: a draft with the quote's sites, each
+    on its dates, the crew, vehicles, activities, type and country. A visitor
+    signs in (or registers) first and comes back to the same quote."""
+    args = [(key, value) for key, value in request.form.items(multi=True) if key not in ("csrf_token", "start")]
+    back = url_for("locations.quote") + "?" + urlencode([*args, ("start", "1")])
+    if not current_user.is_authenticated:
+        flash(_("Sign in, or register your company, to start an application with this quote. The quote is kept."), "info")
+        return redirect(url_for("auth.login", next=back))
+    if not current_user.is_producer:
+        message = _("Only producers acting for a company can start an application. You are signed in with a staff account.")
+        return render_error(403, message)
+    form, _site_forms, _chosen, planned = _read_quote(request.form, validate=True)
+    if not planned:
+        return redirect(back)
+    facts = _quote_facts(form)
+    try:
+        application = drafts.draft_from_quote(current_user, planned, crew_total=form.crew.data, **facts)
+    except ServiceError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+        return redirect(back)
+    db.session.commit()
+    flash(_("Your application is started with the quote's sites, dates, crew and activities. Complete each section, then submit."),
+          "success")
+    return redirect(url_for("portal.application", application_id=application.id))
 
 
 @bp.route("/<slug>")

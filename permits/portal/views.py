@@ -132,7 +132,8 @@ def _timeline_context(application: Application) -> dict:
     timeline = timeline_for(application)
     return {
         "timeline": timeline,
-        "timeline_reviews": drafts.review_organisations(timeline.reviews, timeline.route),
+        "timeline_reviews": drafts.review_organisations(timeline.reviews, timeline.route,
+                                                        [fee.location for fee in timeline.site_fees]),
         "fast_track_reasons": fast_track_reasons(timeline),
         "warnings": drafts.booking_warnings(application),
     }

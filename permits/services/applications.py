@@ -402,6 +402,23 @@ def draft_for_site(actor: User) -> Application:
     return newest or create_draft(actor)
 
 
+def draft_from_quote(actor: User, sites: list[PlannedSite], *, activities: list[str], crew_total: int | None,
+                     production_type: str = "feature", country_of_origin: str = "") -> Application:
+    """A new draft from a quote: its sites, each on its dates with the crew
+    and vehicles, the activities, the type of production and the country.
+    Each booking is checked like one added on the task list."""
+    if not sites:
+        raise ServiceError(_("Choose at least one filming site."), field="sites")
+    application = create_draft(actor, production_type=production_type or "feature",
+                               country_of_origin=country_of_origin or None,
+                               activities=[a for a in activities if a in ACTIVITIES], crew_total=crew_total or 0)
+    for site in sites:
+        add_booking(application, actor, site.location, start=site.start, end=site.end, crew_on_site=site.crew,
+                    vehicles=site.vehicles)
+    db.session.flush()
+    return application
+
+
 # ----------------------------------------------------------------------------- warnings and submission
 
 
@@ -554,19 +571,34 @@ def plan(sites: list[PlannedSite], *, activities: list[str], country_of_origin: 
         bookings=tuple(booking_facts(s.location, s.start, s.end, crew=s.crew, vehicles=s.vehicles, activities=acts)
                        for s in sites),
     )
-    lines = [(s.location.fee_per_day, shoot_days(s.start, s.end), s.location.name_en) for s in sites]
+    booked = [(s.location, shoot_days(s.start, s.end)) for s in sites]
     first_day = min((s.start for s in sites), default=None)
     today = calendar().local_date(now)
     problems = [(s.location, message) for s in sites
                 for _field, message in booking_problems(s.location, s.start, s.end, s.crew, today=today)]
     conflicts = [s.location for s in sites if conflicts_for(s.location.id, s.start, s.end)]
-    return Plan(timeline=quotes.timeline(facts, lines, first_day, now), problems=problems, conflicts=conflicts)
+    return Plan(timeline=quotes.timeline(facts, booked, first_day, now), problems=problems, conflicts=conflicts)
 
 
-def review_organisations(reviews, route: str = STANDARD) -> list[tuple[object, object, int]]:
-    """(required review, organisation or None, SLA business days) for display;
-    on the fast track the owners' reviews take no time (standing consent)."""
+@dataclass(frozen=True)
+class ReviewLine:
+    """One review of a quote or draft, for display: who holds it (None when no
+    such organisation is set up), its time in business days (0: approved at
+    once under standing consent) and, for a site owner's review, the owner's
+    sites among those booked."""
+
+    required: object
+    organisation: object
+    sla: int
+    sites: tuple[Location, ...] = ()
+
+
+def review_organisations(reviews, route: str = STANDARD, sites=()) -> list[ReviewLine]:
+    """The reviews' lines for display; ``sites`` (the booked sites) name the
+    sites each owner reviews. On the fast track the owners' reviews take no
+    time (standing consent)."""
     defn = current_definition()
+    sites = list(dict.fromkeys(sites))
     result = []
     for required in reviews:
         try:
@@ -575,5 +607,7 @@ def review_organisations(reviews, route: str = STANDARD) -> list[tuple[object, o
             organisation = None
         kind = defn.review_kind(required.kind_code)
         instant = route == FAST_TRACK and kind.approved_by_standing_consent
-        result.append((required, organisation, 0 if instant else kind.sla_business_days))
+        owned = tuple(site for site in sites
+                      if required.owner_org_id is not None and str(site.owner_organisation_id) == str(required.owner_org_id))
+        result.append(ReviewLine(required, organisation, 0 if instant else kind.sla_business_days, owned))
     return result

@@ -22,6 +22,7 @@ from permits.models import Application, Deadline, DeadlineKind, FeeWaiverRequest
 from permits.services import notify
 from permits.services.audit import record_event
 from permits.services.context import calendar, definition_of, facts_for, now_utc
+from permits.services.quotes import fee_lines
 from workflows import STAGES, STANDARD, impact_tier_for, quote, required_reviews
 from workflows.money import (
     ZERO,
@@ -120,7 +121,7 @@ def audit(application: Application, action: str, actor: User | None, payload: di
 
 def _site_lines(application: Application, bookings) -> list[tuple[Decimal, int, str]]:
     # The site's id, not its name: the invoice names it in the reader's language.
-    return [(b.location.fee_per_day, b.shoot_days, str(b.location_id)) for b in bookings]
+    return fee_lines((b.location, b.shoot_days) for b in bookings)
 
 
 def lines_for(application: Application, bookings=None, review_kinds=None) -> list[dict]:

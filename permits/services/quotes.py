@@ -40,7 +40,30 @@ from workflows import (
     required_reviews,
 )
 
-FeeLine = tuple[Decimal, int, str]  # fee per day, shoot days, site name
+# What the quote builder (``workflows.quote``) is given for one booked site:
+# the fee per day, the shoot days and the site's key. The key is the site's
+# id, never a name frozen in one language: the invoice's ``site:<id>`` line
+# and the pages name the site in the reader's language when they show it.
+FeeLine = tuple[Decimal, int, str]
+
+
+def site_key(location: Location) -> str:
+    return str(location.id)
+
+
+@dataclass(frozen=True)
+class SiteFee:
+    """One site's line of a quote, with the site itself: its name is read in
+    the reader's language when the line is shown (``site_name``)."""
+
+    location: Location
+    fee_per_day: Decimal
+    shoot_days: int
+    amount: Decimal
+
+    @property
+    def site_name(self) -> str:
+        return self.location.name
 
 
 @dataclass(frozen=True)
@@ -56,15 +79,24 @@ class Timeline:
     # process has no fast track to offer).
     fast_track_obstacles: tuple[FastTrackObstacle, ...] = ()
     fast_track_offered: bool = False
+    # The quote's site lines with their sites, in the quote's order.
+    site_fees: tuple[SiteFee, ...] = ()
 
     @property
     def fast_track(self) -> bool:
         return self.route == FAST_TRACK
 
 
-def timeline(facts: ApplicationFacts, lines: Iterable[FeeLine], first_shoot_day: dt.date | None,
+def fee_lines(sites: Iterable[tuple[Location, int]]) -> list[FeeLine]:
+    """The quote builder's lines for (site, shoot days) pairs."""
+    return [(location.fee_per_day, days, site_key(location)) for location, days in sites]
+
+
+def timeline(facts: ApplicationFacts, sites: Iterable[tuple[Location, int]], first_shoot_day: dt.date | None,
              now: dt.datetime | None = None) -> Timeline:
+    """``sites``: each booked site with its shoot days."""
     now = now or now_utc()
+    sites = list(sites)
     defn = current_definition()
     cal = calendar()
     tier = impact_tier_for(facts)
@@ -72,9 +104,10 @@ def timeline(facts: ApplicationFacts, lines: Iterable[FeeLine], first_shoot_day:
     route = STANDARD if obstacles else FAST_TRACK
     reviews = required_reviews(defn, facts, stages=STAGES, route=route)
     latest = latest_submission_date(cal, first_shoot_day, tier, defn, route) if first_shoot_day else None
+    the_quote = quote(tier, fee_lines(sites), defn)
     return Timeline(
         tier=tier,
-        quote=quote(tier, list(lines), defn),
+        quote=the_quote,
         reviews=reviews,
         latest_submission=latest,
         earliest_permit=earliest_permit_date(cal, now, defn, reviews, route),
@@ -82,23 +115,21 @@ def timeline(facts: ApplicationFacts, lines: Iterable[FeeLine], first_shoot_day:
         route=route,
         fast_track_obstacles=tuple(o for o in obstacles if o.code != "not_offered"),
         fast_track_offered=defn.fast_track is not None,
+        site_fees=tuple(SiteFee(location, line.fee_per_day, line.shoot_days, line.amount)
+                        for (location, _days), line in zip(sites, the_quote.lines, strict=True)),
     )
 
 
-def _fee_lines(application: Application) -> list[FeeLine]:
-    return [
-        (booking.location.fee_per_day, booking.shoot_days, booking.location.name_en)
-        for booking in application.bookings
-        if booking.active
-    ]
+def _booked_sites(application: Application) -> list[tuple[Location, int]]:
+    return [(booking.location, booking.shoot_days) for booking in application.bookings if booking.active]
 
 
 def quote_for(application: Application) -> Quote:
-    return quote(impact_tier_for(facts_for(application)), _fee_lines(application), current_definition())
+    return quote(impact_tier_for(facts_for(application)), fee_lines(_booked_sites(application)), current_definition())
 
 
 def timeline_for(application: Application, now: dt.datetime | None = None) -> Timeline:
-    return timeline(facts_for(application), _fee_lines(application), application.first_shoot_date, now)
+    return timeline(facts_for(application), _booked_sites(application), application.first_shoot_date, now)
 
 
 # What a booked site asks beyond its owner's standing consent (workflows.consent).

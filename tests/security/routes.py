@@ -168,6 +168,9 @@ ROUTES: dict[str, Route] = {
         PRODUCERS, anonymous="login", values=lambda w: {"slug": w.base.site_a.slug},
         note="POST; anonymous visitors are sent to sign in, staff get 403",
     ),
+    "locations.start_from_quote": Route(
+        PRODUCERS, note="POST; anonymous visitors are sent to sign in and back to the quote, staff get 403",
+    ),
     "verify.lookup": public(),
     "verify.by_token": public(values=lambda w: {"token": w.permit.verification_token},
                               hidden=lambda w: {"token": "not-a-permit-token"}),
