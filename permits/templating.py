@@ -8,6 +8,7 @@ from decimal import Decimal
 from flask import Flask, request
 from flask_babel import format_currency, format_date, format_datetime, get_locale
 from flask_login import current_user
+from markupsafe import Markup
 
 from permits.i18n import LANGUAGE_NAMES
 from permits.labels import ORGANISATION_KINDS, ROLE_NAMES, review_kind_name
@@ -41,6 +42,16 @@ def form_error_links(field) -> list[tuple[str, str]]:
     return result
 
 
+def table_box(label, caller) -> Markup:
+    """``{% call table_box(label) %}<table>...</table>{% endcall %}``: every table
+    sits in a box that scrolls sideways when the table is wider than the page
+    (a phone, a long name), so that the page itself never does. The box is a
+    labelled region that takes the keyboard focus, so that it can be scrolled
+    without a mouse; static/js/app.js drops the focus stop while the table fits."""
+    return Markup('<div class="app-table-box" role="region" aria-label="{}" tabindex="0">{}</div>').format(
+        label, caller())
+
+
 def register(app: Flask) -> None:
     app.jinja_env.filters["money"] = money
     app.jinja_env.filters["datetime"] = local_datetime
@@ -63,6 +74,7 @@ def register(app: Flask) -> None:
     app.jinja_env.globals["form_error_links"] = form_error_links
     app.jinja_env.globals["review_kind_name"] = review_kind_name
     app.jinja_env.globals["has_endpoint"] = lambda name: name in app.view_functions
+    app.jinja_env.globals["table_box"] = table_box
 
 
 def navigation_for(user) -> list[tuple[str, str]]:

@@ -1,9 +1,10 @@
 """Forms of the issued-permit pages: revocation and amendment requests."""
 
 from flask_babel import lazy_gettext as _l
-from wtforms import DateField, HiddenField, IntegerField, SelectField, TextAreaField, TimeField
+from wtforms import DateField, HiddenField, IntegerField, SelectField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
+from permits.fields import TimeOfDayField
 from permits.forms import BaseForm, ShootDates, coerce_id
 
 
@@ -29,8 +30,8 @@ class AmendForm(BaseForm):
     start_date = DateField(_l("First shoot day"), validators=[InputRequired(_l("Enter the first shoot day."))])
     end_date = DateField(_l("Last shoot day"), validators=[InputRequired(_l("Enter the last shoot day.")), _end_after_start,
                                                            ShootDates()])
-    daily_start = TimeField(_l("Daily start"), validators=[InputRequired(_l("Enter the time filming starts each day."))])
-    daily_end = TimeField(_l("Daily end"), validators=[InputRequired(_l("Enter the time filming ends each day."))])
+    daily_start = TimeOfDayField(_l("Daily start"), validators=[InputRequired(_l("Enter the time filming starts each day."))])
+    daily_end = TimeOfDayField(_l("Daily end"), validators=[InputRequired(_l("Enter the time filming ends each day."))])
     crew_on_site = IntegerField(
         _l("People on site"),
         validators=[InputRequired(_l("Enter the number of people on site.")),

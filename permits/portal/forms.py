@@ -15,11 +15,11 @@ from wtforms import (
     SelectMultipleField,
     StringField,
     TextAreaField,
-    TimeField,
 )
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from permits.fields import TimeOfDayField
 from permits.forms import BaseForm, ShootDates, coerce_id
 from permits.labels import ACTIVITIES, PRODUCTION_TYPES
 from permits.services.documents import DOCUMENT_KINDS, PASSPORT_KINDS
@@ -95,8 +95,8 @@ class BookingForm(BaseForm):
     start_date = DateField(_l("First shoot day"), validators=[InputRequired(_l("Enter the first shoot day."))])
     end_date = DateField(_l("Last shoot day"), validators=[InputRequired(_l("Enter the last shoot day.")), _end_after_start,
                                                            ShootDates()])
-    daily_start = TimeField(_l("Daily start"), validators=[InputRequired(_l("Enter the time filming starts each day."))])
-    daily_end = TimeField(_l("Daily end"), validators=[InputRequired(_l("Enter the time filming ends each day."))])
+    daily_start = TimeOfDayField(_l("Daily start"), validators=[InputRequired(_l("Enter the time filming starts each day."))])
+    daily_end = TimeOfDayField(_l("Daily end"), validators=[InputRequired(_l("Enter the time filming ends each day."))])
     crew_on_site = IntegerField(_l("Crew on site"), validators=[InputRequired(_l("Enter the number of people on site.")),
                                                                NumberRange(1, 5000, _l("Enter a crew between 1 and 5000."))])
     vehicles = IntegerField(_l("Vehicles"), default=0, validators=[Optional(), NumberRange(0, 500, _l("Enter between 0 and 500 vehicles."))])

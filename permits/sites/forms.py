@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, DateField, IntegerField, StringField, TextAreaField, TimeField
+from wtforms import BooleanField, DateField, IntegerField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
+from permits.fields import TimeOfDayField
 from permits.forms import BaseForm
 
 
@@ -28,8 +29,8 @@ class SiteSettingsForm(BaseForm):
                        "other special activity, within the crew limit and filming hours, not on a closed day and within "
                        "the yearly cap. The commission can then issue such a permit within one business day."),
     )
-    filming_hours_start = TimeField(_l("Filming hours from (empty for any time)"), validators=[Optional()])
-    filming_hours_end = TimeField(_l("Filming hours until"), validators=[Optional()])
+    filming_hours_start = TimeOfDayField(_l("Filming hours from (empty for any time)"), validators=[Optional()])
+    filming_hours_end = TimeOfDayField(_l("Filming hours until"), validators=[Optional()])
 
 
 class BlackoutForm(BaseForm):

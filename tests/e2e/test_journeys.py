@@ -406,7 +406,7 @@ def test_the_police_civil_aviation_and_emergency_services_review_in_parallel(jou
     # Each agency finds it in its own queue, with its own documents first.
     aviation = journey.person(world["aviation"])
     open_review(aviation, base, reference)
-    first_document = aviation.locator("#documents + table tbody tr").first.inner_text()
+    first_document = aviation.locator("#documents + .app-table-box table tbody tr").first.inner_text()
     assert "For this review" in first_document and "UAV registration certificate" in first_document
     shoot(aviation, "d-08-aviation-review")
     decide(aviation, base, reference, "Approve", shoot, "d-09-aviation")

@@ -13,3 +13,21 @@ import { initAll } from '../vendor/govuk-frontend.min.js'
 document.body.classList.add('js-enabled', 'govuk-frontend-supported')
 
 initAll()
+
+// Every table sits in a box that scrolls sideways when the table is wider than
+// its column (permits/templating.py, table_box). The box is in the Tab order,
+// so that a keyboard can scroll it, only while there is something to scroll.
+const tableBoxes = document.querySelectorAll('.app-table-box')
+const focusableWhileItScrolls = (box) => {
+  if (box.scrollWidth > box.clientWidth + 1) {
+    box.setAttribute('tabindex', '0')
+  } else {
+    box.removeAttribute('tabindex')
+  }
+}
+if ('ResizeObserver' in window) {
+  const observer = new ResizeObserver((entries) => entries.forEach((entry) => focusableWhileItScrolls(entry.target)))
+  tableBoxes.forEach((box) => observer.observe(box))
+} else {
+  tableBoxes.forEach(focusableWhileItScrolls)
+}
