@@ -31,6 +31,7 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
+from permits.formats import date_text
 from permits.pdf.render import BOLD, BRAND, FONT, MUTED, RULE, register_fonts
 from permits.templating import money as format_money
 
@@ -112,7 +113,8 @@ class ReceiptDocument:
 
 
 def _date(value: dt.date) -> str:
-    return value.strftime("%d.%m.%Y")
+    """In the document's language (drawn inside ``force_locale``): permits.formats."""
+    return date_text(value)
 
 
 def _money(value: Decimal, currency: str) -> str:

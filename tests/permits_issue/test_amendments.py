@@ -64,7 +64,7 @@ def test_only_the_touched_reviews_open_and_approval_issues_version_two(db, app, 
     v1, v2 = permit.versions
     assert v2.version == 2 and v2.status == "ready" and v2.amendment_id == amendment.id
     text = pdf_text(pdf_bytes(v2))
-    assert "21.06.2027 – 22.06.2027" in text and "09:00–17:00" in text
+    assert "21 iyn 2027 – 22 iyn 2027 / 21 Jun 2027 – 22 Jun 2027" in text and "09:00–17:00" in text
     assert "No vehicles on the crater rim" in text and "A museum guide must be present" in text
     assert "No vehicles on the crater rim" not in pdf_text(pdf_bytes(v1))
     # The public page shows the current version and the superseded one.
