@@ -40,6 +40,11 @@ TIME_PATTERN = "HH:mm"
 MONTH_PATTERN = "LLLL y"  # a calendar's caption: "aprel 2027", "April 2027", "апрель 2027"
 
 
+def reader_language() -> str:
+    """The language being written in: the request's, or the one an e-mail forces."""
+    return _language(None)
+
+
 def _language(language: str | None) -> str:
     if language is None:
         try:
