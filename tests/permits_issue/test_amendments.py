@@ -149,3 +149,25 @@ def test_amendment_refused_for_bad_input_and_for_a_revoked_permit(db, app):
     ).first()
     with pytest.raises(workflow.WorkflowRefused):
         _amend(world, application, world.site_b, start=NEW_START + dt.timedelta(days=5))
+
+
+def test_the_amendment_e_mail_names_the_site_and_its_dates_in_the_producers_language(db, app):
+    from permits.models import OutboxMessage
+    from permits.notifications.delivery import build_email
+
+    world = build_world()
+    world.producer.language = "ru"
+    world.site_b.name_ru = "Янардаг"
+    db.session.commit()
+    application, permit = approved(world)
+    amendment = _amend(world, application, world.site_b)
+    for kind in ("site_owner", "tourism", "ministry_final"):
+        _decide_all(world, amendment, kind)
+    assert amendment.state == "approved"
+    message = db.session.execute(
+        select(OutboxMessage).where(OutboxMessage.template == "amendment_approved")
+    ).scalars().first()
+    assert message is not None and message.language == "ru"
+    text = build_email(message).get_body(preferencelist=("plain",)).get_content()
+    assert "+ Янардаг: 21 июн. 2027 – 22 июн. 2027, 09:00–17:00" in text
+    assert "Yanar Dag" not in text and "21.06.2027" not in text
