@@ -28,6 +28,8 @@ from permits.pdf.labels import bilingual, label
 SYSTEM_FONTS = Path("/usr/share/fonts/truetype/dejavu")
 BUNDLED_FONTS = Path(__file__).resolve().parent / "fonts"
 FONT, BOLD = "PermitSans", "PermitSans-Bold"
+# The manat sign alone (DejaVu Sans has none): a subset of Noto Sans, OFL.
+MANAT, MANAT_BOLD = "PermitManat", "PermitManat-Bold"
 
 BRAND = HexColor("#0b3d6e")
 ACCENT = HexColor("#00b5e2")
@@ -94,6 +96,10 @@ def register_fonts() -> None:
         pdfmetrics.registerFont(TTFont(FONT, str(_font_file("DejaVuSans.ttf"))))
     if BOLD not in registered:
         pdfmetrics.registerFont(TTFont(BOLD, str(_font_file("DejaVuSans-Bold.ttf"))))
+    if MANAT not in registered:
+        pdfmetrics.registerFont(TTFont(MANAT, str(BUNDLED_FONTS / "NotoSans-Manat.ttf")))
+    if MANAT_BOLD not in registered:
+        pdfmetrics.registerFont(TTFont(MANAT_BOLD, str(BUNDLED_FONTS / "NotoSans-Manat-Bold.ttf")))
 
 
 def qr_image(url: str):
