@@ -159,7 +159,7 @@ def test_the_amendment_e_mail_names_the_site_and_its_dates_in_the_producers_lang
     world.producer.language = "ru"
     world.site_b.name_ru = "Янардаг"
     db.session.commit()
-    application, permit = approved(world)
+    application, _permit = approved(world)
     amendment = _amend(world, application, world.site_b)
     for kind in ("site_owner", "tourism", "ministry_final"):
         _decide_all(world, amendment, kind)
