@@ -6,10 +6,11 @@ import datetime as dt
 from decimal import Decimal
 
 from flask import Flask, request
-from flask_babel import format_currency, format_date, format_datetime, get_locale
+from flask_babel import format_currency, get_locale
 from flask_login import current_user
 from markupsafe import Markup
 
+from permits import formats
 from permits.i18n import LANGUAGE_NAMES
 from permits.labels import ORGANISATION_KINDS, ROLE_NAMES, review_kind_name
 
@@ -21,12 +22,14 @@ def money(value, currency: str = "AZN") -> str:
     return format_currency(Decimal(value).quantize(Decimal("0.01")), currency)
 
 
-def local_datetime(value: dt.datetime | None, fmt: str = "medium") -> str:
-    return format_datetime(value, fmt) if value else ""
+def local_datetime(value: dt.datetime | None) -> str:
+    """A moment for people: one format per language, in Baku time (permits.formats)."""
+    return formats.datetime_text(value)
 
 
-def local_date(value: dt.date | dt.datetime | None, fmt: str = "medium") -> str:
-    return format_date(value, fmt) if value else ""
+def local_date(value: dt.date | dt.datetime | None) -> str:
+    """A date for people: one format per language (permits.formats)."""
+    return formats.date_text(value)
 
 
 def form_error_links(field) -> list[tuple[str, str]]:
@@ -56,6 +59,14 @@ def register(app: Flask) -> None:
     app.jinja_env.filters["money"] = money
     app.jinja_env.filters["datetime"] = local_datetime
     app.jinja_env.filters["date"] = local_date
+    # Dates and times have one format per language: the filters take no
+    # pattern (tests/i18n/test_date_formats.py holds the templates to it).
+    app.jinja_env.filters["date_range"] = formats.date_range_text
+    app.jinja_env.filters["time"] = formats.time_text
+    app.jinja_env.filters["hours"] = formats.hours_text
+    app.jinja_env.filters["month"] = formats.month_text
+    app.jinja_env.filters["weekday"] = formats.weekday_text
+    app.jinja_env.filters["weekday_short"] = lambda value: formats.weekday_text(value, short=True)
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
 

@@ -1,7 +1,8 @@
 // Copies into ../permits/static/vendor/images/ exactly the govuk-frontend
 // images that the built app.css references, and fails the build if app.css
-// references anything else we do not ship (fonts, other paths) or embeds a
-// GDS Transport @font-face.
+// references anything else we do not ship (other paths, fonts other than the
+// vendored ones in ../permits/static/fonts/) or embeds a GDS Transport
+// @font-face.
 "use strict";
 const fs = require("fs");
 const path = require("path");
@@ -13,14 +14,26 @@ const prefix = "/static/vendor/images/";
 
 const css = fs.readFileSync(cssFile, "utf8");
 const problems = [];
-if (/@font-face/i.test(css) || /GDS Transport/i.test(css)) {
-  problems.push("app.css contains @font-face / GDS Transport");
+if (/GDS Transport/i.test(css)) {
+  problems.push("app.css contains GDS Transport");
 }
+// Our own @font-face rules only: the manat sign's one-glyph font (U+20BC).
+for (const m of css.matchAll(/@font-face\s*\{([^}]*)\}/gi)) {
+  if (!/font-family:\s*["']?Manat Sign/i.test(m[1]) || !/unicode-range:\s*U\+20BC\b/i.test(m[1])) {
+    problems.push(`unexpected @font-face {${m[1]}}`);
+  }
+}
+const fontsPrefix = "/static/fonts/";
+const fontsDir = path.join(__dirname, "..", "..", "permits", "static", "fonts");
 
 const refs = new Set();
 for (const m of css.matchAll(/url\(\s*(['"]?)([^'")]+)\1\s*\)/g)) {
   const ref = m[2];
   if (ref.startsWith("data:") || ref.startsWith("#")) continue;
+  if (ref.startsWith(fontsPrefix)) {
+    if (!fs.existsSync(path.join(fontsDir, ref.slice(fontsPrefix.length)))) problems.push(`url(${ref}) is not in permits/static/fonts`);
+    continue;
+  }
   if (ref.startsWith(prefix) && !ref.slice(prefix.length).includes("/")) {
     refs.add(ref.slice(prefix.length));
   } else {

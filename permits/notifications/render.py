@@ -8,12 +8,12 @@ import re
 from dataclasses import dataclass
 
 from flask import current_app, render_template
-from flask_babel import force_locale, format_date, format_datetime, get_locale
+from flask_babel import force_locale, get_locale
 from sqlalchemy import select
 
-from permits import labels
+from permits import formats, labels
 from permits.extensions import db
-from permits.models import Organisation, Permit
+from permits.models import Booking, Organisation, Permit
 from permits.notifications.events import EVENTS
 from permits.templating import money
 
@@ -92,8 +92,7 @@ def _derived(context: dict) -> dict:
     if context.get("due_iso"):
         due = str(context["due_iso"])
         # A day to pay by is a date; a review's or an answer's due time is a moment.
-        out["due"] = (format_date(dt.date.fromisoformat(due), "d MMMM y") if len(due) == 10
-                      else format_datetime(dt.datetime.fromisoformat(due), "d MMMM y, HH:mm"))
+        out["due"] = formats.date_text(due) if len(due) == 10 else formats.datetime_text(due)
     if context.get("organisation_id"):
         organisation = db.session.get(Organisation, context["organisation_id"])
         if organisation is not None:
@@ -109,8 +108,24 @@ def _derived(context: dict) -> dict:
             out[f"{key}_text"] = money(context[key])
     if context.get("until"):
         with contextlib.suppress(ValueError):
-            out["until"] = format_date(dt.date.fromisoformat(str(context["until"])), "d MMMM y")
+            out["until"] = formats.date_text(dt.date.fromisoformat(str(context["until"])))
+    if context.get("amendment_id"):
+        summary = amendment_summary(context["amendment_id"], language)
+        if summary:
+            out["summary"] = summary
     return out
+
+
+def amendment_summary(amendment_id, language: str) -> str:
+    """What an amendment adds, in one language: ``+ Qobustan: 3 may 2027 – 5 may 2027, 08:00–20:00``."""
+    bookings = db.session.execute(
+        select(Booking).where(Booking.amendment_id == amendment_id).order_by(Booking.id)
+    ).scalars()
+    return "; ".join(
+        f"+ {b.location.translated('name', language)}: {formats.date_range_text(b.start_date, b.end_date, language)}, "
+        f"{formats.hours_text(b.daily_start, b.daily_end)}"
+        for b in bookings
+    )
 
 
 def _permit_number(application_id) -> str | None:

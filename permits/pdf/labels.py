@@ -1,4 +1,7 @@
-"""The permit's printed labels, bilingual: the producer's language and English.
+"""The permit's printed labels, bilingual: Azerbaijani, the language of the
+authority and of the police officer it is shown to, with the producer's
+language alongside ("İcazə nömrəsi / Permit number", "İcazə nömrəsi /
+Номер разрешения"); Azerbaijani alone for an Azerbaijani producer.
 
 Each label is an English msgid (the catalogues translate it). A permit is a
 legal document that must never print a half-translated label, so until the
@@ -11,6 +14,8 @@ from __future__ import annotations
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+
+from permits.formats import OFFICIAL_LANGUAGE, side_by_side
 
 LABELS = {
     "title": _l("Filming permit"),
@@ -126,9 +131,10 @@ def label(key: str, language: str) -> str:
 
 
 def bilingual(key: str, language: str) -> str:
-    """``"İcazə nömrəsi / Permit number"``; English alone for English readers."""
-    first, english = label(key, language), label(key, "en")
-    return english if first == english else f"{first} / {english}"
+    """``"İcazə nömrəsi / Permit number"`` for an English-speaking producer,
+    ``"İcazə nömrəsi / Номер разрешения"`` for a Russian-speaking one,
+    ``"İcazə nömrəsi"`` alone for an Azerbaijani-speaking one."""
+    return side_by_side(label(key, OFFICIAL_LANGUAGE), label(key, language))
 
 
 def translated_code(mapping: dict, code: str, language: str) -> str:

@@ -31,7 +31,8 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
-from permits.pdf.render import BOLD, BRAND, FONT, MUTED, RULE, register_fonts
+from permits.formats import date_text
+from permits.pdf.render import BOLD, BRAND, FONT, MANAT, MANAT_BOLD, MUTED, RULE, register_fonts
 from permits.templating import money as format_money
 
 INK = HexColor("#0b0c0c")
@@ -40,8 +41,9 @@ LEFT_MARGIN = RIGHT_MARGIN = 18 * mm
 BAND = 30 * mm
 # What the page's frame leaves for the content (Platypus frames pad by 6 points a side).
 WIDTH = A4[0] - LEFT_MARGIN - RIGHT_MARGIN - 12
-# The manat sign is not in DejaVu Sans: the currency's code is printed instead.
-MISSING_GLYPHS = {"₼": "AZN"}
+# The manat sign is not in DejaVu Sans: it is drawn from a one-glyph subset of
+# Noto Sans (permits/pdf/fonts/NotoSans-Manat*.ttf, 1.5 KB each, OFL).
+MANAT_SIGN = "₼"
 
 
 @dataclasses.dataclass(frozen=True)
@@ -112,14 +114,12 @@ class ReceiptDocument:
 
 
 def _date(value: dt.date) -> str:
-    return value.strftime("%d.%m.%Y")
+    """In the document's language (drawn inside ``force_locale``): permits.formats."""
+    return date_text(value)
 
 
 def _money(value: Decimal, currency: str) -> str:
-    text = format_money(value, currency)
-    for missing, instead in MISSING_GLYPHS.items():
-        text = text.replace(missing, instead)
-    return text
+    return format_money(value, currency)
 
 
 def _styles() -> dict[str, ParagraphStyle]:
@@ -141,8 +141,13 @@ def _styles() -> dict[str, ParagraphStyle]:
 
 
 def _p(text: str, style: ParagraphStyle) -> Paragraph:
-    """A paragraph of plain text: escaped, so nothing in it is markup."""
-    return Paragraph(escape(text or ""), style)
+    """A paragraph of plain text: escaped, so nothing in it is markup; the
+    manat sign in the face that has it (the only markup added here)."""
+    markup = escape(text or "")
+    if MANAT_SIGN in markup:
+        face = MANAT_BOLD if style.fontName == BOLD else MANAT
+        markup = markup.replace(MANAT_SIGN, f'<font name="{face}">{MANAT_SIGN}</font>')
+    return Paragraph(markup, style)
 
 
 def _pairs(rows: list[tuple[str, str]], styles, *, label_width: float = 55 * mm, width: float | None = None) -> Table:

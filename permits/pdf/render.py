@@ -22,11 +22,14 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas
 
+from permits.formats import OFFICIAL_LANGUAGE, date_range_text, date_text, hours_text, side_by_side
 from permits.pdf.labels import bilingual, label
 
 SYSTEM_FONTS = Path("/usr/share/fonts/truetype/dejavu")
 BUNDLED_FONTS = Path(__file__).resolve().parent / "fonts"
 FONT, BOLD = "PermitSans", "PermitSans-Bold"
+# The manat sign alone (DejaVu Sans has none): a subset of Noto Sans, OFL.
+MANAT, MANAT_BOLD = "PermitManat", "PermitManat-Bold"
 
 BRAND = HexColor("#0b3d6e")
 ACCENT = HexColor("#00b5e2")
@@ -93,6 +96,10 @@ def register_fonts() -> None:
         pdfmetrics.registerFont(TTFont(FONT, str(_font_file("DejaVuSans.ttf"))))
     if BOLD not in registered:
         pdfmetrics.registerFont(TTFont(BOLD, str(_font_file("DejaVuSans-Bold.ttf"))))
+    if MANAT not in registered:
+        pdfmetrics.registerFont(TTFont(MANAT, str(BUNDLED_FONTS / "NotoSans-Manat.ttf")))
+    if MANAT_BOLD not in registered:
+        pdfmetrics.registerFont(TTFont(MANAT_BOLD, str(BUNDLED_FONTS / "NotoSans-Manat-Bold.ttf")))
 
 
 def qr_image(url: str):
@@ -103,12 +110,20 @@ def qr_image(url: str):
     return code.make_image(fill_color="black", back_color="white").get_image().convert("L")
 
 
-def _date(value: dt.date) -> str:
-    return value.strftime("%d.%m.%Y")
+def _date(value: dt.date, language: str) -> str:
+    """A date in Azerbaijani and in the producer's language (permits.formats)."""
+    return side_by_side(date_text(value, OFFICIAL_LANGUAGE), date_text(value, language))
 
 
-def _hours(start: dt.time, end: dt.time) -> str:
-    return f"{start.strftime('%H:%M')}–{end.strftime('%H:%M')}"
+def _upper(text: str, language: str) -> str:
+    """Capitals as the language writes them: Azerbaijani's dotted i is İ (ETİBARLIDIR)."""
+    if language in ("az", "tr"):
+        text = text.replace("i", "İ")
+    return text.upper()
+
+
+def _dates(start: dt.date, end: dt.date, language: str) -> str:
+    return side_by_side(date_range_text(start, end, OFFICIAL_LANGUAGE), date_range_text(start, end, language))
 
 
 class _Writer:
@@ -234,11 +249,12 @@ def render_permit(doc: PermitDocument) -> bytes:
     w.text(bilingual("number", lang), size=8.5, colour=MUTED, width=column)
     w.text(doc.number, size=20, bold=True, width=column, leading=26)
     w.gap(1 * mm)
-    status_word = f"{label(doc.status, lang)} / {label(doc.status, 'en')}" if lang != "en" else label(doc.status, "en")
-    w.text(f"{bilingual('status', lang)}: {status_word.upper()}", size=10, bold=True,
+    status_word = side_by_side(_upper(label(doc.status, OFFICIAL_LANGUAGE), OFFICIAL_LANGUAGE),
+                               _upper(label(doc.status, lang), lang))
+    w.text(f"{bilingual('status', lang)}: {status_word}", size=10, bold=True,
            colour=STATUS_COLOURS.get(doc.status, MUTED), width=column)
-    w.text(f"{bilingual('validity', lang)}: {_date(doc.valid_from)} – {_date(doc.valid_until)}", size=10, width=column)
-    w.text(f"{bilingual('version', lang)}: {doc.version} · {bilingual('issued', lang)}: {_date(doc.issued_on)}",
+    w.text(f"{bilingual('validity', lang)}: {_dates(doc.valid_from, doc.valid_until, lang)}", size=10, width=column)
+    w.text(f"{bilingual('version', lang)}: {doc.version} · {bilingual('issued', lang)}: {_date(doc.issued_on, lang)}",
            size=9, colour=MUTED, width=column)
     w.text(f"{bilingual('code', lang)}: {doc.short_code}", size=9, colour=MUTED, width=column)
     w.y = min(w.y, qr_y - 12 * mm)
@@ -253,9 +269,9 @@ def render_permit(doc: PermitDocument) -> bytes:
     w.heading("sites")
     for site in doc.sites:
         w.text(site.name + (f" — {site.region}" if site.region else ""), size=10, bold=True)
-        w.text(f"{bilingual('dates', lang)}: {_date(site.start)} – {_date(site.end)}", size=9, indent=4 * mm)
+        w.text(f"{bilingual('dates', lang)}: {_dates(site.start, site.end, lang)}", size=9, indent=4 * mm)
         w.text(
-            f"{bilingual('hours', lang)}: {_hours(site.daily_start, site.daily_end)}   ·   "
+            f"{bilingual('hours', lang)}: {hours_text(site.daily_start, site.daily_end)}   ·   "
             f"{bilingual('crew', lang)}: {site.crew}",
             size=9, indent=4 * mm,
         )
@@ -281,9 +297,9 @@ def render_permit(doc: PermitDocument) -> bytes:
 
     w.need(30 * mm)  # keep the verification block on one page
     w.heading("verify")
-    w.text(f"{label('verify_hint', lang)} {doc.lookup_url}", size=9)
-    if lang != "en":
-        w.text(f"{label('verify_hint', 'en')} {doc.lookup_url}", size=9, colour=MUTED)
+    w.text(f"{label('verify_hint', OFFICIAL_LANGUAGE)} {doc.lookup_url}", size=9)
+    if label("verify_hint", lang) != label("verify_hint", OFFICIAL_LANGUAGE):
+        w.text(f"{label('verify_hint', lang)} {doc.lookup_url}", size=9, colour=MUTED)
     w.text(doc.verification_url, size=8, colour=MUTED)
 
     w.footer()

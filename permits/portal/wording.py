@@ -136,4 +136,4 @@ def clock_for(review: ReviewTask, cal: BusinessCalendar, now: dt.datetime) -> Cl
 
 
 def _fmt(value: dt.datetime) -> str:
-    return local_datetime(value, "medium")
+    return local_datetime(value)

@@ -18,6 +18,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from permits.extensions import db
+from permits.formats import OFFICIAL_LANGUAGE, date_range_text, hours_text, side_by_side
 from permits.models import Amendment, Application, Location, ReviewTask, User
 from permits.services import ServiceError, workflow
 from permits.services import permits as permit_service
@@ -47,13 +48,13 @@ def reviews_of(amendment: Amendment) -> list[ReviewTask]:
 
 
 def _summary(location: Location, start: dt.date, end: dt.date, daily_start: dt.time, daily_end: dt.time) -> str:
-    """Language-neutral: the site's names and the dates as numbers."""
-    names = [location.name_az, location.name_en]
-    name = " / ".join(dict.fromkeys(n for n in names if n)) or location.slug
-    return (
-        f"+ {name}: {start.strftime('%d.%m.%Y')} – {end.strftime('%d.%m.%Y')}, "
-        f"{daily_start.strftime('%H:%M')}–{daily_end.strftime('%H:%M')}"
-    )
+    """The stored record of what was asked, as the permit writes it (Azerbaijani,
+    the site's English name alongside). E-mails and the permit write it again
+    from the amendment's bookings in their reader's language
+    (permits.notifications.render.amendment_summary)."""
+    name = side_by_side(location.name_az or "", location.name_en or "") or location.slug
+    return (f"+ {name}: {date_range_text(start, end, OFFICIAL_LANGUAGE)}, "
+            f"{hours_text(daily_start, daily_end)}")
 
 
 def request_amendment(

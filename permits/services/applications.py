@@ -17,6 +17,7 @@ from flask_babel import gettext as _
 from sqlalchemy import and_, select
 
 from permits.extensions import db
+from permits.formats import date_text
 from permits.models import Application, Booking, Location, User
 from permits.services import PermissionDenied, ServiceError, StaleVersion, documents, ledger, quotes, workflow
 from permits.services.audit import record_event
@@ -102,7 +103,7 @@ def shoot_date_problems(start: dt.date, end: dt.date, *, today: dt.date | None =
     last_allowed = today + dt.timedelta(days=definition.booking_horizon_days)
     if end > last_allowed or start > last_allowed:
         problems.append(("end_date", _("Shoot dates can be at most %(n)d days ahead, until %(date)s. Apply again nearer the time.",
-                                       n=definition.booking_horizon_days, date=last_allowed.isoformat())))
+                                       n=definition.booking_horizon_days, date=date_text(last_allowed))))
     elif end >= start and (end - start).days + 1 > definition.max_booking_days:
         problems.append(("end_date", _("One booking can last at most %(n)d days. For a longer shoot, book the site again for the following days.",
                                        n=definition.max_booking_days)))
@@ -132,7 +133,7 @@ def booking_problems(location: Location, start: dt.date, end: dt.date, crew: int
                     (
                         "start_date",
                         _("%(site)s is closed to filming from %(start)s to %(end)s.", site=location.name,
-                          start=blackout.start_date.isoformat(), end=blackout.end_date.isoformat()),
+                          start=date_text(blackout.start_date), end=date_text(blackout.end_date)),
                     )
                 )
                 break
@@ -439,13 +440,13 @@ def booking_warnings(application: Application, now: dt.datetime | None = None) -
             warnings.append(BookingWarning(None, "late", _(
                 "For a first shoot day of %(start)s, the last day to apply is %(latest)s. You can still submit, "
                 "but your application will be marked late and the permit may not be ready in time.",
-                start=application.first_shoot_date.isoformat(), latest=timeline.latest_submission.isoformat())))
+                start=date_text(application.first_shoot_date), latest=date_text(timeline.latest_submission))))
     for booking in active:
         if conflicts_for(booking.location_id, booking.start_date, booking.end_date, exclude_application_id=application.id):
             warnings.append(BookingWarning(booking.id, "conflict", _(
                 "Another production holds or has %(site)s on some of these days (%(start)s to %(end)s). "
                 "You can apply, but the site owner may refuse or ask you to change dates.",
-                site=booking.location.name, start=booking.start_date.isoformat(), end=booking.end_date.isoformat())))
+                site=booking.location.name, start=date_text(booking.start_date), end=date_text(booking.end_date))))
     return warnings
 
 

@@ -24,6 +24,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, or_, select
 
 from permits.extensions import db
+from permits.formats import date_text
 from permits.labels import review_kind_name
 from permits.models import Application, ApplicationDocument, Document, User
 from permits.services import PermissionDenied, ServiceError
@@ -384,7 +385,7 @@ def document_checks(application: Application, today: dt.date | None = None) -> l
         if document.expires_on is None:
             continue
         label = str(DOCUMENT_KINDS.get(document.kind, document.kind))
-        when = document.expires_on.isoformat()
+        when = date_text(document.expires_on)
         if document.expires_on < today:
             checks.append(DocumentCheck(_("%(doc)s “%(name)s” expired on %(date)s. Attach a valid one.",
                                           doc=label, name=document.original_filename, date=when)))

@@ -23,7 +23,8 @@ from sqlalchemy import and_, or_, select, update
 from permits import dispatch
 from permits.database import lock_row
 from permits.extensions import db
-from permits.labels import ACTIVITIES, PRODUCTION_TYPES
+from permits.formats import OFFICIAL_LANGUAGE, side_by_side
+from permits.labels import ACTIVITIES, PRODUCTION_TYPES, REGION_NAMES
 from permits.models import (
     Amendment,
     Application,
@@ -35,6 +36,7 @@ from permits.models import (
     PermitVersion,
     ReviewTask,
 )
+from permits.notifications.render import amendment_summary
 from permits.services import notify
 from permits.services.context import calendar, definition_of, now_utc
 from permits.storage import storage
@@ -83,8 +85,10 @@ def conditions_of(application: Application, up_to_amendment: int | None = None) 
     ]
 
 
-def grouped_conditions(conditions: list[dict], language: str | None = None) -> list[tuple[str, list[str]]]:
-    """[(organisation name, [condition, ...]), ...] in first-seen order."""
+def grouped_conditions(conditions: list[dict], language: str | None = None, *,
+                       official: str | None = None) -> list[tuple[str, list[str]]]:
+    """[(organisation name, [condition, ...]), ...] in first-seen order; with
+    ``official`` (the permit's Azerbaijani) the name in both languages."""
     groups: dict[int, list[str]] = {}
     for item in conditions or []:
         groups.setdefault(item["organisation_id"], []).extend(item.get("conditions") or [])
@@ -92,6 +96,8 @@ def grouped_conditions(conditions: list[dict], language: str | None = None) -> l
     for organisation_id, texts in groups.items():
         organisation = db.session.get(Organisation, organisation_id)
         name = organisation.translated("name", language) if organisation is not None else ""
+        if official and organisation is not None:
+            name = side_by_side(organisation.translated("name", official), name)
         result.append((name, texts))
     return result
 
@@ -227,6 +233,13 @@ def verification_url(permit: Permit) -> str:
     return current_app.config["PUBLIC_BASE_URL"].rstrip("/") + f"/verify/{permit.verification_token}"
 
 
+def country_name(code: str, language: str) -> str:
+    """A country named in a language (its code when Babel has none)."""
+    from babel import Locale
+
+    return Locale.parse(language).territories.get(code, code) if code else ""
+
+
 def lookup_url() -> str:
     return current_app.config["PUBLIC_BASE_URL"].rstrip("/") + "/verify/"
 
@@ -254,8 +267,7 @@ def _authority(application: Application, language: str) -> str:
     ).scalar_one_or_none()
     if organisation is None:
         return "Film Commission of Azerbaijan"
-    local, english = organisation.translated("name", language), organisation.translated("name", "en")
-    return local if local == english else f"{local} / {english}"
+    return side_by_side(organisation.translated("name", OFFICIAL_LANGUAGE), organisation.translated("name", language))
 
 
 def document_for(version: PermitVersion):
@@ -278,13 +290,18 @@ def document_for(version: PermitVersion):
     else:
         conditions = conditions_of(application, up_to_amendment=version.amendment_id)
 
+    # Azerbaijani, with the producer's language alongside (permits.pdf.labels).
     def both(mapping, code):
-        local, english = translated_code(mapping, code, language), translated_code(mapping, code, "en")
-        return local if local == english else f"{local} / {english}"
+        return side_by_side(translated_code(mapping, code, OFFICIAL_LANGUAGE), translated_code(mapping, code, language))
 
     def site_name(location):
-        local, english = location.translated("name", language), location.translated("name", "en")
-        return local if local == english else f"{local} / {english}"
+        return side_by_side(location.translated("name", OFFICIAL_LANGUAGE), location.translated("name", language))
+
+    def region_name(code):
+        names = REGION_NAMES.get(code or "")
+        if names is None:  # a region the list does not know: its code made readable, never the raw key
+            return (code or "").replace("_", " ").title()
+        return side_by_side(names.get(OFFICIAL_LANGUAGE, ""), names.get(language, ""))
 
     return PermitDocument(
         language=language,
@@ -299,12 +316,13 @@ def document_for(version: PermitVersion):
         title=application.title,
         production_type=both(PRODUCTION_TYPES, application.production_type),
         company=application.company.legal_name,
-        company_country=application.company.country,
+        company_country=side_by_side(country_name(application.company.country, OFFICIAL_LANGUAGE),
+                                     country_name(application.company.country, language)),
         reference=application.display_reference,
         sites=tuple(
             SiteLine(
                 name=site_name(b.location),
-                region=b.location.region or "",
+                region=region_name(b.location.region),
                 start=b.start_date,
                 end=b.end_date,
                 daily_start=b.daily_start,
@@ -315,10 +333,12 @@ def document_for(version: PermitVersion):
             for b in bookings
         ),
         activities=tuple(both(ACTIVITIES, a) for a in (application.activities or [])),
-        conditions=tuple(ConditionGroup(name, tuple(texts)) for name, texts in grouped_conditions(conditions, language)),
+        conditions=tuple(ConditionGroup(name, tuple(texts)) for name, texts in grouped_conditions(conditions, language, official=OFFICIAL_LANGUAGE)),
         verification_url=verification_url(permit),
         lookup_url=lookup_url(),
-        amendment_summary=version.summary or "",
+        amendment_summary=(side_by_side(amendment_summary(version.amendment_id, OFFICIAL_LANGUAGE),
+                                        amendment_summary(version.amendment_id, language))
+                           if version.amendment_id is not None else "") or version.summary or "",
     )
 
 

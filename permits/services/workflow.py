@@ -270,7 +270,7 @@ class AmendmentCase(Case):
     def rejected(self, rejecting: ReviewTask | None) -> None:
         application = self.application
         context = notify.base_context(application)
-        context.update({"summary": self.amendment.summary, "reason": rejecting.reason if rejecting is not None else ""})
+        context.update({"summary": self.amendment.summary, "amendment_id": self.amendment.id, "reason": rejecting.reason if rejecting is not None else ""})
         notify.tell_producers(application, "amendment_refused", f"amendment-refused:{self.amendment.id}", context)
 
     def approved(self, now: dt.datetime) -> None:
@@ -285,7 +285,7 @@ class AmendmentCase(Case):
         ledger.supplementary_invoice(application, self.amendment, before, before + added, now)
         version = permit_service.add_rider(application, self.amendment, now)
         context = notify.base_context(application)
-        context.update({"summary": self.amendment.summary, "version": version.version})
+        context.update({"summary": self.amendment.summary, "amendment_id": self.amendment.id, "version": version.version})
         notify.tell_producers(application, "amendment_approved", f"amendment-approved:{self.amendment.id}", context)
 
     def lapsed(self, review: ReviewTask, now: dt.datetime) -> None:

@@ -4,9 +4,14 @@ same tables)."""
 
 from __future__ import annotations
 
+import datetime as dt
+
+from babel import Locale
 from flask_babel import gettext as _
+from markupsafe import escape
 from sqlalchemy import select
 
+from permits import formats
 from permits.extensions import db
 from permits.labels import category_label, region_label, review_kind_name
 from permits.models import Organisation
@@ -19,6 +24,32 @@ def _organisations(ids) -> dict[int, Organisation]:
     if not ids:
         return {}
     return {o.id: o for o in db.session.execute(select(Organisation).where(Organisation.id.in_(ids))).scalars()}
+
+
+class MonthCell(str):
+    """A month cell: ISO ``2027-06`` in the CSV (a spreadsheet sorts and reads
+    it as a date), the month's name on the page (``June 2027``)."""
+
+    def __html__(self) -> str:
+        return escape(self.label)
+
+    @property
+    def label(self) -> str:
+        try:
+            return formats.month_text(dt.date.fromisoformat(f"{self}-01"))
+        except ValueError:
+            return str(self)
+
+
+def _month(value) -> MonthCell:
+    return MonthCell(value or "")
+
+
+def _country(code: str | None) -> str:
+    """A country named in the reader's language (the code when Babel has no name)."""
+    if not code:
+        return ""
+    return Locale.parse(formats.reader_language()).territories.get(code, code)
 
 
 def _days(value) -> str:
@@ -54,9 +85,9 @@ def statistics_tables(only: str | None = None) -> dict[str, dict]:
         tables["applications-by-month"] = {
             "title": _("Applications per month by outcome"),
             "columns": [_("Month"), _("Approved"), _("Refused"), _("Withdrawn or lapsed"), _("Still open"), _("Total")],
-            "rows": [[m["month"], m["approved"], m["rejected"], m["withdrawn"], m["open"], m["total"]] for m in months],
+            "rows": [[_month(m["month"]), m["approved"], m["rejected"], m["withdrawn"], m["open"], m["total"]] for m in months],
             "chart": charts.stacked(
-                [(m["month"], [("success", m["approved"]), ("error", m["rejected"]), ("muted", m["withdrawn"]), ("secondary", m["open"])]) for m in months]
+                [(_month(m["month"]).label, [("success", m["approved"]), ("error", m["rejected"]), ("muted", m["withdrawn"]), ("secondary", m["open"])]) for m in months]
             ),
             "key": [("success", _("Approved")), ("error", _("Refused")), ("muted", _("Withdrawn or lapsed")), ("secondary", _("Still open"))],
         }
@@ -92,20 +123,21 @@ def statistics_tables(only: str | None = None) -> dict[str, dict]:
         if not wanted(f"shoot-days-by-{dimension}"):
             continue
         rows = statistics.shoot_days_by(dimension)
-        label = {"region": region_label, "category": category_label}.get(dimension, str)
+        label = {"region": region_label, "category": category_label}.get(dimension, _month)
         tables[f"shoot-days-by-{dimension}"] = {
             "title": title,
             "columns": [heading, _("Shoot days"), _("Productions")],
             "rows": [[label(r["key"]), r["days"], r["productions"]] for r in rows],
-            "chart": charts.bars([(label(r["key"]), r["days"]) for r in rows][-24:]),
+            "chart": charts.bars([(getattr(label(r["key"]), "label", label(r["key"])), r["days"]) for r in rows][-24:]),
         }
     if wanted("productions-by-country"):
         countries = statistics.productions_by_country()
         tables["productions-by-country"] = {
             "title": _("Productions by country of origin"),
-            "columns": [_("Country"), _("Applications"), _("Permitted")],
-            "rows": [[c["country"], c["applications"], c["permitted"]] for c in countries],
-            "chart": charts.bars([(c["country"], c["applications"]) for c in countries][:15]),
+            # The ISO 3166 code last: for joining in a spreadsheet.
+            "columns": [_("Country"), _("Applications"), _("Permitted"), _("Country code")],
+            "rows": [[_country(c["country"]), c["applications"], c["permitted"], c["country"] or ""] for c in countries],
+            "chart": charts.bars([(_country(c["country"]), c["applications"]) for c in countries][:15]),
         }
     if wanted("most-requested-sites"):
         requested = statistics.most_requested_sites()
@@ -120,9 +152,9 @@ def statistics_tables(only: str | None = None) -> dict[str, dict]:
         tables["fees-by-month"] = {
             "title": _("Fees per month (AZN)"),
             "columns": [_("Month"), _("Invoiced"), _("Collected"), _("Waived"), _("Refunded")],
-            "rows": [[m["month"], m["invoiced"], m["paid"], m["waived"], m["refunded"]] for m in months],
+            "rows": [[_month(m["month"]), m["invoiced"], m["paid"], m["waived"], m["refunded"]] for m in months],
             "chart": charts.grouped(
-                [(m["month"], [("", m["invoiced"]), ("success", m["paid"]), ("secondary", m["waived"]), ("error", m["refunded"])])
+                [(_month(m["month"]).label, [("", m["invoiced"]), ("success", m["paid"]), ("secondary", m["waived"]), ("error", m["refunded"])])
                  for m in months],
                 unit="AZN",
             ),

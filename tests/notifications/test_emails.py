@@ -70,3 +70,21 @@ def test_a_line_whose_value_is_missing_is_left_out(db):
     email = build_email(queue_email("application_rejected", user, context, key="rejected:1"))
     text = email.get_body(preferencelist=("plain",)).get_content()
     assert "Reason:" not in text
+
+
+@pytest.mark.parametrize(
+    ("language", "due", "organisation"),
+    [
+        ("az", "21 apr 2027, 10:00", "İçərişəhər Qoruğu"),
+        ("en", "21 Apr 2027, 10:00", "Icherisheher Reserve"),
+        ("ru", "21 апр. 2027, 10:00", "Заповедник Ичеришехер"),
+    ],
+)
+def test_dates_and_names_in_an_e_mail_are_in_the_recipients_language(db, language, due, organisation):
+    """Due times in Baku time, written by permits.formats; names in the recipient's language."""
+    owner = OrganisationFactory(name_en="Icherisheher Reserve", name_az="İçərişəhər Qoruğu", name_ru="Заповедник Ичеришехер")
+    user = UserFactory(language=language, email=f"due-{language}@example.test")
+    message = queue_email("review_opened", user, {**CONTEXT, "organisation_id": owner.id}, key="due")
+    text = build_email(message).get_body(preferencelist=("plain",)).get_content()
+    assert due in text and organisation in text
+    assert "2027-04-21" not in text

@@ -64,7 +64,7 @@ def test_only_the_touched_reviews_open_and_approval_issues_version_two(db, app, 
     v1, v2 = permit.versions
     assert v2.version == 2 and v2.status == "ready" and v2.amendment_id == amendment.id
     text = pdf_text(pdf_bytes(v2))
-    assert "21.06.2027 – 22.06.2027" in text and "09:00–17:00" in text
+    assert "21 iyn 2027 – 22 iyn 2027 / 21 Jun 2027 – 22 Jun 2027" in text and "09:00–17:00" in text
     assert "No vehicles on the crater rim" in text and "A museum guide must be present" in text
     assert "No vehicles on the crater rim" not in pdf_text(pdf_bytes(v1))
     # The public page shows the current version and the superseded one.
@@ -149,3 +149,25 @@ def test_amendment_refused_for_bad_input_and_for_a_revoked_permit(db, app):
     ).first()
     with pytest.raises(workflow.WorkflowRefused):
         _amend(world, application, world.site_b, start=NEW_START + dt.timedelta(days=5))
+
+
+def test_the_amendment_e_mail_names_the_site_and_its_dates_in_the_producers_language(db, app):
+    from permits.models import OutboxMessage
+    from permits.notifications.delivery import build_email
+
+    world = build_world()
+    world.producer.language = "ru"
+    world.site_b.name_ru = "Янардаг"
+    db.session.commit()
+    application, _permit = approved(world)
+    amendment = _amend(world, application, world.site_b)
+    for kind in ("site_owner", "tourism", "ministry_final"):
+        _decide_all(world, amendment, kind)
+    assert amendment.state == "approved"
+    message = db.session.execute(
+        select(OutboxMessage).where(OutboxMessage.template == "amendment_approved")
+    ).scalars().first()
+    assert message is not None and message.language == "ru"
+    text = build_email(message).get_body(preferencelist=("plain",)).get_content()
+    assert "+ Янардаг: 21 июн. 2027 – 22 июн. 2027, 09:00–17:00" in text
+    assert "Yanar Dag" not in text and "21.06.2027" not in text

@@ -2,6 +2,7 @@
 
 import hashlib
 
+from permits.extensions import db
 from permits.models import PermitVersion
 from tests import clock
 from tests.permits_issue.helpers import CONDITION, approved, pdf_bytes, pdf_text, qr_urls, render_pending
@@ -21,20 +22,30 @@ def test_approval_queues_a_pending_version_that_the_task_renders(db, app):
     assert version.sha256 == hashlib.sha256(data).hexdigest()
 
 
-def test_pdf_prints_number_code_sites_dates_conditions_and_bilingual_labels(db, app):
+def _named_world(language: str):
     world = build_world()
-    world.producer.language = "az"
+    world.producer.language = language
     world.owner_a.name_az = "İçərişəhər Qoruğu"
-    world.site_a.name_az = "Qız qalası"
+    world.site_a.name_az, world.site_a.name_ru = "Qız qalası", "Девичья башня"
+    world.site_b.name_az, world.site_b.name_ru = "Yanar Dağ", "Янардаг"
+    world.site_a.region = world.site_b.region = "absheron_khizi"
     db.session.commit()
+    return world
+
+
+def test_azerbaijani_producer_gets_an_azerbaijani_permit(db, app):
+    world = _named_world("az")
     application, permit = approved(world)
     render_pending(permit)
     text = pdf_text(pdf_bytes(permit.versions[0]))
     assert permit.number in text
     assert permit.short_code in text
-    assert "İcazə nömrəsi / Permit number" in text
-    assert "Qız qalası / Maiden Tower" in text and "Yanar Dag" in text
-    assert "07.06.2027 – 09.06.2027" in text
+    assert "İcazə nömrəsi" in text and "Permit number" not in text
+    # Site and region named in Azerbaijani; never the region's key.
+    assert "Qız qalası — Abşeron-Xızı" in text and "Yanar Dağ" in text
+    assert "Maiden Tower" not in text and "absheron_khizi" not in text
+    # Dates as permits.formats writes them in Azerbaijani.
+    assert "7 iyn 2027 – 9 iyn 2027" in text
     assert "08:00–20:00" in text
     assert CONDITION in text
     assert "The Silk Road" in text and "Lumière SAS" in text
@@ -43,14 +54,30 @@ def test_pdf_prints_number_code_sites_dates_conditions_and_bilingual_labels(db, 
     assert organisation.translated("name", "az") in text
 
 
-def test_russian_producer_gets_russian_labels(db, app):
-    world = build_world()
-    world.producer.language = "ru"
-    db.session.commit()
+def test_english_speaking_producer_gets_azerbaijani_with_english_alongside(db, app):
+    world = _named_world("en")
     _application, permit = approved(world)
     render_pending(permit)
     text = pdf_text(pdf_bytes(permit.versions[0]))
-    assert "Номер разрешения / Permit number" in text
+    assert "İcazə nömrəsi / Permit number" in text
+    assert "Qız qalası / Maiden Tower — Abşeron-Xızı / Absheron-Khizi" in text
+    assert "Yanar Dağ / Yanar Dag" in text
+    assert "absheron_khizi" not in text
+    # "7 iyn 2027" and "7 Jun 2027" differ: both are printed.
+    assert "7 iyn 2027 – 9 iyn 2027 / 7 Jun 2027 – 9 Jun 2027" in text
+    assert "Fransa / France" in text  # the company's country, named
+
+
+def test_russian_speaking_producer_gets_azerbaijani_with_russian_alongside(db, app):
+    world = _named_world("ru")
+    _application, permit = approved(world)
+    render_pending(permit)
+    text = pdf_text(pdf_bytes(permit.versions[0]))
+    assert "İcazə nömrəsi / Номер разрешения" in text
+    assert "Permit number" not in text
+    assert "Qız qalası / Девичья башня — Abşeron-Xızı / Абшерон-Хызы" in text
+    assert "7 iyn 2027 – 9 iyn 2027 / 7 июн. 2027 – 9 июн. 2027" in text
+    assert "absheron_khizi" not in text and "Maiden Tower" not in text
 
 
 def test_qr_code_decodes_to_the_public_verification_url(db, app):

@@ -17,7 +17,7 @@ from workflows.definition import ProcessDefinition
 
 TODAY = dt.date(2027, 3, 1)  # a Monday in Baku
 NOW = dt.datetime(2027, 3, 1, 8, 0, tzinfo=dt.UTC)
-FAR = "Shoot dates can be at most 730 days ahead, until 2029-02-28."
+FAR = "Shoot dates can be at most 730 days ahead, until 28 Feb 2029."
 LONG = "One booking can last at most 90 days."
 
 

@@ -72,3 +72,27 @@ def test_the_public_scorecard_needs_no_sign_in(world, client):
     html = response.get_data(as_text=True)
     assert '<span class="app-stat__value">1</span>' in html and '<span class="app-stat__value">3</span>' in html
     assert world.owner_a.name_en in html  # the suite's default language (TestingConfig) is English
+
+
+def _csv(client, name):
+    return list(csv.reader(io.StringIO(client.get(f"/review/statistics/{name}.csv").get_data(as_text=True).lstrip("\ufeff"))))
+
+
+def test_a_russian_reader_gets_names_in_russian_in_the_page_and_the_csv(world, signed_in, client):
+    world.site_a.name_ru, world.site_a.region = "Девичья башня", "sheki_zagatala"
+    application = make_application(world, state="approved", start=dt.date(2027, 6, 7), days=3, country="FR")
+    make_review(application, world.owner_a, state="approved", decided_at=dt.datetime(2027, 4, 21, 6, tzinfo=dt.UTC),
+                due_at=dt.datetime(2027, 4, 26, 6, tzinfo=dt.UTC))
+    world.owner_a.name_ru = "Заповедник Ичеришехер"
+    world.ministry_supervisor.language = "ru"
+    db.session.commit()
+    signed_in(world.ministry_supervisor)
+    html = client.get("/review/statistics").get_data(as_text=True)
+    assert "июнь 2027" in html and "Шеки-Загатала" in html and "Франция" in html
+    # Every name that has three languages is in the reader's language in the CSV.
+    assert _csv(client, "most-requested-sites")[1][0] == "Девичья башня"
+    assert _csv(client, "shoot-days-by-region")[1][0] == "Шеки-Загатала"
+    assert _csv(client, "productions-by-country")[1] == ["Франция", "1", "1", "FR"]
+    assert _csv(client, "turnaround-by-organisation")[1][0] == "Заповедник Ичеришехер"
+    # Months stay ISO in the CSV: a spreadsheet sorts them and reads them as dates.
+    assert _csv(client, "shoot-days-by-month")[1][0] == "2027-06"
