@@ -150,7 +150,7 @@ def test_a_quote_with_dates_per_site_gives_the_same_total_as_the_draft_with_thos
     total = timeline_for(draft).quote.total
     assert total == timeline_for(draft).quote.base_fee + expected_fees
     assert f"{total:,.2f}" in text
-    assert "× 3 days" in text and "× 1 days" in text
+    assert "× 3 days" in text and "× 1 day" in text
     # Without the override, both sites are on the common three days: a bigger total.
     same = _text(_quote_page(client, _two_site_quote(world, per_site=False)))
     assert f"{total:,.2f}" not in same
