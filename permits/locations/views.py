@@ -98,7 +98,7 @@ def quote():
                 drafts.PlannedSite(location, form.start_date.data, form.end_date.data, form.crew.data, form.vehicles.data or 0)
                 for location in chosen
             ]
-            country = (form.country_of_origin.data or "AZ").strip().upper()[:2] or "AZ"
+            country = form.country_of_origin.data or "AZ"
             plan = drafts.plan(planned, activities=form.activities.data or [], country_of_origin=country,
                                production_type=form.production_type.data or "feature")
             result = {
