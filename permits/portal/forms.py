@@ -147,6 +147,16 @@ class EmptyForm(BaseForm):
     pass
 
 
+class ConfirmForm(BaseForm):
+    """A step that asks first: the answer is ``confirm=yes``."""
+
+    confirm = HiddenField()
+
+    @property
+    def confirmed(self) -> bool:
+        return self.confirm.data == "yes"
+
+
 class WaiverForm(BaseForm):
     """A fee waiver request: the ground (its choices are the process's), why, and the proof."""
 
