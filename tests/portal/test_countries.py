@@ -59,6 +59,7 @@ def test_the_production_country_is_the_same_list_checked_on_the_server(producer_
     url = f"/applications/{application.id}/production"
     html = producer_client.get(url).get_data(as_text=True)
     options = _options(html, "country_of_origin")
+    assert re.search(r'<select[^>]*class="govuk-select[^>]*name="country_of_origin"', html)  # styled as a select
     assert {code for code, _n in options if code} == ISO_CODES
     assert re.search(r'<option selected value="FR">|<option value="FR" selected>', html)  # the company's country
     for bad in ("ZZ", "EU", "XK"):

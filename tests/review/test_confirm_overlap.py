@@ -32,7 +32,7 @@ def test_an_approval_names_the_overlapping_shoot_before_it_is_confirmed(world, s
         assert response.status_code == 200
         html = response.get_data(as_text=True)
         assert "Check and confirm" in html
-        assert 'id="overlap-warning"' in html and "overlaps with other shoots at the same site" in html
+        assert 'id="overlap-warning"' in html and "overlaps with another shoot at the same site" in html
         assert f"Maiden Tower: {other.display_reference}" in html and f"Yanar Dag: {other.display_reference}" in html
     # A refusal's confirm step has no such warning (nothing is being approved).
     url = f"/review/tasks/{review.id}/decide/reject"
