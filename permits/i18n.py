@@ -1,5 +1,7 @@
-"""Language selection: the user's preference, else the switcher's choice
-kept in the session, else the browser's Accept-Language, else Azerbaijani."""
+"""Language selection for pages: the header switcher's choice kept in the
+session, else the signed-in user's preference (the language of their
+e-mails, set on the account page), else the browser's Accept-Language, else
+Azerbaijani. The switcher changes the pages only, never the e-mails."""
 
 from __future__ import annotations
 
@@ -13,11 +15,11 @@ def select_locale() -> str:
     languages = current_app.config["LANGUAGES"]
     if not has_request_context():  # a task or a command: the default language
         return current_app.config["BABEL_DEFAULT_LOCALE"]
-    if current_user and current_user.is_authenticated and current_user.language in languages:
-        return current_user.language
     chosen = session.get("language")
     if chosen in languages:
         return chosen
+    if current_user and current_user.is_authenticated and current_user.language in languages:
+        return current_user.language
     return request.accept_languages.best_match(languages) or current_app.config["BABEL_DEFAULT_LOCALE"]
 
 

@@ -95,6 +95,57 @@ DECISIONS = {
     "approve_by_consent": _l("approved under the owner's standing consent"),
 }
 
+# The audit trail's entries (WorkflowEvent.action): every action of the
+# process definitions' transitions and every step the services record beside
+# them (tests/i18n/test_event_titles.py finds them all in the code).
+EVENT_TITLES = {
+    "submit": _l("Submitted by the producer"),
+    "open": _l("Review opened"),
+    "claim": _l("Review taken"),
+    "release": _l("Review given back to the queue"),
+    "assign": _l("Review assigned"),
+    "approve": _l("Approved"),
+    "approve_with_conditions": _l("Approved with conditions"),
+    "approve_by_consent": _l("Approved at once under the owner's standing consent"),
+    "reject": _l("Refused"),
+    "request_information": _l("Information requested from the producer"),
+    "provide_information": _l("The producer answered"),
+    "cancel": _l("Review closed"),
+    "start_review": _l("Screening passed: reviews opened"),
+    "open_final": _l("Final decision opened"),
+    "return_to_parallel": _l("Back to the parallel reviews"),
+    "drop": _l("Refused site dropped"),
+    "drop_sites": _l("Refused sites dropped"),
+    "replace_site": _l("Another site proposed for the refused one"),
+    "message_producer": _l("Message sent to the producer"),
+    "withdraw": _l("Withdrawn by the producer"),
+    "lapse": _l("Lapsed: no answer in time"),
+    "revoke": _l("Permit revoked"),
+    "expire": _l("Permit expired"),
+    "amend": _l("Amendment requested"),
+    "reopen": _l("Review reopened"),
+    "escalate": _l("Overdue: the supervisors were alerted"),
+    "flagged_late": _l("Submitted after the latest day to apply"),
+    "await_payment": _l("Approved: the permit waits for the fee"),
+    "settle": _l("Fee paid: permit issued"),
+    "invoice_issued": _l("Invoice issued"),
+    "invoice_reissued": _l("Invoice reissued"),
+    "payment_recorded": _l("Payment recorded"),
+    "refund_recorded": _l("Refund recorded"),
+    "waiver_requested": _l("Fee waiver requested"),
+    "waiver_granted": _l("Fee waiver granted"),
+    "waiver_refused": _l("Fee waiver refused"),
+    "account_closed": _l("Fees settled as the application ended"),
+}
+
+
+def event_title(action: str) -> str:
+    """An audit trail entry in the reader's language (an unknown action,
+    which the tests do not let happen, made readable)."""
+    title = EVENT_TITLES.get(action)
+    return str(title) if title is not None else (action or "").replace("_", " ").capitalize()
+
+
 PRODUCTION_TYPES = {
     "feature": _l("Feature film"),
     "series": _l("Series"),

@@ -11,8 +11,9 @@ from flask_login import current_user
 from markupsafe import Markup
 
 from permits import formats
+from permits.countries import country_name
 from permits.i18n import LANGUAGE_NAMES
-from permits.labels import ORGANISATION_KINDS, ROLE_NAMES, review_kind_name
+from permits.labels import ORGANISATION_KINDS, ROLE_NAMES, event_title, review_kind_name
 
 
 def money(value, currency: str = "AZN") -> str:
@@ -84,6 +85,8 @@ def register(app: Flask) -> None:
     app.jinja_env.globals["current_path"] = lambda: request.full_path.rstrip("?")
     app.jinja_env.globals["form_error_links"] = form_error_links
     app.jinja_env.globals["review_kind_name"] = review_kind_name
+    app.jinja_env.globals["event_title"] = event_title
+    app.jinja_env.globals["country_name"] = country_name
     app.jinja_env.globals["has_endpoint"] = lambda name: name in app.view_functions
     app.jinja_env.globals["table_box"] = table_box
 

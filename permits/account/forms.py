@@ -9,7 +9,8 @@ from permits.services.passwords import MIN_LENGTH
 
 class ProfileForm(BaseForm):
     name = StringField(_l("Full name"), validators=[DataRequired(_l("Enter your full name.")), Length(max=255)])
-    language = SelectField(_l("Language for e-mails and pages"), choices=LANGUAGE_CHOICES)
+    language = SelectField(_l("Language of your e-mails"), choices=LANGUAGE_CHOICES,
+                           description=_l("Pages are in this language too, until you choose another at the top of a page: that changes the pages only."))
 
 
 class ChangePasswordForm(BaseForm):

@@ -34,7 +34,8 @@ class StaffUserForm(BaseForm):
     name = StringField(_l("Full name"), validators=[DataRequired(_l("Enter the full name.")), Length(max=255)])
     email = EmailField(
         _l("E-mail address"),
-        validators=[DataRequired(_l("Enter the e-mail address.")), Email(_l("Enter a valid e-mail address, like name@example.com."))],
+        validators=[DataRequired(_l("Enter the e-mail address.")), Email(_l("Enter a valid e-mail address, like name@example.com.")),
+                    Length(max=255)],
     )
     language = SelectField(_l("Language"), choices=LANGUAGE_CHOICES)
     password = PasswordField(

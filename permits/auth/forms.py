@@ -2,7 +2,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, Email, EqualTo, Length, ValidationError
 
-from permits.forms import BaseForm
+from permits.forms import BaseForm, CountryField
 from permits.i18n import LANGUAGE_NAMES
 from permits.services.passwords import MIN_LENGTH, policy_errors
 
@@ -25,7 +25,7 @@ LANGUAGE_CHOICES = list(LANGUAGE_NAMES.items())
 
 
 class LoginForm(BaseForm):
-    email = EmailField(_l("E-mail address"), validators=[DataRequired(_l("Enter your e-mail address."))])
+    email = EmailField(_l("E-mail address"), validators=[DataRequired(_l("Enter your e-mail address.")), Length(max=255)])
     password = PasswordField(_l("Password"), validators=[DataRequired(_l("Enter your password."))])
     remember = BooleanField(_l("Keep me signed in on this device"))
 
@@ -41,7 +41,7 @@ class RegistrationForm(BaseForm):
     legal_name = StringField(
         _l("Company legal name"), validators=[DataRequired(_l("Enter the company's legal name.")), Length(max=255)]
     )
-    country = SelectField(_l("Country of the company"), validators=[DataRequired(_l("Choose the company's country."))])
+    country = CountryField(_l("Country of the company"), validators=[DataRequired(_l("Choose the company's country."))])
     registration_number = StringField(_l("Company registration number"), validators=[Length(max=64)])
     password = PasswordField(
         _l("Password"),
@@ -55,7 +55,7 @@ class RegistrationForm(BaseForm):
 
 
 class ForgotPasswordForm(BaseForm):
-    email = EmailField(_l("E-mail address"), validators=[DataRequired(_l("Enter your e-mail address."))])
+    email = EmailField(_l("E-mail address"), validators=[DataRequired(_l("Enter your e-mail address.")), Length(max=255)])
 
 
 class ResetPasswordForm(BaseForm):

@@ -29,16 +29,6 @@ def safe_next(target: str | None) -> str | None:
     return target
 
 
-def country_choices() -> list[tuple[str, str]]:
-    territories = get_locale().territories
-    codes = sorted(
-        (code for code in territories if len(code) == 2 and code.isalpha() and code not in {"ZZ", "EU", "UN", "EZ", "QO"}),
-        key=lambda code: territories[code],
-    )
-    first = [("AZ", territories.get("AZ", "Azerbaijan"))]
-    return [("", _("Choose a country"))] + first + [(c, territories[c]) for c in codes if c != "AZ"]
-
-
 def _login_limit() -> str:
     return current_app.config["LOGIN_RATE_LIMIT"]
 
@@ -90,7 +80,6 @@ def register():
     if current_user.is_authenticated:
         return redirect(url_for("main.home"))
     form = RegistrationForm()
-    form.country.choices = country_choices()
     if request.method == "GET":
         form.language.data = str(get_locale().language)
     if form.validate_on_submit():

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, DateField, IntegerField, SelectField, SelectMultipleField, StringField
-from wtforms.validators import InputRequired, NumberRange, Optional, ValidationError
+from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from permits.forms import BaseForm, ShootDates
+from permits.forms import BaseForm, CountryField, ShootDates
 from permits.labels import ACTIVITIES, PRODUCTION_TYPES
 
 
@@ -27,7 +27,7 @@ def _end_after_start(form, field):
 
 
 class CatalogueFilterForm(GetForm):
-    q = StringField(_l("Search by name or description"), validators=[Optional()])
+    q = StringField(_l("Search by name or description"), validators=[Optional(), Length(max=100)])
     region = SelectField(_l("Region"), validators=[Optional()], validate_choice=False)
     category = SelectField(_l("Kind of site"), validators=[Optional()], validate_choice=False)
     heritage = BooleanField(_l("Heritage sites only"))
@@ -48,8 +48,7 @@ class QuoteForm(GetForm):
     vehicles = IntegerField(_l("Vehicles"), validators=[Optional(), NumberRange(0, 500, _l("Enter between 0 and 500 vehicles."))])
     activities = MultiCheckboxField(_l("Activities"), choices=list(ACTIVITIES.items()), validate_choice=False)
     production_type = SelectField(_l("Type of production"), choices=list(PRODUCTION_TYPES.items()), validators=[Optional()])
-    country_of_origin = StringField(_l("Country of origin"), description=_l("Two-letter code, like AZ or FR."),
-                                    validators=[Optional()])
+    country_of_origin = CountryField(_l("Country of origin"), validators=[Optional()])
 
     def validate_sites(self, field):
         if not field.data:

@@ -87,11 +87,22 @@ EVENTS: dict[str, EventSpec] = {
         _l("Download the permit"),
         "producer",
     ),
+    "permit_issued_to_site_owner": EventSpec(
+        _l("Permit issued for filming at your site: %(reference)s"),
+        (
+            _l("The film commission issued permit %(number)s to %(company)s for “%(title)s”."),
+            _l("Filming at your sites: %(bookings)s."),
+            _l("What comes next: the crew may film on these days within the permit's conditions; anyone can check the permit by its QR code. Nothing more is needed from you."),
+        ),
+        _l("See the application"),
+        "reviewer",
+    ),
     "application_rejected": EventSpec(
         _l("Application %(reference)s was not approved"),
         (
             _l("Your application %(reference)s for “%(title)s” was not approved."),
             _l("Reason: %(reason)s"),
+            _l("What comes next: the application is closed. You can file a new application at any time."),
         ),
         _l("See the details"),
         "producer",
@@ -103,13 +114,13 @@ EVENTS: dict[str, EventSpec] = {
         "any",
     ),
     "review_reminder": EventSpec(
-        _l("Reminder: review of %(reference)s is due %(due)s"),
+        _l("Reminder: %(review)s of %(reference)s is due %(due)s"),
         (_l("The review of application %(reference)s (%(review)s) by %(organisation)s is due by %(due)s."),),
         _l("Open the review"),
         "reviewer",
     ),
     "review_escalated": EventSpec(
-        _l("Overdue: review of %(reference)s"),
+        _l("Overdue: %(review)s of %(reference)s"),
         (
             _l("The review of application %(reference)s (%(review)s) by %(organisation)s was due by %(due)s and is not decided."),
             _l("Please decide it or reassign it today."),
@@ -274,5 +285,126 @@ EVENTS: dict[str, EventSpec] = {
 }
 
 
-def spec(name: str) -> EventSpec:
+# Who else is told of an application's event, by event (notify.tell_producers
+# resolves each group): "site_owners" are the staff of each owner organisation
+# of the application's sites, each told of its own sites with this event.
+ALSO_TOLD: dict[str, dict[str, str]] = {
+    "application_approved": {"site_owners": "permit_issued_to_site_owner"},
+}
+
+# The step an e-mail is about, and what comes next, by the stage of the
+# review's kind in the process definition (``stage`` in the context:
+# screening, parallel or final; workflows.STAGES). An e-mail queued without a
+# stage (before this existed) falls back to the generic wording above.
+DECISION_OUTCOMES = {
+    "approve": "approved",
+    "approve_with_conditions": "approved",
+    "approve_by_consent": "approved",
+    "reject": "refused",
+}
+
+BY_STAGE: dict[tuple[str, ...], EventSpec] = {
+    # To the producer: a review decided.
+    ("review_decided", "screening", "approved"): EventSpec(
+        _l("Screening passed: application %(reference)s"),
+        (
+            _l("%(organisation)s screened your application %(reference)s for “%(title)s”: it is complete and goes on."),
+            _l("What comes next: your application is now with the site owners and agencies, who review it in parallel. You hear from each of them; when all have approved, the film commission takes the final decision."),
+        ),
+        _l("Follow your application"),
+        "producer",
+    ),
+    ("review_decided", "screening", "refused"): EventSpec(
+        _l("Screening: application %(reference)s was not accepted"),
+        (
+            _l("%(organisation)s screened your application %(reference)s for “%(title)s” and did not accept it."),
+            _l("Reason: %(details)s"),
+            _l("What comes next: the application is closed. You can file a new application at any time."),
+        ),
+        _l("See the details"),
+        "producer",
+    ),
+    ("review_decided", "parallel", "approved"): EventSpec(
+        _l("%(review)s approved: application %(reference)s"),
+        (
+            _l("%(organisation)s approved its part of your application %(reference)s (%(review)s): %(decision)s."),
+            _l("Conditions: %(details)s"),
+            _l("This is not the permit yet. What comes next: when every site owner and agency has approved, the film commission takes the final decision."),
+        ),
+        _l("Follow your application"),
+        "producer",
+    ),
+    ("review_decided", "parallel", "refused"): EventSpec(
+        _l("%(review)s refused: application %(reference)s"),
+        (
+            _l("%(organisation)s refused its part of your application %(reference)s (%(review)s)."),
+            _l("Reason: %(details)s"),
+            _l("What comes next: the film commission decides whether the application goes on without the refused site or is rejected. You may propose another site from the application's page."),
+        ),
+        _l("See the details"),
+        "producer",
+    ),
+    ("review_decided", "final", "approved"): EventSpec(
+        _l("Final decision on application %(reference)s: approved"),
+        (
+            _l("%(organisation)s took the final decision on your application %(reference)s for “%(title)s”: %(decision)s."),
+            _l("Conditions: %(details)s"),
+            _l("What comes next: the permit is issued, or, when a fee is still to pay, issued as soon as it is paid. A separate e-mail brings the permit or what to pay."),
+        ),
+        _l("See the decision"),
+        "producer",
+    ),
+    ("review_decided", "final", "refused"): EventSpec(
+        _l("Final decision on application %(reference)s: not approved"),
+        (
+            _l("%(organisation)s took the final decision on your application %(reference)s for “%(title)s”: it is not approved."),
+            _l("Reason: %(details)s"),
+            _l("What comes next: the application is closed. You can file a new application at any time."),
+        ),
+        _l("See the details"),
+        "producer",
+    ),
+    # To the staff of the organisation that holds a review that opened.
+    ("review_opened", "screening"): EventSpec(
+        _l("Screening needed: application %(reference)s"),
+        (
+            _l("Application %(reference)s for “%(title)s” by %(company)s has been filed and waits for screening by %(organisation)s (%(review)s)."),
+            _l("It is due by %(due)s."),
+            _l("After the screening: an accepted application goes to the site owners and agencies in parallel; a refusal closes it."),
+        ),
+        _l("Open the screening"),
+        "reviewer",
+    ),
+    ("review_opened", "parallel"): EventSpec(
+        _l("Review needed: application %(reference)s (%(review)s)"),
+        (
+            _l("The film commission accepted application %(reference)s for “%(title)s” by %(company)s at screening; it waits for the review of %(organisation)s (%(review)s)."),
+            _l("It is due by %(due)s."),
+            _l("After your review: when every site owner and agency has approved, the film commission takes the final decision."),
+        ),
+        _l("Open the review"),
+        "reviewer",
+    ),
+    ("review_opened", "final"): EventSpec(
+        _l("Final decision needed: application %(reference)s"),
+        (
+            _l("Application %(reference)s for “%(title)s” by %(company)s waits for the final decision of %(organisation)s (%(review)s)."),
+            _l("It is due by %(due)s."),
+            _l("After your decision: an approval issues the permit (once the fee is paid); a refusal closes the application."),
+        ),
+        _l("Open the final decision"),
+        "reviewer",
+    ),
+}
+
+
+def spec(name: str, context: dict | None = None) -> EventSpec:
+    """The event's wording; for a review's event, the wording of its stage."""
+    context = context or {}
+    stage = context.get("stage")
+    if stage:
+        outcome = DECISION_OUTCOMES.get(str(context.get("decision_code", "")))
+        for key in ((name, stage, outcome), (name, stage)):
+            if key in BY_STAGE:
+                return BY_STAGE[key]
     return EVENTS[name]

@@ -13,8 +13,8 @@ from sqlalchemy import select
 
 from permits import formats, labels
 from permits.extensions import db
-from permits.models import Booking, Organisation, Permit
-from permits.notifications.events import EVENTS
+from permits.models import Booking, Location, Organisation, Permit
+from permits.notifications.events import EVENTS, spec
 from permits.templating import money
 
 
@@ -48,24 +48,24 @@ def _event_context(template: str, context: dict) -> tuple[str, dict]:
         return template, {**context, "items": [_digest_item(item) for item in context.get("items", [])]}
     if template not in EVENTS:
         return template, context
-    spec = EVENTS[template]
+    wording = spec(template, context)
     derived = _derived(context)
     if template in PERMIT_EVENTS and context.get("application_id") and not context.get("number"):
         derived["number"] = _permit_number(context["application_id"]) or ""
     values = _Blank({k: ("" if v is None else v) for k, v in context.items()})
     values.update(derived)
-    lines = [_fill(str(line), values) for line in spec.lines]
+    lines = [_fill(str(line), values) for line in wording.lines]
     return "event", {
         **context,
         **derived,
-        "event_subject": str(spec.subject) % values,
+        "event_subject": str(wording.subject) % values,
         "event_lines": [line for line in lines if line.strip()],
-        "event_action": str(spec.action),
+        "event_action": str(wording.action),
     }
 
 
 DIGEST_TEMPLATE = "daily_digest"
-PERMIT_EVENTS = ("application_approved",)
+PERMIT_EVENTS = ("application_approved", "permit_issued_to_site_owner")
 
 
 def _digest_item(item: dict) -> dict:
@@ -106,6 +106,18 @@ def _derived(context: dict) -> dict:
     for key in ("total", "balance", "amount"):
         if context.get(key) not in (None, ""):
             out[f"{key}_text"] = money(context[key])
+    if context.get("bookings"):
+        # A site owner's sites in the permit, named in the reader's language with their days.
+        parts = []
+        for booking in context["bookings"]:
+            location = db.session.get(Location, booking.get("location_id"))
+            name = location.translated("name", language) if location is not None else ""
+            with contextlib.suppress(ValueError, TypeError):
+                days = formats.date_range_text(dt.date.fromisoformat(booking["start"]),
+                                               dt.date.fromisoformat(booking["end"]), language)
+                name = f"{name} ({days})"
+            parts.append(name)
+        out["bookings"] = "; ".join(parts)
     if context.get("until"):
         with contextlib.suppress(ValueError):
             out["until"] = formats.date_text(dt.date.fromisoformat(str(context["until"])))

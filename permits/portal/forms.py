@@ -20,9 +20,13 @@ from wtforms.validators import InputRequired, Length, NumberRange, Optional, Val
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from permits.fields import TimeOfDayField
-from permits.forms import BaseForm, ShootDates, coerce_id
+from permits.forms import BaseForm, CountryField, ShootDates, coerce_id
 from permits.labels import ACTIVITIES, PRODUCTION_TYPES
 from permits.services.documents import DOCUMENT_KINDS, PASSPORT_KINDS
+
+# The free texts of an application (Text columns): long enough for any honest
+# answer, short enough to print on the permit and read in a review.
+LONG_TEXT = 5000
 
 YES_NO = [("yes", _l("Yes, I have completed this section")), ("no", _l("No, I'll come back to it later"))]
 
@@ -58,21 +62,20 @@ class ProductionForm(SectionForm):
     title = StringField(_l("Title of the production"), validators=[Length(max=255)])
     production_type = SelectField(_l("Type of production"), choices=[("", _l("Choose a type")), *list(PRODUCTION_TYPES.items())],
                                   validate_choice=False)
-    country_of_origin = StringField(_l("Country of origin"), validators=[Length(max=2, message=_l("Use a two-letter code, like AZ or FR."))],
-                                    description=_l("Two-letter code, like AZ or FR."))
-    synopsis = TextAreaField(_l("Synopsis"), description=_l("What the production is about and what you will film at the sites."))
+    country_of_origin = CountryField(_l("Country of origin"))
+    synopsis = TextAreaField(_l("Synopsis"), validators=[Length(max=LONG_TEXT)], description=_l("What the production is about and what you will film at the sites."))
 
 
 class ActivitiesForm(SectionForm):
     activities = MultiCheckboxField(_l("Activities during the shoot"), choices=list(ACTIVITIES.items()), validate_choice=False)
-    safety_notes = TextAreaField(_l("Safety measures"),
+    safety_notes = TextAreaField(_l("Safety measures"), validators=[Length(max=LONG_TEXT)],
                                  description=_l("For each activity: who is responsible, what precautions you take, and any licences."))
 
 
 class CrewForm(SectionForm):
     crew_total = IntegerField(_l("Size of the whole crew"), validators=[Optional(), NumberRange(0, 10000, _l("Enter a number between 0 and 10000."))],
                               description=_l("Everyone working on the production in Azerbaijan, cast included."))
-    equipment_notes = TextAreaField(_l("Equipment"), description=_l("Cameras, lighting, generators, cranes, vehicles and anything heavy."))
+    equipment_notes = TextAreaField(_l("Equipment"), validators=[Length(max=LONG_TEXT)], description=_l("Cameras, lighting, generators, cranes, vehicles and anything heavy."))
 
 
 class MarkCompleteForm(SectionForm):
@@ -142,6 +145,16 @@ class SubmitForm(VersionedForm):
 
 class EmptyForm(BaseForm):
     pass
+
+
+class ConfirmForm(BaseForm):
+    """A step that asks first: the answer is ``confirm=yes``."""
+
+    confirm = HiddenField()
+
+    @property
+    def confirmed(self) -> bool:
+        return self.confirm.data == "yes"
 
 
 class WaiverForm(BaseForm):

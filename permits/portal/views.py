@@ -424,7 +424,7 @@ def sites(application: Application):
     status = 400 if request.method == "POST" else 200
     warnings = drafts.booking_warnings(application)
     return render_template("portal/sites.html", application=application, form=form, section="sites",
-                           warnings=warnings, remove_form=f.EmptyForm()), status
+                           warnings=warnings), status
 
 
 def _published_sites() -> list[Location]:
@@ -512,15 +512,19 @@ def replace_site(application_id: int):
     return render_template("portal/replace_site.html", application=application, form=form, refused=refused_reviews), status
 
 
-@bp.route("/<id:application_id>/sites/<id:booking_id>/remove", methods=["POST"])
+@bp.route("/<id:application_id>/sites/<id:booking_id>/remove", methods=["GET", "POST"])
 @draft_view
 def remove_booking(application: Application, booking_id: int):
+    """Removing a site asks first (its dates, crew and notes go with it)."""
     booking = db.session.get(Booking, booking_id)
     if booking is None or booking.application_id != application.id:
         abort(404)
-    form = f.EmptyForm()
-    if not form.validate_on_submit():
+    form = f.ConfirmForm()
+    if request.method == "POST" and not form.validate_on_submit():
         abort(400)
+    if request.method == "GET" or not form.confirmed:
+        return render_template("portal/remove_booking.html", application=application, booking=booking, form=form,
+                               section="sites")
     name = booking.location.name
     try:
         drafts.remove_site_booking(application, current_user, booking)

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from flask_babel import gettext as _
 
-from permits.labels import review_kind_name
+from permits.labels import event_title, review_kind_name
 from permits.models import ReviewTask, WorkflowEvent
 from permits.services.clock import clock_state
 from permits.templating import local_datetime
@@ -59,7 +59,7 @@ def describe(event: WorkflowEvent) -> tuple[str, str]:
             "replace_site": (_("You proposed another site for the refused one"), "current"),
             "flagged_late": (_("Submitted after the latest day to apply for the first shoot day"), "warning"),
         }
-        return texts.get(a, (a.replace("_", " ").capitalize(), "complete"))
+        return texts.get(a, (event_title(a), "complete"))
     if event.subject == "review":
         name = _review_name(event)
         if a == "open":
@@ -90,7 +90,7 @@ def describe(event: WorkflowEvent) -> tuple[str, str]:
             return _("%(review)s reopened", review=name), "current"
         if a == "assign":
             return _("%(review)s assigned to a reviewer", review=name), "current"
-        return f"{name}: {a.replace('_', ' ')}", "complete"
+        return f"{name}: {event_title(a)}", "complete"
     if event.subject == "money":
         payload = event.payload or {}
         texts = {
@@ -104,14 +104,14 @@ def describe(event: WorkflowEvent) -> tuple[str, str]:
             "waiver_refused": (_("The fee waiver was refused"), "warning"),
             "account_closed": (_("The fees were settled as the application ended"), "complete"),
         }
-        return texts.get(a, (a.replace("_", " ").capitalize(), "complete"))
+        return texts.get(a, (event_title(a), "complete"))
     if event.subject == "permit":
-        return _("Permit: %(action)s", action=a.replace("_", " ")), "complete"
+        return _("Permit: %(action)s", action=event_title(a)), "complete"
     if event.subject == "amendment":
-        return _("Amendment: %(action)s", action=a.replace("_", " ")), "current"
+        return _("Amendment: %(action)s", action=event_title(a)), "current"
     if event.subject == "deadline":
-        return _("A deadline passed: %(action)s", action=a.replace("_", " ")), "warning"
-    return a.replace("_", " ").capitalize(), "complete"
+        return _("A deadline passed: %(action)s", action=event_title(a)), "warning"
+    return event_title(a), "complete"
 
 
 @dataclass(frozen=True)

@@ -350,7 +350,17 @@ def _review_for_action(review_id: int) -> ReviewTask:
     return review
 
 
-def _confirm(review: ReviewTask, action: str, form, summary: list[tuple[str, str]], *, endpoint: str, endpoint_args=None, warning: str | None = None):
+def _overlaps(application: Application) -> list[tuple]:
+    """(booking, other booking) for every other production at the same site on
+    overlapping days: the review page flags them, and so does the confirm step
+    of an approval."""
+    _grids, conflicts = _booking_calendar(application, calendar().local_date(now_utc()))
+    by_id = {booking.id: booking for booking in application.bookings}
+    return [(by_id[booking_id], other) for booking_id, others in conflicts.items() for other in others]
+
+
+def _confirm(review: ReviewTask, action: str, form, summary: list[tuple[str, str]], *, endpoint: str, endpoint_args=None,
+             warning: str | None = None, overlaps: list | None = None):
     return render_template(
         "review/confirm.html",
         review=review,
@@ -360,6 +370,7 @@ def _confirm(review: ReviewTask, action: str, form, summary: list[tuple[str, str
         summary=summary,
         post_url=url_for(endpoint, review_id=review.id, **(endpoint_args or {})),
         warning=warning,
+        overlaps=overlaps or [],
     )
 
 
@@ -508,7 +519,9 @@ def decide(review_id: int, action: str):
         warning = None
         if action == "reject" and _is_final(review):
             warning = _("This rejects the whole application. The producer will be told the reason.")
-        return _confirm(review, _decision_title(review, action), form, summary, endpoint="review.decide", endpoint_args={"action": action}, warning=warning)
+        overlaps = _overlaps(review.application) if action in ("approve", "approve_with_conditions") else []
+        return _confirm(review, _decision_title(review, action), form, summary, endpoint="review.decide",
+                        endpoint_args={"action": action}, warning=warning, overlaps=overlaps)
     try:
         reviewer_notes.record_decision(
             review,

@@ -11,6 +11,7 @@ from flask_babel import gettext as _
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import delete, func, select
 
+from permits.countries import is_country
 from permits.extensions import db
 from permits.models import (
     Company,
@@ -87,6 +88,8 @@ def request_registration(
 ) -> None:
     """A producer asks to register with their company. Nothing is said about
     the address: the same work (a password hash, one e-mail) either way."""
+    if not is_country(country):
+        raise ServiceError(_("Choose the company's country."), field="country")
     _check_new_password(password, email, name)
     password_hash = hash_password(password)
     now = now or utcnow()
@@ -116,7 +119,7 @@ def request_registration(
         phone=phone.strip(),
         language=language if language in current_app.config["LANGUAGES"] else current_app.config["BABEL_DEFAULT_LOCALE"],
         legal_name=legal_name.strip(),
-        country=country.upper()[:2],
+        country=country.upper(),
         registration_number=registration_number.strip(),
         password_hash=password_hash,
         created_at=now,

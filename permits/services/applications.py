@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from flask_babel import gettext as _
 from sqlalchemy import and_, select
 
+from permits.countries import is_country
 from permits.extensions import db
 from permits.formats import date_text
 from permits.models import Application, Booking, Location, User
@@ -253,8 +254,8 @@ def section_problems(application: Application, section: str, *, today: dt.date |
             problems.append(("title", _("Enter the title of the production.")))
         if application.production_type not in PRODUCTION_TYPES:
             problems.append(("production_type", _("Choose the type of production.")))
-        if not re.fullmatch(r"[A-Z]{2}", application.country_of_origin or ""):
-            problems.append(("country_of_origin", _("Enter the country of origin as a two-letter code, like AZ or FR.")))
+        if not is_country(application.country_of_origin):
+            problems.append(("country_of_origin", _("Choose the country of origin.")))
         if len(application.synopsis.strip()) < 20:
             problems.append(("synopsis", _("Describe the production in a few sentences (at least 20 characters).")))
     elif section == "sites":
@@ -317,7 +318,10 @@ def save_production(application: Application, actor: User, *, title: str, produc
         raise ServiceError(_("Choose one of the offered production types."), field="production_type")
     application.title = (title or "").strip()[:255]
     application.production_type = production_type or ""
-    application.country_of_origin = (country_of_origin or "").strip().upper()[:2]
+    country_of_origin = (country_of_origin or "").strip().upper()
+    if country_of_origin and not is_country(country_of_origin):
+        raise ServiceError(_("Choose the country of origin from the list."), field="country_of_origin")
+    application.country_of_origin = country_of_origin
     application.synopsis = (synopsis or "").strip()
     _set_completed(application, "production", complete)
     db.session.flush()

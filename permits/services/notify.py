@@ -20,8 +20,9 @@ from permits.models import (
     utcnow,
 )
 from permits.notifications import hold_for_digest, queue_email, release
+from permits.notifications.events import ALSO_TOLD
 from permits.services import NotFound, ServiceError
-from workflows import current_definition
+from workflows import current_definition, get_definition
 
 SUPERVISOR_ROLES = ("supervisor", "admin")
 
@@ -96,6 +97,8 @@ def review_context(review: ReviewTask) -> dict:
             "review_kind": review.kind,
             "organisation_id": review.organisation_id,
             "due_iso": review.due_at.isoformat() if review.due_at else None,
+            # The step of the process the review is (its e-mails say which, and what comes next).
+            "stage": get_definition(review.application.definition_version).stage_of(review.kind),
         }
     )
     return context
@@ -145,9 +148,35 @@ def tell(users: list[User], event: str, key: str, context: dict, *, path: str, a
 def tell_producers(application: Application, event: str, key: str, context: dict | None = None, *,
                    also: list[User] = ()) -> None:
     """The application's producers hear of it (and ``also`` these staff);
-    the link opens the producer's page of the application."""
+    the link opens the producer's page of the application. Whoever else the
+    event is for (notifications.events.ALSO_TOLD) hears of it too."""
     tell([*producers_of(application), *also], event, key, base_context(application) if context is None else context,
          path=producer_path(application), application=application)
+    for group, their_event in ALSO_TOLD.get(event, {}).items():
+        GROUPS[group](application, their_event, key)
+
+
+def tell_site_owners(application: Application, event: str, key: str) -> None:
+    """The staff of each owner organisation of the application's sites, each
+    told of its own sites; the link opens their review of the application."""
+    by_owner: dict[int, list] = {}
+    for booking in application.bookings:
+        if booking.active:
+            by_owner.setdefault(booking.location.owner_organisation_id, []).append(booking)
+    for owner_id, bookings in sorted(by_owner.items()):
+        context = base_context(application)
+        context.update({
+            "organisation_id": owner_id,
+            "bookings": [{"location_id": b.location_id, "start": b.start_date.isoformat(), "end": b.end_date.isoformat()}
+                         for b in sorted(bookings, key=lambda b: (b.start_date, b.id))],
+        })
+        review = next((r for r in application.reviews if r.organisation_id == owner_id and r.amendment_id is None), None)
+        path = review_path(review) if review is not None else "/review/"
+        tell(staff_of(owner_id), event, f"{key}:owner:{owner_id}", context, path=path, application=application)
+
+
+# The groups of notifications.events.ALSO_TOLD.
+GROUPS = {"site_owners": tell_site_owners}
 
 
 def tell_reviewers(users: list[User], review: ReviewTask, event: str, key: str, context: dict | None = None) -> None:

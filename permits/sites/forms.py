@@ -14,7 +14,8 @@ class SiteSettingsForm(BaseForm):
     rules_az = TextAreaField(_l("Rules in Azerbaijani (one per line)"), validators=[Optional(), Length(max=5000)])
     rules_en = TextAreaField(_l("Rules in English (one per line)"), validators=[Optional(), Length(max=5000)])
     rules_ru = TextAreaField(_l("Rules in Russian (one per line)"), validators=[Optional(), Length(max=5000)])
-    fee_per_day = StringField(_l("Fee per shoot day (manat)"), validators=[DataRequired(_l("Enter the fee per shoot day, or 0."))])
+    fee_per_day = StringField(_l("Fee per shoot day (manat)"), validators=[DataRequired(_l("Enter the fee per shoot day, or 0.")),
+                                                                                   Length(max=20)])
     max_crew = IntegerField(
         _l("Largest crew on site"),
         validators=[InputRequired(_l("Enter the largest crew allowed.")), NumberRange(min=1, max=5000, message=_l("Enter a number between 1 and 5,000."))],

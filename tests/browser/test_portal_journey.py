@@ -90,7 +90,7 @@ def test_producer_browses_quotes_applies_and_sees_the_screening(world, live_serv
     shoot(page, "06-error-summary")
     page.get_by_label("Title of the production").fill("The Silk Road")
     page.get_by_label("Type of production").select_option("feature")
-    page.get_by_label("Country of origin").fill("FR")
+    page.get_by_label("Country of origin").select_option("FR")
     page.get_by_label("Synopsis").fill("A caravan crosses the old city at dawn, looking for a lost map.")
     page.get_by_label("Yes, I have completed this section").check()
     page.get_by_role("button", name="Save and continue").click()

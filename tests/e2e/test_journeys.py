@@ -91,7 +91,7 @@ def file_application(page, shoot, base: str, sites: list[str], *, title: str, pr
     page.get_by_role("link", name="Production", exact=True).click()
     page.get_by_label("Title of the production").fill(title)
     page.get_by_label("Type of production").select_option("feature")
-    page.get_by_label("Country of origin").fill("FR")
+    page.get_by_label("Country of origin").select_option("FR")
     page.get_by_label("Synopsis").fill("A caravan crosses the old city at dawn, looking for a lost map.")
     _save_section(page)
 

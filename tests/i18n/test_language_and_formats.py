@@ -69,7 +69,7 @@ def test_anonymous_reader_gets_the_browsers_language(client, site):
     assert _lang(html) == client.application.config["BABEL_DEFAULT_LOCALE"]
 
 
-def test_a_users_preference_wins_over_the_browser_and_the_switcher_sets_both(app, client, site):
+def test_a_users_preference_wins_over_the_browser_and_the_switcher_changes_only_the_pages(app, client, site):
     with app.app_context():
         user = ProducerFactory(email="pref@example.test", language="az")
         db.session.commit()
@@ -79,19 +79,41 @@ def test_a_users_preference_wins_over_the_browser_and_the_switcher_sets_both(app
     html = client.get(site["url"], headers=russian).get_data(as_text=True)
     assert _lang(html) == "az", "the user's preference must win over Accept-Language"
 
-    # The switcher changes the session's choice and the saved preference.
+    # The switcher changes the pages, not the language of the e-mails, and says so.
     page = client.get(site["url"], headers=russian)
     response = client.post("/language", data={"language": "en", "next": site["url"], "csrf_token": csrf_token(page.data)},
                            headers=russian)
     assert response.status_code == 302 and response.headers["Location"].endswith(site["url"])
-    assert _lang(client.get(site["url"], headers=russian).get_data(as_text=True)) == "en"
+    html = client.get(site["url"], headers=russian).get_data(as_text=True)
+    assert _lang(html) == "en"
+    assert "These pages are now in English. Your e-mails stay in Azərbaycanca." in html
+    assert '<a class="govuk-notification-banner__link" href="/account/">' in html
     with app.app_context():
-        assert db.session.get(User, user_id).language == "en"
+        assert db.session.get(User, user_id).language == "az"
+    # Back to the account's own language: nothing to say.
+    page = client.get(site["url"], headers=russian)
+    client.post("/language", data={"language": "az", "next": site["url"], "csrf_token": csrf_token(page.data)})
+    html = client.get(site["url"]).get_data(as_text=True)
+    assert _lang(html) == "az" and "govuk-notification-banner__link" not in html
+
+    # Saving the account's language applies it to the pages as well.
+    page = client.get("/account/")
+    client.post("/account/", data={"csrf_token": csrf_token(page.data), "name": "Pref", "language": "ru"})
+    assert _lang(client.get(site["url"]).get_data(as_text=True)) == "ru"
+    with app.app_context():
+        assert db.session.get(User, user_id).language == "ru"
 
     # Signing out clears the session: the browser's language applies again.
     page = client.get(site["url"], headers=russian)
     client.post("/auth/logout", data={"csrf_token": csrf_token(page.data)})
-    assert _lang(client.get(site["url"], headers=russian).get_data(as_text=True)) == "ru"
+    assert _lang(client.get(site["url"], headers={"Accept-Language": "en"}).get_data(as_text=True)) == "en"
+
+
+def test_an_anonymous_switch_says_nothing_about_e_mails(client, site):
+    page = client.get(site["url"])
+    client.post("/language", data={"language": "ru", "next": site["url"], "csrf_token": csrf_token(page.data)})
+    html = client.get(site["url"]).get_data(as_text=True)
+    assert _lang(html) == "ru" and "govuk-notification-banner__link" not in html
 
 
 def test_anonymous_switcher_choice_wins_over_the_browser(client, site):

@@ -159,7 +159,7 @@ def test_supervisor_assigns_and_reassigns(world, signed_in, client):
     fresh = _fresh(review.id)
     response = _post(client, f"/review/tasks/{review.id}/assign", {"version": fresh.version, "assignee": world.owner_b_reviewer.id, "confirm": "yes"}, page_url)
     assert response.status_code == 400
-    assert "Not a valid choice" in response.get_data(as_text=True) or "Choose a reviewer" in response.get_data(as_text=True)
+    assert "Reviewer: choose one of the options offered." in response.get_data(as_text=True)
 
 
 def test_ministry_supervisor_reassigns_across_the_ministry(world, signed_in, client):
