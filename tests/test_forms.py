@@ -90,6 +90,8 @@ def _text_fields(form_class):
     from wtforms import HiddenField, PasswordField, StringField
     from wtforms.fields.core import UnboundField
 
+    from permits.fields import TimeOfDayField
+
     for name in dir(form_class):
         unbound = getattr(form_class, name)
         if not isinstance(unbound, UnboundField):
@@ -98,6 +100,10 @@ def _text_fields(form_class):
         if getattr(field_class, "__name__", "") == "FieldList":
             unbound = unbound.args[0]
             field_class = unbound.field_class
+        # A time of day is typed as text but kept as a time (permits.fields): what
+        # does not parse is an error on the field, so it stores no text to limit.
+        if issubclass(field_class, TimeOfDayField):
+            continue
         if issubclass(field_class, StringField) and not issubclass(field_class, PasswordField | HiddenField):
             yield name
 

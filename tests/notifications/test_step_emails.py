@@ -99,7 +99,7 @@ def test_through_the_process_every_email_names_its_step_and_owners_hear_of_the_p
     text_a = to_a[0].get_body(preferencelist=("plain",)).get_content()
     assert to_a[0]["Subject"] == f"Permit issued for filming at your site: {application.display_reference}"
     number = db.session.execute(select(Permit.number).where(Permit.application_id == application.id)).scalar_one()
-    assert number in text_a and "Maiden Tower (7 June 2027 – 9 June 2027)" in text_a
+    assert number in text_a and "Maiden Tower (7 Jun 2027 – 9 Jun 2027)" in text_a
     assert "Yanar Dag" not in text_a
     assert "/review/tasks/" in text_a
     assert "Yanar Dag" in to_b[0].get_body(preferencelist=("plain",)).get_content()
