@@ -81,8 +81,6 @@ def test_a_bad_date_in_the_catalogue_filter_names_its_field(client):
 # ----------------------------------------------------------------------------- length limits
 
 TEXT_FIELD_EXEMPT = {
-    # Codes typed by staff in a filter: two letters, said by the label.
-    ("permits.review.forms.FilterForm", "country"),
 }
 
 

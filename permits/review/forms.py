@@ -17,7 +17,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from permits.forms import BaseForm, coerce_id, optional_id
+from permits.forms import BaseForm, CountryField, coerce_id, optional_id
 from permits.labels import PRODUCTION_TYPES, TIERS
 
 MAX_CONDITIONS = 20
@@ -33,7 +33,7 @@ class FilterForm(BaseForm):
     site = SelectField(_l("Filming site"), coerce=optional_id, validators=[Optional()])
     production_type = SelectField(_l("Type of production"), validators=[Optional()])
     tier = SelectField(_l("Impact"), validators=[Optional()])
-    country = StringField(_l("Country of origin (2 letters)"), validators=[Optional(), Length(max=2)])
+    country = CountryField(_l("Country of origin"), validators=[Optional()], placeholder=_l("Any country"))
     shoot_from = DateField(_l("Shooting from"), validators=[Optional()])
     shoot_to = DateField(_l("Shooting until"), validators=[Optional()])
     kind = SelectField(_l("Review"), validators=[Optional()])

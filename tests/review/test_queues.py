@@ -161,3 +161,18 @@ def test_the_commission_has_a_queue_per_decision_it_takes(world, signed_in, clie
     assert html.count("Screening queue") == 1
     assert "/review/?kind=ministry_final" in html and "/review/?kind=commission_decision" in html
     assert "Final decision of the film commission" in html and "Fast-track decision of the film commission" in html
+
+
+def test_the_country_filter_is_the_list_of_countries_named_in_the_readers_language(world, signed_in, client):
+    make_review(make_application(world, title="Silk Road", country="FR"), world.owner_a, due_at=_hours(10))
+    make_review(make_application(world, title="Caspian Nights", country="AZ"), world.owner_a, due_at=_hours(10))
+    db.session.commit()
+    signed_in(world.owner_a_reviewer)
+    html = client.get("/review/?queue=open&country=FR", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert '<select class="govuk-select" id="country" name="country">' in html
+    assert '<option selected value="FR">France</option>' in html
+    assert "Silk Road" in html and "Caspian Nights" not in html
+    # The chosen filter is named, not coded; a value that is no country is an error on the field.
+    assert "France" in html.split("app-filter-panel__selected", 1)[1].split("</ul>", 1)[0]
+    html = client.get("/review/?queue=open&country=XX").get_data(as_text=True)
+    assert "govuk-error-message" in html
