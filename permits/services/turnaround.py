@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import Date, Integer, and_, case, cast, column, delete, func, insert, select, values
+from sqlalchemy import Date, Integer, and_, case, cast, column, delete, func, insert, select, text, values
 
 from permits.extensions import db
 from permits.models import ReviewTask, ReviewTurnaround
@@ -100,6 +100,10 @@ def rebuild() -> int:
     business days by the calendar in SQL, as the incremental rows compute
     them in Python). Flushes, never commits; returns the number of rows."""
     db.session.flush()
+    if _dialect() == "postgresql":
+        # Decisions committing meanwhile wait for the rebuild (their rows then follow it), rather than
+        # colliding with the rows it inserts.
+        db.session.execute(text("LOCK TABLE review_turnarounds IN SHARE ROW EXCLUSIVE MODE"))
     db.session.execute(delete(ReviewTurnaround))
     decided = and_(ReviewTask.state.in_(DECIDED_STATES), ReviewTask.decided_at.is_not(None))
     opened_day = _local_day_number(ReviewTask.opened_at)
