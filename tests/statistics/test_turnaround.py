@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from permits.extensions import db
 from permits.models import ReviewTask, ReviewTurnaround
@@ -146,3 +146,44 @@ def test_the_rebuild_command(app, db):
     assert result.exit_code == 0, result.output
     assert "1 decided reviews" in result.output
     assert len(_rows()) == 1
+
+
+def _count_queries(client, url) -> int:
+    from sqlalchemy import event
+
+    statements = []
+
+    def listener(conn, cursor, statement, parameters, context, executemany):
+        statements.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", listener)
+    try:
+        response = client.get(url)
+    finally:
+        event.remove(db.engine, "before_cursor_execute", listener)
+    assert response.status_code == 200
+    return len(statements)
+
+
+def _decided_reviews(world, n, *, offset=0):
+    from tests.review.conftest import make_application, make_review
+
+    db.session.commit()  # end the read snapshot of the last request (SQLite WAL)
+    organisations = (world.owner_a, world.owner_b, world.tourism, world.ministry)
+    for i in range(offset, offset + n):
+        application = make_application(world, site=world.site_a if i % 2 else world.site_b, country=("FR", "TR", "AZ")[i % 3])
+        opened = MONDAY - dt.timedelta(days=40 - i % 30)
+        make_review(application, organisations[i % 4], kind=("site_owner", "tourism", "ministry_final")[i % 3],
+                    state="rejected" if i % 5 == 0 else "approved", opened_at=opened, decided_at=opened + dt.timedelta(days=i % 9),
+                    due_at=opened + dt.timedelta(days=5))
+    db.session.commit()
+
+
+def test_the_statistics_and_the_scorecard_run_a_fixed_number_of_queries(world, signed_in, client):
+    signed_in(world.ministry_supervisor)
+    _decided_reviews(world, 4)
+    small = (_count_queries(client, "/review/statistics"), _count_queries(client, "/scorecard/"))
+    _decided_reviews(world, 60, offset=4)
+    large = (_count_queries(client, "/review/statistics"), _count_queries(client, "/scorecard/"))
+    assert small == large, (small, large)
+    assert db.session.execute(select(func.count()).select_from(ReviewTurnaround)).scalar_one() == 64
