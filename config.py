@@ -159,8 +159,6 @@ class BaseConfig:
     PERMANENT_SESSION_LIFETIME = 12 * 3600
 
     PASSWORD_RESET_MAX_AGE = 3600
-    # The ministry's statistics may lag this much behind (0: always fresh).
-    STATISTICS_CACHE_SECONDS = int(os.environ.get("STATISTICS_CACHE_SECONDS", "300"))
     HSTS = False
     DEV_MAILBOX_PAGE = False
 
@@ -181,7 +179,6 @@ class TestingConfig(BaseConfig):
     TESTING = True
     # Assertions read English; tests of the language choice set their own.
     BABEL_DEFAULT_LOCALE = "en"
-    STATISTICS_CACHE_SECONDS = 0
     SECRET_KEY = "testing-secret-key-that-is-long-enough-0123456789"  # noqa: S105
     SQLALCHEMY_DATABASE_URI = _normalise_db_url(
         os.environ.get("TEST_DATABASE_URL", "sqlite:///:memory:")

@@ -1,15 +1,18 @@
 """Latency of the reviewers' dashboard at 1,000 and 100,000 applications.
 
-Creates (and finally drops) a dedicated PostgreSQL database ``bench_dashboard``,
-migrates it, seeds applications with their bookings, reviews and workflow
-events by bulk inserts (SQLAlchemy Core, not the services), then times the
-queue page, a review page and the statistics page through the Flask test
-client as signed-in reviewers. Prints the median and the 95th percentile.
+Creates (and finally drops) a dedicated PostgreSQL database (``--db-name``,
+default ``bench_dashboard``), migrates it, seeds applications with their
+bookings, reviews and workflow events by bulk inserts (SQLAlchemy Core, not
+the services), fills the turnaround rows of the decided reviews as the
+product's rebuild does (``flask rebuild-turnaround``), then times the queue
+page, a review page, the statistics page (no cache) and the public scorecard
+through the Flask test client. Prints the median, the 95th percentile and
+the number of SQL statements of one request.
 
-    .venv/bin/python bench/bench_dashboard.py [--sizes 1000,100000] [--runs 20] [--keep]
+    .venv/bin/python bench/bench_dashboard.py [--sizes 1000,100000] [--runs 20] [--keep] [--db-name bench_dashboard]
 
 BENCH_DATABASE_URL (default postgresql://postgres@127.0.0.1:5432/postgres)
-names the server; the database itself is always ``bench_dashboard``.
+names the server.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ import argparse
 import datetime as dt
 import os
 import random
+import re
 import statistics
 import sys
 import time
@@ -202,8 +206,26 @@ def sign_in(client, email: str) -> None:
     assert response.status_code in (302, 303), response.status_code
 
 
-def time_get(client, url: str, runs: int) -> tuple[float, float]:
-    client.get(url)  # warm up
+class QueryCounter:
+    """Counts the SQL statements the engine executes (one request's worth)."""
+
+    def __init__(self, engine) -> None:
+        from sqlalchemy import event
+
+        self.count = 0
+        event.listen(engine, "before_cursor_execute", self._seen)
+
+    def _seen(self, *args) -> None:
+        self.count += 1
+
+
+COUNTER: QueryCounter | None = None
+
+
+def time_get(client, url: str, runs: int) -> tuple[float, float, int]:
+    before = COUNTER.count if COUNTER else 0
+    client.get(url)  # warm up (and count its statements)
+    queries = (COUNTER.count - before) if COUNTER else -1
     samples = []
     for _ in range(runs):
         started = time.perf_counter()
@@ -212,10 +234,10 @@ def time_get(client, url: str, runs: int) -> tuple[float, float]:
         assert response.status_code == 200, (url, response.status_code)
     samples.sort()
     p95 = samples[min(len(samples) - 1, round(0.95 * len(samples) + 0.5) - 1)]
-    return statistics.median(samples), p95
+    return statistics.median(samples), p95, queries
 
 
-def measure(app, ref: dict, runs: int) -> list[tuple[str, float, float]]:
+def measure(app, ref: dict, runs: int) -> list[tuple[str, float, float, int]]:
     from permits.extensions import db
     from permits.models import ReviewTask
 
@@ -236,16 +258,35 @@ def measure(app, ref: dict, runs: int) -> list[tuple[str, float, float]]:
     sign_in(ministry, "ministry@bench.test")
     results.append(("ministry dashboard (escalations + queue)", *time_get(ministry, "/review/", runs)))
     results.append(("ministry list of every application", *time_get(ministry, "/review/applications", runs)))
-    results.append(("statistics page", *time_get(ministry, "/review/statistics", max(5, runs // 4))))
+    results.append(("statistics page (no cache)", *time_get(ministry, "/review/statistics", max(5, runs // 4))))
+    results.append(("public scorecard", *time_get(app.test_client(), "/scorecard/", runs)))
     return results
 
 
+def fill_turnaround(app) -> tuple[int, float]:
+    """The turnaround rows of every decided review, as ``flask rebuild-turnaround`` writes them."""
+    from permits.extensions import db
+    from permits.services import turnaround
+
+    started = time.perf_counter()
+    with app.app_context():
+        rows = turnaround.rebuild()
+        db.session.commit()
+        db.session.remove()
+    return rows, time.perf_counter() - started
+
+
 def main() -> None:
+    global DB_NAME, COUNTER
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", default="1000,100000")
     parser.add_argument("--runs", type=int, default=20)
     parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
+    parser.add_argument("--db-name", default=DB_NAME, help="the database to create (and drop), default %(default)s")
     args = parser.parse_args()
+    if not re.fullmatch(r"[a-z_][a-z0-9_]{0,62}", args.db_name):
+        parser.error("--db-name: lower-case letters, digits and underscores")
+    DB_NAME = args.db_name
     sizes = sorted(int(s) for s in args.sizes.split(","))
 
     import tempfile
@@ -261,6 +302,7 @@ def main() -> None:
         with app.app_context():
             upgrade(revision="heads")
             engine = db.engine
+        COUNTER = QueryCounter(engine)
         rng = random.Random(2027)
         with engine.begin() as conn:
             ref = seed_reference_data(conn)
@@ -269,17 +311,21 @@ def main() -> None:
             started = time.perf_counter()
             with engine.begin() as conn:
                 seed_applications(conn, ref, seeded, size - seeded, rng)
+            turnaround_rows, turnaround_seconds = fill_turnaround(app)
             with engine.connect() as conn:
                 conn.execution_options(isolation_level="AUTOCOMMIT").execute(text("ANALYZE"))
+                # As autovacuum would after the rebuild's bulk insert: the statistics read it index-only.
+                conn.execution_options(isolation_level="AUTOCOMMIT").execute(text("VACUUM ANALYZE review_turnarounds"))
             seeding = time.perf_counter() - started
             seeded = size
             with engine.connect() as conn:
                 reviews = conn.execute(text("SELECT count(*) FROM review_tasks")).scalar_one()
                 events = conn.execute(text("SELECT count(*) FROM workflow_events")).scalar_one()
-            print(f"\n== {size:,} applications ({reviews:,} reviews, {events:,} events); seeded in {seeding:.1f} s")
-            print(f"{'page':45} {'median ms':>10} {'p95 ms':>10}")
-            for name, median, p95 in measure(app, ref, args.runs):
-                print(f"{name:45} {median:10.1f} {p95:10.1f}")
+            print(f"\n== {size:,} applications ({reviews:,} reviews, {events:,} events); seeded in {seeding:.1f} s"
+                  f" (turnaround rebuilt: {turnaround_rows:,} rows in {turnaround_seconds:.1f} s)")
+            print(f"{'page':45} {'median ms':>10} {'p95 ms':>10} {'queries':>8}")
+            for name, median, p95, queries in measure(app, ref, args.runs):
+                print(f"{name:45} {median:10.1f} {p95:10.1f} {queries:8d}")
             sys.stdout.flush()
     finally:
         with app.app_context():

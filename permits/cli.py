@@ -12,7 +12,7 @@ from permits.extensions import db
 from permits.labels import ORGANISATION_KINDS
 from permits.models import Organisation
 from permits.readme import write_diagram
-from permits.services import ServiceError, accounts
+from permits.services import ServiceError, accounts, turnaround
 from workflows import current_definition
 from workflows.diagram import to_mermaid
 
@@ -25,6 +25,13 @@ def register(app: Flask) -> None:
         db.session.commit()
         for line in summary:
             click.echo(line)
+
+    @app.cli.command("rebuild-turnaround")
+    def rebuild_turnaround_command():
+        """Recompute the turnaround of every decided review (the statistics and the scorecard read it)."""
+        rows = turnaround.rebuild()
+        db.session.commit()
+        click.echo(f"Turnaround rebuilt: {rows} decided reviews.")
 
     @app.cli.command("demo-logins")
     def demo_logins_command():

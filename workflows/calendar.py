@@ -121,6 +121,18 @@ class BusinessCalendar:
                 n -= 1
         return current
 
+    def business_days_between(self, first: date, last: date) -> int:
+        """The business days after ``first`` up to and including ``last``
+        (0 when ``last`` is not after ``first``): a review opened on Friday
+        and decided on Tuesday took 2."""
+        count = 0
+        current = first
+        while current < last:
+            current += timedelta(days=1)
+            if self.is_business_day(current):
+                count += 1
+        return count
+
     def local_date(self, moment_utc: datetime) -> date:
         return ensure_aware(moment_utc).astimezone(self.zone).date()
 

@@ -19,6 +19,7 @@ from permits.models.reviews import (
     DeadlineKind,
     Message,
     ReviewTask,
+    ReviewTurnaround,
     SavedText,
     WorkflowEvent,
 )
@@ -50,6 +51,7 @@ __all__ = [
     "Permit",
     "PermitVersion",
     "ReviewTask",
+    "ReviewTurnaround",
     "SavedText",
     "StaffRole",
     "StatementImport",

@@ -85,6 +85,37 @@ class ReviewTask(Model):
         return f"<ReviewTask {self.id} {self.kind} {self.state}>"
 
 
+class ReviewTurnaround(Model):
+    """One decided review's turnaround, written in the same transaction as
+    the decision (``services.turnaround``) and rebuilt from the reviews by
+    ``flask rebuild-turnaround``: what the statistics and the public
+    scorecard aggregate, so they never recount history on a page view."""
+
+    __tablename__ = "review_turnarounds"
+    __table_args__ = (
+        # The statistics page: every row grouped by organisation, kind and days (index-only).
+        Index("ix_review_turnarounds_org_kind_days", "organisation_id", "kind", "business_days", "on_time"),
+        # The scorecard: the last 90 days grouped by organisation (index-only).
+        Index("ix_review_turnarounds_decided", "decided_at", "organisation_id", "business_days", "on_time"),
+    )
+
+    review_task_id: Mapped[int] = mapped_column(ForeignKey("review_tasks.id", ondelete="CASCADE"), primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"))
+    kind: Mapped[str] = mapped_column(String(32))
+    opened_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    decided_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    # The commission's local month of the decision, ``2027-04``.
+    decided_month: Mapped[str] = mapped_column(String(7))
+    # Business days of the commission's calendar after the day it opened, up
+    # to the day it was decided (local days; a same-day decision is 0).
+    business_days: Mapped[int] = mapped_column(Integer)
+    # Decided by its due time (a review without one is not on time).
+    on_time: Mapped[bool] = mapped_column(Boolean)
+
+    def __repr__(self) -> str:
+        return f"<ReviewTurnaround {self.review_task_id} {self.kind} {self.business_days}d>"
+
+
 class WorkflowEvent(Model):
     """Append-only audit of every transition and decision."""
 

@@ -1,25 +1,23 @@
 """The statistics of the single window, aggregated in SQL: turnaround per
 organisation and per kind of review (business days of the commission's
-calendar), applications per month, shoot days, countries, sites, and the
+calendar, read from the rows ``services.turnaround`` writes as each review
+is decided), applications per month, shoot days, countries, sites, and the
 public scorecard. Read-only; the ministry's statistics page and the public
 scorecard (``permits.statistics``) draw them."""
 
 from __future__ import annotations
 
 import datetime as dt
-import time
 from dataclasses import dataclass
 from decimal import Decimal
 
-from flask import current_app
-from sqlalchemy import Date, Integer, and_, case, cast, column, func, select, values
+from sqlalchemy import Integer, case, cast, func, select
 
 from permits.extensions import db
-from permits.models import Application, Booking, Location, MoneyEntry, Organisation, Permit, ReviewTask
+from permits.models import Application, Booking, Location, MoneyEntry, Organisation, Permit, ReviewTurnaround
 from permits.services.context import calendar, now_utc
 from workflows import (
     ABANDONED_APPLICATION_STATES,
-    DECIDED_REVIEW_STATES,
     ISSUED_APPLICATION_STATES,
     PERMITTED_APPLICATION_STATES,
     ApplicationState,
@@ -27,9 +25,6 @@ from workflows import (
     state_values,
 )
 
-DECIDED_STATES = state_values(DECIDED_REVIEW_STATES)
-
-EPOCH = dt.date(1970, 1, 1)
 PERMITTED_STATES = state_values(PERMITTED_APPLICATION_STATES)
 ISSUED_STATES = state_values(ISSUED_APPLICATION_STATES)
 OUTCOMES = ("approved", "rejected", "withdrawn", "open")
@@ -43,13 +38,6 @@ def _offset_minutes() -> int:
     """The commission's UTC offset (Asia/Baku has no summer time since 2016)."""
     cal = calendar()
     return int(dt.datetime.now(cal.zone).utcoffset().total_seconds() // 60)
-
-
-def _local_day_number(column):
-    """Days since 1970-01-01 of a UTC timestamp, in the commission's time zone."""
-    if _dialect() == "postgresql":
-        return cast(func.timezone(calendar().tz, column), Date) - EPOCH
-    return cast(func.julianday(column, f"{_offset_minutes():+d} minutes") - 2440587.5, Integer)
 
 
 def _local_month(column):
@@ -69,19 +57,6 @@ def _days_between(start, end):
     if _dialect() == "postgresql":
         return end - start + 1
     return cast(func.julianday(end) - func.julianday(start), Integer) + 1
-
-
-def _business_ordinals(first_day: int, last_day: int):
-    """A VALUES table: day number -> business days counted up to that day."""
-    cal = calendar()
-    rows = []
-    count = 0
-    for number in range(first_day, last_day + 1):
-        day = EPOCH + dt.timedelta(days=number)
-        if cal.is_business_day(day):
-            count += 1
-        rows.append((number, count))
-    return values(column("day", Integer), column("ordinal", Integer), name="business_days").data(rows).cte("business_days")
 
 
 def percentile(histogram: dict[int, int], fraction: float) -> float | None:
@@ -111,94 +86,43 @@ class Turnaround:
         return (self.within_sla / self.reviews) if self.reviews else None
 
 
-_CACHE: dict[tuple[int, str], tuple[float, object]] = {}
-
-
-def cached(name: str, compute):
-    """Plain data (no ORM rows) kept for STATISTICS_CACHE_SECONDS per process:
-    the statistics aggregate every decided review, and a few minutes' lag is
-    fine for trends (the page says so)."""
-    seconds = current_app.config.get("STATISTICS_CACHE_SECONDS", 0)
-    if seconds <= 0:
-        return compute()
-    key = (id(current_app._get_current_object()), name)
-    now = time.monotonic()
-    hit = _CACHE.get(key)
-    if hit is not None and now - hit[0] < seconds:
-        return hit[1]
-    value = compute()
-    _CACHE[key] = (now, value)
-    return value
-
-
-def turnaround_histograms(since: dt.datetime | None = None) -> dict[tuple[int, str], dict[int, int]]:
-    """{(organisation id, review kind): {business days: number of reviews}} for decided reviews."""
-    decided = and_(ReviewTask.state.in_(DECIDED_STATES), ReviewTask.decided_at.is_not(None))
+def turnaround_groups(since: dt.datetime | None = None) -> list[tuple[int, str, int, int, int]]:
+    """(organisation id, review kind, business days, reviews, reviews on time)
+    of the decided reviews (since ``since``): one grouped read of the
+    turnaround rows written when each review was decided."""
+    query = select(
+        ReviewTurnaround.organisation_id,
+        ReviewTurnaround.kind,
+        ReviewTurnaround.business_days,
+        func.count(),
+        func.sum(case((ReviewTurnaround.on_time.is_(True), 1), else_=0)),
+    ).group_by(ReviewTurnaround.organisation_id, ReviewTurnaround.kind, ReviewTurnaround.business_days)
     if since is not None:
-        decided = and_(decided, ReviewTask.decided_at >= since)
-    opened_day = _local_day_number(ReviewTask.opened_at)
-    decided_day = _local_day_number(ReviewTask.decided_at)
-    first, last = db.session.execute(select(func.min(opened_day), func.max(decided_day)).where(decided)).one()
-    if first is None or last is None:
-        return {}
-    first, last = int(first), int(last)
-    last = max(last, first)
-    ordinals = _business_ordinals(first, last)
-    opened = ordinals.alias("opened")
-    closed = ordinals.alias("closed")
-    days = (closed.c.ordinal - opened.c.ordinal).label("days")
-    query = (
-        select(ReviewTask.organisation_id, ReviewTask.kind, days, func.count().label("n"))
-        .join(opened, opened.c.day == opened_day)
-        .join(closed, closed.c.day == decided_day)
-        .where(decided)
-        .group_by(ReviewTask.organisation_id, ReviewTask.kind, days)
-    )
-    result: dict[tuple[int, str], dict[int, int]] = {}
-    for organisation_id, kind, business_days, count in db.session.execute(query):
-        result.setdefault((organisation_id, kind), {})[max(0, int(business_days))] = int(count)
-    return result
+        query = query.where(ReviewTurnaround.decided_at >= since)
+    return [(org, kind, int(days), int(n), int(ok or 0)) for org, kind, days, n, ok in db.session.execute(query)]
 
 
-def _within_sla(group_column, since: dt.datetime | None = None) -> dict:
-    decided = and_(ReviewTask.state.in_(DECIDED_STATES), ReviewTask.decided_at.is_not(None))
-    if since is not None:
-        decided = and_(decided, ReviewTask.decided_at >= since)
-    query = (
-        select(
-            group_column,
-            func.count(),
-            func.sum(case((and_(ReviewTask.due_at.is_not(None), ReviewTask.decided_at <= ReviewTask.due_at), 1), else_=0)),
-        )
-        .where(decided)
-        .group_by(group_column)
-    )
-    return {key: (int(total), int(ok or 0)) for key, total, ok in db.session.execute(query)}
-
-
-def turnaround_by(dimension: str, since: dt.datetime | None = None, histograms=None) -> list[Turnaround]:
+def turnaround_by(dimension: str, since: dt.datetime | None = None, groups=None) -> list[Turnaround]:
     """Median and 90th percentile turnaround per organisation or per review kind
-    (pass ``histograms`` to reuse one ``turnaround_histograms`` query for both)."""
-    histograms = turnaround_histograms(since) if histograms is None else histograms
-    merged: dict[object, dict[int, int]] = {}
-    for (organisation_id, kind), histogram in histograms.items():
+    (pass ``groups`` to reuse one ``turnaround_groups`` read for both)."""
+    groups = turnaround_groups(since) if groups is None else groups
+    histograms: dict[object, dict[int, int]] = {}
+    on_time: dict[object, int] = {}
+    for organisation_id, kind, days, count, within in groups:
         key = organisation_id if dimension == "organisation" else kind
-        target = merged.setdefault(key, {})
-        for days, count in histogram.items():
-            target[days] = target.get(days, 0) + count
-    sla = _within_sla(ReviewTask.organisation_id if dimension == "organisation" else ReviewTask.kind, since)
-    rows = []
-    for key, histogram in merged.items():
-        rows.append(
-            Turnaround(
-                key=key,
-                reviews=sum(histogram.values()),
-                median=percentile(histogram, 0.5),
-                p90=percentile(histogram, 0.9),
-                within_sla=sla.get(key, (0, 0))[1],
-            )
+        histogram = histograms.setdefault(key, {})
+        histogram[days] = histogram.get(days, 0) + count
+        on_time[key] = on_time.get(key, 0) + within
+    return [
+        Turnaround(
+            key=key,
+            reviews=sum(histogram.values()),
+            median=percentile(histogram, 0.5),
+            p90=percentile(histogram, 0.9),
+            within_sla=on_time[key],
         )
-    return rows
+        for key, histogram in histograms.items()
+    ]
 
 
 def applications_by_month(limit_months: int = 24) -> list[dict]:

@@ -28,7 +28,7 @@ from sqlalchemy import select
 from permits.database import lock_row
 from permits.extensions import db
 from permits.models import Amendment, Application, Booking, Message, ReviewTask, User
-from permits.services import PermissionDenied, ServiceError, StaleVersion, clock, ledger, notify
+from permits.services import PermissionDenied, ServiceError, StaleVersion, clock, ledger, notify, turnaround
 from permits.services import permits as permit_service
 from permits.services.audit import record_event
 from permits.services.context import (
@@ -344,6 +344,8 @@ def move_review(review: ReviewTask, action: str, role: Role, actor: User | None 
         review.state = defn.apply_review_action(review.kind, review.state, action, role).value
     except TransitionNotAllowed as refusal:
         raise WorkflowRefused(_("This is not possible at this stage of the review.") + f" ({refusal.message})") from None
+    if before in turnaround.DECIDED_STATES and review.state not in turnaround.DECIDED_STATES:
+        turnaround.forget(review)  # a decision undone (a refused site's review dropped, a review reopened)
     record_event(
         review.application,
         actor=actor,
@@ -414,6 +416,7 @@ def _approve_under_standing_consent(case: Case, review: ReviewTask, now: dt.date
     review.decided_at = now
     review.conditions = []
     clock.stop_clock(review)
+    turnaround.record(review)
     _producer_decision_notice(review, "approve_by_consent", "")
     return True
 
@@ -698,6 +701,7 @@ def decide(
     review.conditions = conditions if action == "approve_with_conditions" else []
     review.reason = reason
     clock.stop_clock(review)
+    turnaround.record(review)
     details = "; ".join(conditions) if conditions else reason
     _producer_decision_notice(review, action, details)
     advance(case, now, actor)

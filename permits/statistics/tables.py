@@ -91,13 +91,9 @@ def statistics_tables(only: str | None = None) -> dict[str, dict]:
             ),
             "key": [("success", _("Approved")), ("error", _("Refused")), ("muted", _("Withdrawn or lapsed")), ("secondary", _("Still open"))],
         }
-    histograms = (
-        statistics.cached("turnaround-histograms", statistics.turnaround_histograms)
-        if wanted("turnaround-by-organisation") or wanted("turnaround-by-kind")
-        else None
-    )
+    groups = statistics.turnaround_groups() if wanted("turnaround-by-organisation") or wanted("turnaround-by-kind") else None
     if wanted("turnaround-by-organisation"):
-        by_org = statistics.turnaround_by("organisation", histograms=histograms)
+        by_org = statistics.turnaround_by("organisation", groups=groups)
         orgs = _organisations(r.key for r in by_org)
         by_org = sorted((r for r in by_org if r.key in orgs), key=lambda r: orgs[r.key].name)
         tables["turnaround-by-organisation"] = {
@@ -107,7 +103,7 @@ def statistics_tables(only: str | None = None) -> dict[str, dict]:
             "chart": charts.bars([(orgs[r.key].name, r.median or 0) for r in by_org], unit=_("days")),
         }
     if wanted("turnaround-by-kind"):
-        by_kind = sorted(statistics.turnaround_by("kind", histograms=histograms), key=lambda r: str(r.key))
+        by_kind = sorted(statistics.turnaround_by("kind", groups=groups), key=lambda r: str(r.key))
         tables["turnaround-by-kind"] = {
             "title": _("Turnaround by kind of review (business days)"),
             "columns": [_("Review"), _("Reviews decided"), _("Median"), _("90th percentile"), _("Decided within the deadline")],

@@ -8,6 +8,7 @@ import pytest
 
 from permits.extensions import db as database
 from permits.models import Application, Booking, ReviewTask
+from permits.services import turnaround
 from tests.factories import PASSWORD
 from tests.helpers import login
 from tests.services.scenario import build_world
@@ -69,4 +70,6 @@ def make_review(application, organisation, *, kind="site_owner", state="pending"
     )
     database.session.add(review)
     database.session.flush()
+    if turnaround.counts(review):
+        turnaround.record(review)  # as the decision would have
     return review

@@ -201,3 +201,16 @@ def test_pause_then_resume_preserves_remaining(start, seconds, pause_after):
     resumed_at = paused_at + timedelta(days=3)
     new_due = CAL.resume(resumed_at, remaining)
     assert CAL.business_seconds_between(resumed_at, new_due) == remaining
+
+
+def test_business_days_between_counts_the_days_after_the_first_up_to_the_last():
+    friday, tuesday = date(2027, 4, 23), date(2027, 4, 27)
+    assert CAL.business_days_between(friday, tuesday) == 2  # Monday and Tuesday; the weekend does not count
+    assert CAL.business_days_between(friday, friday) == 0
+    assert CAL.business_days_between(tuesday, friday) == 0
+    assert CAL.with_closures(date(2027, 4, 26)).business_days_between(friday, tuesday) == 1
+
+
+@given(st.dates(min_value=date(2024, 1, 1), max_value=date(2030, 12, 31)), st.integers(min_value=0, max_value=40))
+def test_business_days_between_undoes_adding_business_days(day, n):
+    assert CAL.business_days_between(day, CAL.add_business_days_to_date(day, n)) == n
