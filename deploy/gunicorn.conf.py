@@ -11,7 +11,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from permits.allocator import limit_arenas  # noqa: E402
+from permits.allocator import limit_arenas
 
 # Also set MALLOC_ARENA_MAX=2 in the environment (permits-web.service); this
 # caps the arenas in the master before it forks, should the variable be missing.
