@@ -5,17 +5,20 @@
 The web tier keeps no state; scale it with more workers or more machines.
 """
 
+import importlib.util
 import os
-import sys
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-
-from permits.allocator import limit_arenas
-
 # Also set MALLOC_ARENA_MAX=2 in the environment (permits-web.service); this
-# caps the arenas in the master before it forks, should the variable be missing.
-limit_arenas()
+# caps the arenas in the master before it forks, should the variable be
+# missing. permits/allocator.py is loaded on its own: importing the package
+# would load Flask into the master, which serves no request.
+_spec = importlib.util.spec_from_file_location(
+    "permits_allocator", Path(__file__).resolve().parents[1] / "permits" / "allocator.py"
+)
+_allocator = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(_allocator)
+_allocator.limit_arenas()
 
 bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
 workers = int(os.environ.get("WEB_CONCURRENCY", "4"))
