@@ -6,6 +6,9 @@ task inside the Flask app context. Celery looks for ``app`` (then
 """
 
 from permits import create_app
+from permits.allocator import limit_arenas
+
+limit_arenas()  # before the pool's threads allocate (MALLOC_ARENA_MAX=2 does it too)
 
 flask_app = create_app()
 celery = app = flask_app.extensions["celery"]

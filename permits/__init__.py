@@ -72,12 +72,13 @@ def register_inputs(app: Flask) -> None:
 
 def register_extensions(app: Flask) -> None:
     from permits import models  # noqa: F401  (registers the tables)
+    from permits.cli import register_migrations
     from permits.database import configure_engine_events
-    from permits.extensions import babel, csrf, db, limiter, login_manager, migrate
+    from permits.extensions import babel, csrf, db, limiter, login_manager
     from permits.i18n import select_locale, select_timezone
 
     db.init_app(app)
-    migrate.init_app(app, db, directory=str(BASE_DIR / "migrations"), render_as_batch=True)
+    register_migrations(app, str(BASE_DIR / "migrations"))
     csrf.init_app(app)
     babel.init_app(
         app,

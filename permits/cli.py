@@ -6,21 +6,19 @@ import click
 from flask import Flask
 from sqlalchemy import select
 
-from permits.demo import data as demo_data
-from permits.demo.seed import seed_demo
 from permits.extensions import db
 from permits.labels import ORGANISATION_KINDS
 from permits.models import Organisation
-from permits.readme import write_diagram
 from permits.services import ServiceError, accounts, turnaround
 from workflows import current_definition
-from workflows.diagram import to_mermaid
 
 
 def register(app: Flask) -> None:
     @app.cli.command("seed-demo")
     def seed_demo_command():
         """Load the demo organisations, sites, companies and users (idempotent)."""
+        from permits.demo.seed import seed_demo  # CLI only: kept out of the web and worker processes
+
         summary = seed_demo()
         db.session.commit()
         for line in summary:
@@ -36,6 +34,8 @@ def register(app: Flask) -> None:
     @app.cli.command("demo-logins")
     def demo_logins_command():
         """Print the demo accounts and their password."""
+        from permits.demo import data as demo_data
+
         click.echo(f"  Demo logins (password for all: {demo_data.DEMO_PASSWORD})")
         for row in demo_data.USERS:
             if row.get("platform_admin"):
@@ -50,6 +50,9 @@ def register(app: Flask) -> None:
     @click.option("--write-readme", is_flag=True, help="Rewrite the diagram section of README.md.")
     def process_diagram_command(write_readme: bool):
         """Print the process diagram (Mermaid) generated from the definition."""
+        from permits.readme import write_diagram
+        from workflows.diagram import to_mermaid
+
         text = to_mermaid(current_definition())
         if not write_readme:
             click.echo(text)
@@ -109,3 +112,53 @@ def register(app: Flask) -> None:
             raise click.ClickException(error.message) from None
         db.session.commit()
         click.echo(f"{role.capitalize()} {email} created in {organisation_key}.")
+
+
+# Migrations: Flask-Migrate imports Alembic (about 100 ms and several MB per
+# process), which only ``flask db ...`` and the suite's set-up need. The web
+# and Celery workers build the app with ``create_app`` too, so the extension
+# and its command group are registered as stand-ins that import Flask-Migrate
+# the first time something uses them.
+
+
+class LazyMigrateConfig:
+    """``app.extensions["migrate"]`` until first use: then Flask-Migrate is
+    set up on the app (which replaces this object) and answers instead."""
+
+    def __init__(self, app: Flask, directory: str, **alembic_options):
+        self._app = app
+        self._directory = directory
+        self._options = alembic_options
+
+    def load(self):
+        from flask_migrate import Migrate
+
+        Migrate(self._app, db, directory=self._directory, **self._options)
+        return self._app.extensions["migrate"]
+
+    def __getattr__(self, name: str):
+        if name.startswith("_"):
+            raise AttributeError(name)
+        return getattr(self.load(), name)
+
+
+class LazyMigrateGroup(click.Command):
+    """``flask db``: stands for Flask-Migrate's group, imported when the
+    command runs; its context (options, sub-commands, help) is the real one's."""
+
+    def __init__(self, extension: LazyMigrateConfig):
+        super().__init__(name="db", help="Perform database migrations (Flask-Migrate).")
+        self._extension = extension
+
+    def make_context(self, info_name, args, parent=None, **extra):
+        if isinstance(self._extension._app.extensions.get("migrate"), LazyMigrateConfig):
+            self._extension.load()
+        from flask_migrate.cli import db as real_group
+
+        return real_group.make_context(info_name, args, parent=parent, **extra)
+
+
+def register_migrations(app: Flask, directory: str) -> None:
+    extension = LazyMigrateConfig(app, directory, render_as_batch=True)
+    app.extensions["migrate"] = extension
+    app.cli.add_command(LazyMigrateGroup(extension))

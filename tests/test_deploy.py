@@ -59,3 +59,30 @@ def test_the_example_environment_sets_production_without_a_secret():
     assert lines["PERMITS_ENV"] == "production"
     assert lines["SECRET_KEY"] == ""  # each installation makes its own
     assert lines["REDIS_URL"].startswith("redis://")
+
+
+def test_gunicorn_keeps_idle_connections_longer_than_the_proxy_and_recycles_workers_only_as_a_backstop():
+    settings = runpy.run_path(str(ROOT / "deploy" / "gunicorn.conf.py"))
+    assert settings["keepalive"] > 60  # nginx upstream keepalive_timeout, AWS ALB idle timeout
+    assert settings["max_requests"] >= 10000 and 0 < settings["max_requests_jitter"] < settings["max_requests"]
+
+
+@pytest.mark.parametrize("name", ["permits-web.service", "permits-worker.service", "permits-beat.service"])
+def test_every_unit_caps_the_malloc_arenas(name):
+    environment = unit(name)["Service"]["Environment"]
+    assert environment == "MALLOC_ARENA_MAX=2"
+
+
+def test_the_procfile_caps_the_malloc_arenas_and_keeps_connections_alive():
+    lines = dict(line.split(": ", 1) for line in (ROOT / "Procfile").read_text().splitlines() if line.strip())
+    assert set(lines) == {"web", "worker", "beat"}
+    for command in lines.values():
+        assert shlex.split(command)[0] == "MALLOC_ARENA_MAX=2"
+    web = shlex.split(lines["web"])
+    assert int(web[web.index("--keep-alive") + 1]) > 60
+
+
+def test_the_allocator_cap_applies_on_glibc():
+    from permits.allocator import limit_arenas
+
+    assert limit_arenas(2) is True

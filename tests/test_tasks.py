@@ -8,7 +8,7 @@ from permits.services import permits as permit_service
 def test_every_queued_or_scheduled_task_is_registered(app):
     celery = app.extensions["celery"]
     assert set(tasks.TASKS) <= set(celery.tasks)
-    queued = {notifications.DELIVER_TASK, permit_service.RENDER_TASK}
+    queued = {notifications.DELIVER_TASK, notifications.DELIVER_BATCH_TASK, permit_service.RENDER_TASK}
     scheduled = {entry["task"] for entry in celery.conf.beat_schedule.values()}
     assert queued | scheduled <= set(tasks.TASKS)
     for name in tasks.TASKS:

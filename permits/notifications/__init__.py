@@ -17,6 +17,12 @@ from permits.models import OutboxMessage, OutboxStatus, User, utcnow
 
 # The Celery task that delivers one message (registered in permits.tasks).
 DELIVER_TASK = "permits.tasks.deliver_outbox_message"
+# Messages committed together are published as batches of this task: one
+# broker message per batch instead of one per e-mail, and the worker claims,
+# sends and records each batch at once (delivery.deliver_batch).
+DELIVER_BATCH_TASK = "permits.tasks.deliver_outbox_messages"
+DELIVER_BATCH_SIZE = 50
+dispatch.publish_in_batches(DELIVER_TASK, DELIVER_BATCH_TASK, DELIVER_BATCH_SIZE)
 
 
 def queue_email(

@@ -11,11 +11,13 @@ import functools
 import itertools
 import os
 import re
+import threading
 import unicodedata
 from pathlib import Path
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
+from flask import current_app, has_app_context
 from flask_babel import gettext as _
 
 MIN_LENGTH = 12
@@ -30,13 +32,32 @@ _hasher = PasswordHasher(
     parallelism=int(os.environ.get("ARGON2_PARALLELISM", "1")),
 )
 
+DEFAULT_HASHES_AT_ONCE = 1
+_slots_lock = threading.Lock()
+_slots: tuple[int, threading.BoundedSemaphore] | None = None
+
+
+def hashing_slots() -> threading.BoundedSemaphore:
+    """The semaphore every argon2 hash and verification of this process
+    takes: at most ``PASSWORD_HASHES_AT_ONCE`` hold their 19 MiB at a time."""
+    global _slots
+    size = DEFAULT_HASHES_AT_ONCE
+    if has_app_context():
+        size = max(1, int(current_app.config.get("PASSWORD_HASHES_AT_ONCE", DEFAULT_HASHES_AT_ONCE)))
+    with _slots_lock:
+        if _slots is None or _slots[0] != size:
+            _slots = (size, threading.BoundedSemaphore(size))
+        return _slots[1]
+
+
 # Hash of a random password: verifying against it when the account does not
 # exist makes an unknown e-mail take as long as a wrong password.
 @functools.cache
 def _dummy_hash() -> str:
     # Made on first use, not at import: every process (web, worker, CLI)
     # would otherwise pay an argon2 hash at start-up.
-    return _hasher.hash("this-password-is-never-used-by-anybody")
+    with hashing_slots():
+        return _hasher.hash("this-password-is-never-used-by-anybody")
 
 _COMMON_FILE = Path(__file__).with_name("common_passwords.txt")
 
@@ -119,12 +140,15 @@ def _is_sequence(value: str) -> bool:
 
 
 def hash_password(password: str) -> str:
-    return _hasher.hash(normalise(password))
+    with hashing_slots():
+        return _hasher.hash(normalise(password))
 
 
 def verify_password(password_hash: str | None, password: str) -> bool:
+    stored = password_hash or _dummy_hash()
     try:
-        return _hasher.verify(password_hash or _dummy_hash(), normalise(password or "")) and bool(password_hash)
+        with hashing_slots():
+            return _hasher.verify(stored, normalise(password or "")) and bool(password_hash)
     except (VerifyMismatchError, VerificationError, InvalidHashError):
         return False
 

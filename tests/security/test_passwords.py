@@ -4,6 +4,8 @@ refused - in the service and on the forms."""
 
 from __future__ import annotations
 
+import threading
+
 import pytest
 
 from permits.services import passwords
@@ -107,3 +109,72 @@ def test_registration_accepts_a_long_unicode_passphrase(client, db):
     # Accepted: the account waits for its address to be confirmed (issue 12, item 13).
     assert response.status_code == 200 and "Check your e-mail" in response.get_data(as_text=True)
     assert db.session.query(PendingRegistration).count() == 1
+
+
+def test_argon2id_keeps_owasps_minimum():
+    from argon2 import Type
+
+    hasher = passwords._hasher
+    assert hasher.type is Type.ID
+    assert hasher.memory_cost >= 19456 and hasher.time_cost >= 2 and hasher.parallelism >= 1
+
+
+class GatedHasher:
+    """Stands for argon2: each verification waits until the test lets it go."""
+
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.inside = 0
+        self.most = 0
+        self.entered = threading.Semaphore(0)
+        self.go = threading.Semaphore(0)
+
+    def verify(self, stored, password):
+        with self.lock:
+            self.inside += 1
+            self.most = max(self.most, self.inside)
+        self.entered.release()
+        assert self.go.acquire(timeout=30)
+        with self.lock:
+            self.inside -= 1
+        return True
+
+
+def test_at_most_the_configured_number_of_verifications_run_at_once_and_the_others_wait_and_succeed(app, monkeypatch):
+    monkeypatch.setitem(app.config, "PASSWORD_HASHES_AT_ONCE", 2)
+    hasher = GatedHasher()
+    monkeypatch.setattr(passwords, "_hasher", hasher)
+    results = []
+
+    def sign_in():
+        with app.app_context():
+            results.append(verify_password("$argon2id$stored", "a long enough passphrase"))
+
+    threads = [threading.Thread(target=sign_in) for _ in range(5)]
+    for thread in threads:
+        thread.start()
+    assert hasher.entered.acquire(timeout=30) and hasher.entered.acquire(timeout=30)
+    with app.app_context():
+        assert passwords.hashing_slots()._value == 0  # both slots held: the three others wait
+    assert hasher.inside == 2
+    hasher.go.release(5)
+    for thread in threads:
+        thread.join(timeout=30)
+    assert results == [True] * 5
+    assert hasher.most == 2
+
+
+def test_hashing_takes_a_slot_too(app, monkeypatch):
+    monkeypatch.setitem(app.config, "PASSWORD_HASHES_AT_ONCE", 1)
+    seen = []
+
+    class Spy:
+        def hash(self, password):
+            seen.append(passwords.hashing_slots()._value)
+            return "$argon2id$spy"
+
+    monkeypatch.setattr(passwords, "_hasher", Spy())
+    with app.app_context():
+        assert hash_password("a long enough passphrase") == "$argon2id$spy"
+        assert passwords.hashing_slots()._value == 1
+    assert seen == [0]
