@@ -25,9 +25,9 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from permits.database import lock_row
+from permits.database import lock_row, locked
 from permits.extensions import db
-from permits.models import Amendment, Application, Booking, Message, ReviewTask, User
+from permits.models import Amendment, Application, Booking, Message, Permit, ReviewTask, User
 from permits.services import PermissionDenied, ServiceError, StaleVersion, clock, ledger, notify
 from permits.services import permits as permit_service
 from permits.services.audit import record_event
@@ -803,6 +803,39 @@ def expire(application: Application, now=None) -> Application:
     permit_service.mark_expired(application, now)
     _close_open_amendment(application, now, "permit expired")
     return application
+
+
+def expire_all(application_ids, now=None) -> list[int]:
+    """:func:`expire` for many applications in a few statements (the sweep's
+    batches): the approved ones are locked in one query, in id order, and
+    expire with their permits. Returns the ids it did not handle because an
+    amendment is under review (the caller expires those one by one)."""
+    now = now or now_utc()
+    ids = sorted(set(application_ids))
+    if not ids:
+        return []
+    applications = list(db.session.execute(
+        locked(select(Application).where(Application.id.in_(ids)).order_by(Application.id), db.session)
+        .execution_options(populate_existing=True)
+    ).scalars())
+    approved = [a for a in applications if a.state == ApplicationState.APPROVED.value]
+    if not approved:
+        return []
+    approved_ids = [a.id for a in approved]
+    amended = set(db.session.execute(
+        select(Amendment.application_id).where(Amendment.application_id.in_(approved_ids),
+                                               Amendment.state.in_(state_values(RUNNING_AMENDMENT_STATES)))
+    ).scalars())
+    permits = {p.application_id: p for p in db.session.execute(
+        select(Permit).where(Permit.application_id.in_(approved_ids))).scalars()}
+    for application in approved:
+        if application.id in amended:
+            continue
+        move(ApplicationCase(application), "expire", Role.SYSTEM)
+        permit = permits.get(application.id)
+        if permit is not None:  # permit_service.mark_expired, from the row loaded above
+            permit.status = "expired"
+    return sorted(amended)
 
 
 def settle(application: Application, now=None) -> Application:
