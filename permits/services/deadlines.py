@@ -33,7 +33,7 @@ from sqlalchemy.orm import selectinload
 from permits.extensions import db
 from permits.models import Application, Deadline, DeadlineKind, Invoice, Permit, ReviewTask
 from permits.services import ledger, notify, workflow
-from permits.services.audit import record_event
+from permits.services.audit import event_values, record_event
 from permits.services.context import now_utc
 
 log = logging.getLogger(__name__)
@@ -354,7 +354,7 @@ def _escalate_batched(deadline: Deadline, now: dt.datetime, told: notify.BulkTel
         return
     recipients = told.staff_of(review.organisation_id, notify.SUPERVISOR_ROLES) + told.ministry_supervisors()
     told.tell_reviewers(recipients, review, "review_escalated", f"escalation:{deadline.id}")
-    record_event(
+    told.events.append(event_values(
         review.application,
         actor=None,
         actor_role="system",
@@ -364,7 +364,7 @@ def _escalate_batched(deadline: Deadline, now: dt.datetime, told: notify.BulkTel
         to_state=review.state,
         review=review,
         payload={"due_at": review.due_at.isoformat() if review.due_at else None},
-    )
+    ))
 
 
 def _info_reminder_batched(deadline: Deadline, now: dt.datetime, told: notify.BulkTell, loaded: _Loaded) -> None:

@@ -19,6 +19,7 @@ from permits.models import (
     OutboxStatus,
     ReviewTask,
     User,
+    WorkflowEvent,
     utcnow,
 )
 from permits.notifications import DELIVER_TASK, hold_for_digest, queue_email, release
@@ -275,6 +276,7 @@ class BulkTell:
     def __init__(self) -> None:
         self.notices: list[dict] = []
         self.emails: list[tuple[dict, User]] = []
+        self.events: list[dict] = []  # workflow events (audit.event_values), written with the rest
         self._staff: dict[int, list[tuple[User, str]]] = {}
         self._producers: dict[int, list[User]] = {}
         self._ministries: list[int] | None = None
@@ -372,6 +374,7 @@ class BulkTell:
     def extend(self, other: BulkTell) -> None:
         self.notices.extend(other.notices)
         self.emails.extend(other.emails)
+        self.events.extend(other.events)
 
     def fork(self) -> BulkTell:
         """An empty collector that shares this one's loaded recipients."""
@@ -380,8 +383,14 @@ class BulkTell:
         return child
 
     def write(self) -> int:
-        """Insert what was told (but what exists already), queue the deliveries; returns the e-mails written."""
+        """Insert what was told (but what exists already), queue the deliveries; returns the e-mails written.
+
+        Each table takes one executemany INSERT; the new outbox ids are read
+        back by their keys (RETURNING with many rows costs a statement per row
+        on SQLite)."""
         now = utcnow()
+        if self.events:
+            db.session.execute(insert(WorkflowEvent), self.events)
         notices = _first_of_each_key(self.notices)
         if notices:
             existing = set(db.session.execute(select(Notification.idempotency_key).where(
@@ -411,13 +420,13 @@ class BulkTell:
             held.append(digest)
         if not new:
             return 0
-        ids = db.session.execute(
-            insert(OutboxMessage).returning(OutboxMessage.id, sort_by_parameter_order=True), new
-        ).scalars().all()
-        for message_id, digest in zip(ids, held, strict=True):
+        db.session.execute(insert(OutboxMessage), new)
+        ids = dict(db.session.execute(select(OutboxMessage.idempotency_key, OutboxMessage.id).where(
+            OutboxMessage.idempotency_key.in_([row["idempotency_key"] for row in new]))).all())
+        for row, digest in zip(new, held, strict=True):
             if not digest:
-                dispatch.after_commit(DELIVER_TASK, message_id)
-        return len(ids)
+                dispatch.after_commit(DELIVER_TASK, ids[row["idempotency_key"]])
+        return len(new)
 
 
 def _first_of_each_key(rows: list[dict]) -> list[dict]:
