@@ -54,8 +54,8 @@ def _is_due(now: dt.datetime):
     )
 
 
-def due_ids(now: dt.datetime, limit: int = BATCH) -> list[int]:
-    query = select(Deadline.id).where(_is_due(now)).order_by(Deadline.due_at, Deadline.id).limit(limit)
+def due_ids(now: dt.datetime, limit: int | None = None) -> list[int]:
+    query = select(Deadline.id).where(_is_due(now)).order_by(Deadline.due_at, Deadline.id).limit(limit or BATCH)
     if db.session.get_bind().dialect.name == "postgresql":
         query = query.with_for_update(skip_locked=True)
     return list(db.session.execute(query).scalars())
