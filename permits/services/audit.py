@@ -21,20 +21,41 @@ def record_event(
     amendment_id: int | None = None,
     payload: dict | None = None,
 ) -> WorkflowEvent:
-    event = WorkflowEvent(
-        application_id=application.id,
-        review_task_id=review.id if review is not None else None,
-        amendment_id=amendment_id,
-        actor_id=actor.id if actor is not None else None,
-        actor_role=str(actor_role.value if hasattr(actor_role, "value") else actor_role),
-        organisation_id=organisation_id if organisation_id is not None else (review.organisation_id if review else None),
-        subject=subject,
-        action=action,
-        from_state=from_state,
-        to_state=to_state,
-        definition_version=application.definition_version,
-        payload=payload or {},
-        created_at=now_utc(),
-    )
+    event = WorkflowEvent(**event_values(
+        application, actor=actor, actor_role=actor_role, subject=subject, action=action, from_state=from_state,
+        to_state=to_state, review=review, organisation_id=organisation_id, amendment_id=amendment_id, payload=payload,
+    ))
     db.session.add(event)
     return event
+
+
+def event_values(
+    application: Application,
+    *,
+    actor: User | None,
+    actor_role: str,
+    subject: str,
+    action: str,
+    from_state: str | None,
+    to_state: str | None,
+    review: ReviewTask | None = None,
+    organisation_id: int | None = None,
+    amendment_id: int | None = None,
+    payload: dict | None = None,
+) -> dict:
+    """The columns of the event :func:`record_event` writes (for writing many in one INSERT)."""
+    return {
+        "application_id": application.id,
+        "review_task_id": review.id if review is not None else None,
+        "amendment_id": amendment_id,
+        "actor_id": actor.id if actor is not None else None,
+        "actor_role": str(actor_role.value if hasattr(actor_role, "value") else actor_role),
+        "organisation_id": organisation_id if organisation_id is not None else (review.organisation_id if review else None),
+        "subject": subject,
+        "action": action,
+        "from_state": from_state,
+        "to_state": to_state,
+        "definition_version": application.definition_version,
+        "payload": payload or {},
+        "created_at": now_utc(),
+    }

@@ -60,6 +60,26 @@ def balance_of(application: Application) -> Decimal:
     return balance(_ledger(entries_of(application.id)))
 
 
+def balances_of(application_ids) -> dict[int, Decimal]:
+    """:func:`balance_of` for many applications in one query."""
+    ids = list(set(application_ids))
+    by_application: dict[int, list[MoneyEntry]] = {application_id: [] for application_id in ids}
+    if ids:
+        query = select(MoneyEntry).where(MoneyEntry.application_id.in_(ids)).order_by(MoneyEntry.id)
+        for entry in db.session.execute(query).scalars():
+            by_application[entry.application_id].append(entry)
+    return {application_id: balance(_ledger(entries)) for application_id, entries in by_application.items()}
+
+
+def fee_invoices(application_ids) -> dict[int, Invoice]:
+    """:func:`fee_invoice` for many applications in one query."""
+    ids = list(set(application_ids))
+    if not ids:
+        return {}
+    query = select(Invoice).where(Invoice.application_id.in_(ids), Invoice.kind == "fee", Invoice.is_current.is_(True))
+    return {invoice.application_id: invoice for invoice in db.session.execute(query).scalars()}
+
+
 def current_invoices(application_id: int) -> list[Invoice]:
     """The current version of each invoice of the application, oldest first."""
     query = select(Invoice).where(Invoice.application_id == application_id, Invoice.is_current.is_(True)).order_by(Invoice.id)
@@ -378,6 +398,19 @@ def pending_lapse(application: Application) -> dt.datetime | None:
         select(Deadline.due_at).where(Deadline.application_id == application.id, Deadline.kind == DeadlineKind.PAYMENT_LAPSE,
                                       Deadline.status == "pending").order_by(Deadline.due_at).limit(1)
     ).scalar()
+
+
+def pending_lapses(application_ids) -> dict[int, dt.datetime]:
+    """:func:`pending_lapse` for many applications in one query."""
+    ids = list(set(application_ids))
+    if not ids:
+        return {}
+    query = (
+        select(Deadline.application_id, Deadline.due_at)
+        .where(Deadline.application_id.in_(ids), Deadline.kind == DeadlineKind.PAYMENT_LAPSE, Deadline.status == "pending")
+        .order_by(Deadline.due_at.desc())
+    )
+    return dict(db.session.execute(query).all())  # the earliest wins
 
 
 # ----------------------------------------------------------------------------- the end of an application
