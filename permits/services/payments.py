@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
 from flask_babel import gettext as _
-from sqlalchemy import case, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from permits.extensions import db
@@ -480,21 +480,9 @@ def decide_waiver(actor: User, request: FeeWaiverRequest, *, grant: bool, note: 
 # ----------------------------------------------------------------------------- the finance page's lists
 # Each is one query (counts: one COUNT each), whatever the number of rows.
 
-_SIGNED = case(
-    (MoneyEntry.kind.in_((EntryKind.INVOICED.value, EntryKind.REFUNDED.value)), MoneyEntry.amount),
-    else_=-MoneyEntry.amount,
-)
-# Amounts are cents; a sum below half a cent is zero (SQLite adds them as floats).
-_HALF_CENT = Decimal("0.005")
-
-
-def _balances():
-    """application_id -> balance (invoiced - waived - cancelled - paid + refunded), as a subquery."""
-    return (
-        select(MoneyEntry.application_id.label("application_id"), func.sum(_SIGNED).label("balance"))
-        .group_by(MoneyEntry.application_id)
-        .subquery()
-    )
+# The balance is kept on the application by ledger.add_entry: a credit is a
+# negative balance (ix_applications_credit holds only those).
+_CREDIT = Application.balance < 0
 
 
 @dataclass
@@ -524,7 +512,6 @@ def open_lines(limit: int = 100) -> list[StatementLine]:
 
 def awaiting_payment(limit: int = 100) -> list[AccountRow]:
     """Approved applications waiting for the fee: balance, fee invoice and lapse moment, soonest lapse first."""
-    balances = _balances()
     lapse = (
         select(Deadline.application_id.label("application_id"), func.min(Deadline.due_at).label("due_at"))
         .where(Deadline.kind == DeadlineKind.PAYMENT_LAPSE, Deadline.status == "pending")
@@ -532,8 +519,7 @@ def awaiting_payment(limit: int = 100) -> list[AccountRow]:
         .subquery()
     )
     query = (
-        select(Application, balances.c.balance, Invoice, lapse.c.due_at)
-        .join(balances, balances.c.application_id == Application.id, isouter=True)
+        select(Application, Invoice, lapse.c.due_at)
         .join(Invoice, (Invoice.application_id == Application.id) & (Invoice.kind == "fee") & Invoice.is_current.is_(True),
               isouter=True)
         .join(lapse, lapse.c.application_id == Application.id, isouter=True)
@@ -542,22 +528,17 @@ def awaiting_payment(limit: int = 100) -> list[AccountRow]:
         .limit(limit)
         .options(selectinload(Application.company))
     )
-    return [AccountRow(application, _amount(balance), invoice, due)
-            for application, balance, invoice, due in db.session.execute(query)]
+    return [AccountRow(application, _amount(application.balance), invoice, due)
+            for application, invoice, due in db.session.execute(query)]
 
 
 def credits_to_refund(limit: int = 100) -> list[AccountRow]:
     """Applications owed money back (a negative balance), largest credit first."""
-    balances = _balances()
     query = (
-        select(Application, balances.c.balance)
-        .join(balances, balances.c.application_id == Application.id)
-        .where(balances.c.balance < -_HALF_CENT)
-        .order_by(balances.c.balance, Application.id)
-        .limit(limit)
+        select(Application).where(_CREDIT).order_by(Application.balance, Application.id).limit(limit)
         .options(selectinload(Application.company))
     )
-    return [AccountRow(application, _amount(balance)) for application, balance in db.session.execute(query)]
+    return [AccountRow(application, _amount(application.balance)) for application in db.session.execute(query).scalars()]
 
 
 def pending_waivers(limit: int = 100) -> list[FeeWaiverRequest]:
@@ -585,12 +566,11 @@ class ReconcileCounts:
 def reconcile_counts(*, awaiting: bool = False) -> ReconcileCounts:
     """One COUNT each: open statement lines, pending waivers, credits to refund
     (and, asked for, applications awaiting payment)."""
-    balances = _balances()
     scalar = db.session.scalar
     return ReconcileCounts(
         open_lines=scalar(select(func.count(StatementLine.id)).where(StatementLine.status == "open")) or 0,
         pending_waivers=scalar(select(func.count(FeeWaiverRequest.id)).where(FeeWaiverRequest.state == "requested")) or 0,
-        credits=scalar(select(func.count()).select_from(balances).where(balances.c.balance < -_HALF_CENT)) or 0,
+        credits=scalar(select(func.count(Application.id)).where(_CREDIT)) or 0,
         awaiting_payment=(scalar(select(func.count(Application.id)).where(Application.state == "awaiting_payment")) or 0)
         if awaiting else 0,
     )
