@@ -28,8 +28,8 @@ from permits.models.base import current_language
 from permits.portal import fees, wording
 from permits.portal import forms as f
 from permits.services import ServiceError, documents, money_documents, payments, workflow
-from permits.services import home as home_lists
 from permits.services import applications as drafts
+from permits.services import home as home_lists
 from permits.services.context import calendar, now_utc
 from permits.services.quotes import fast_track_reasons, timeline_for
 from permits.services.workflow import withdraw as withdraw_application

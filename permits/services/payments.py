@@ -9,6 +9,7 @@ approved application's balance to zero issues its permit
 
 from __future__ import annotations
 
+import base64
 import csv
 import datetime as dt
 import hashlib
@@ -18,7 +19,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import selectinload
 
 from permits.extensions import db
@@ -33,6 +34,7 @@ from permits.models import (
     StatementLine,
     User,
 )
+from permits.models.base import MAX_ID
 from permits.services import PermissionDenied, ServiceError, documents, ledger, notify, workflow
 from permits.services.context import calendar, now_utc, process_for
 from workflows import TERMINAL_APPLICATION_STATES, current_definition, state_values
@@ -501,16 +503,59 @@ def _amount(value) -> Decimal:
     return Decimal(str(value or 0)).quantize(Decimal("0.01"))
 
 
-def open_lines(limit: int = 100) -> list[StatementLine]:
+# Each list pages by key: ``after`` is the cursor of the last row of the
+# page before (:func:`cursor_of`); a malformed cursor means the first page.
+
+
+def _cursor(value, row_id: int) -> str:
+    raw = f"{'' if value is None else value}|{row_id}"
+    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+
+
+def _position(cursor: str | None, parse) -> tuple | None:
+    """(value or None, id) of a cursor, ``parse`` reading the value; None when malformed."""
+    if not cursor:
+        return None
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
+        value, _, row_id = raw.partition("|")
+        row_id = int(row_id)
+        if not 0 < row_id <= MAX_ID:
+            return None
+        return (parse(value) if value else None), row_id
+    except (ValueError, UnicodeDecodeError, ArithmeticError):
+        return None
+
+
+def _moment(value: str) -> dt.datetime:
+    moment = dt.datetime.fromisoformat(value)
+    if moment.tzinfo is None:
+        raise ValueError(value)
+    return moment
+
+
+def cursor_of(list_name: str, row) -> str:
+    """The cursor that follows ``row`` in one of the finance page's lists."""
+    if list_name == "awaiting":
+        return _cursor(row.lapse_at.isoformat() if row.lapse_at else None, row.application.id)
+    if list_name == "credits":
+        return _cursor(row.balance, row.application.id)
+    return _cursor(None, row.id)
+
+
+def open_lines(limit: int = 100, after: str | None = None) -> list[StatementLine]:
     """Statement lines for a person to resolve, oldest first, each with its statement and invoice."""
     query = (
         select(StatementLine).where(StatementLine.status == "open").order_by(StatementLine.id).limit(limit)
         .options(selectinload(StatementLine.statement), selectinload(StatementLine.invoice))
     )
+    position = _position(after, str)
+    if position is not None:
+        query = query.where(StatementLine.id > position[1])
     return list(db.session.execute(query).scalars())
 
 
-def awaiting_payment(limit: int = 100) -> list[AccountRow]:
+def awaiting_payment(limit: int = 100, after: str | None = None) -> list[AccountRow]:
     """Approved applications waiting for the fee: balance, fee invoice and lapse moment, soonest lapse first."""
     lapse = (
         select(Deadline.application_id.label("application_id"), func.min(Deadline.due_at).label("due_at"))
@@ -528,25 +573,40 @@ def awaiting_payment(limit: int = 100) -> list[AccountRow]:
         .limit(limit)
         .options(selectinload(Application.company))
     )
+    position = _position(after, _moment)
+    if position is not None:
+        moment, row_id = position
+        if moment is None:  # in the tail of those with no lapse moment
+            query = query.where(lapse.c.due_at.is_(None), Application.id > row_id)
+        else:
+            query = query.where(or_(lapse.c.due_at > moment, and_(lapse.c.due_at == moment, Application.id > row_id),
+                                    lapse.c.due_at.is_(None)))
     return [AccountRow(application, _amount(application.balance), invoice, due)
             for application, invoice, due in db.session.execute(query)]
 
 
-def credits_to_refund(limit: int = 100) -> list[AccountRow]:
+def credits_to_refund(limit: int = 100, after: str | None = None) -> list[AccountRow]:
     """Applications owed money back (a negative balance), largest credit first."""
     query = (
         select(Application).where(_CREDIT).order_by(Application.balance, Application.id).limit(limit)
         .options(selectinload(Application.company))
     )
+    position = _position(after, Decimal)
+    if position is not None and position[0] is not None:
+        amount, row_id = position
+        query = query.where(or_(Application.balance > amount, and_(Application.balance == amount, Application.id > row_id)))
     return [AccountRow(application, _amount(application.balance)) for application in db.session.execute(query).scalars()]
 
 
-def pending_waivers(limit: int = 100) -> list[FeeWaiverRequest]:
+def pending_waivers(limit: int = 100, after: str | None = None) -> list[FeeWaiverRequest]:
     """Fee waiver requests to decide, oldest first, each with its application and company."""
     query = (
         select(FeeWaiverRequest).where(FeeWaiverRequest.state == "requested").order_by(FeeWaiverRequest.id).limit(limit)
         .options(selectinload(FeeWaiverRequest.application).selectinload(Application.company))
     )
+    position = _position(after, str)
+    if position is not None:
+        query = query.where(FeeWaiverRequest.id > position[1])
     return list(db.session.execute(query).scalars())
 
 
