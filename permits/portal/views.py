@@ -216,7 +216,19 @@ def _task_list_page(application: Application, waiver_form=None):
     ), (400 if waiver_form.errors else 200)
 
 
+def _load_rows(application: Application) -> None:
+    """The bookings with their sites and the reviews with their organisations,
+    each in one query: the page shows them all, whatever their number."""
+    db.session.execute(
+        select(Application).where(Application.id == application.id).options(
+            selectinload(Application.bookings).joinedload(Booking.location),
+            selectinload(Application.reviews).joinedload(ReviewTask.organisation),
+        )
+    ).scalar_one()
+
+
 def _status_page(application: Application, answer_forms: dict | None = None, withdraw_form=None, waiver_form=None):
+    _load_rows(application)
     now = now_utc()
     cal = calendar()
     events = [
