@@ -25,10 +25,12 @@ from permits.finance.forms import FindForm, PaymentForm, RefundForm, ResolveForm
 from permits.models import Application, FeeWaiverRequest, Invoice, StatementImport, StatementLine, User
 from permits.services import ServiceError, ledger, payments
 from permits.services.context import calendar, now_utc
+from permits.services.queues import Page
 
 bp = Blueprint("finance", __name__)
 
-LIST_LIMIT = 100
+# The rows of a page of each list (each pages by key).
+LIST_LIMIT = 25
 
 OUTCOMES = {
     "paid": _l("Paid"),
@@ -117,17 +119,41 @@ def _today():
 # ----------------------------------------------------------------------------- to reconcile
 
 
+LISTS = {
+    "lines": payments.open_lines,
+    "awaiting": payments.awaiting_payment,
+    "credits": payments.credits_to_refund,
+    "waivers": payments.pending_waivers,
+}
+
+
+def _list_page(name: str, after: str | None) -> Page:
+    """A page of one list, by key: a row more than the page tells whether another follows."""
+    rows = LISTS[name](LIST_LIMIT + 1, after)
+    following = payments.cursor_of(name, rows[LIST_LIMIT - 1]) if len(rows) > LIST_LIMIT else None
+    return Page(rows=rows[:LIST_LIMIT], next_cursor=following, has_previous=bool(after))
+
+
 @bp.route("/")
 @finance_viewer_required
 def index():
+    """The four lists to act on, a page of each; ``show`` pages through one of them."""
     user = _user()
     counts = payments.reconcile_counts(awaiting=True)
+    show = request.args.get("show")
+    if show not in LISTS:
+        show = None
+    pages = {name: _list_page(name, request.args.get("after") if show else None)
+             for name in LISTS if show is None or name == show}
+    empty = Page(rows=[], next_cursor=None, has_previous=False)
     return render_template(
         "finance/index.html",
-        lines=payments.open_lines(LIST_LIMIT),
-        awaiting=payments.awaiting_payment(LIST_LIMIT),
-        credits=payments.credits_to_refund(LIST_LIMIT),
-        waivers=payments.pending_waivers(LIST_LIMIT),
+        show=show,
+        pages=pages,
+        lines=pages.get("lines", empty).rows,
+        awaiting=pages.get("awaiting", empty).rows,
+        credits=pages.get("credits", empty).rows,
+        waivers=pages.get("waivers", empty).rows,
         counts=counts,
         limit=LIST_LIMIT,
         is_finance=payments.is_finance_officer(user),

@@ -18,6 +18,7 @@ from sqlalchemy import (
     String,
     Text,
     Time,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -31,8 +32,11 @@ class Application(Model):
     __table_args__ = (
         Index("ix_applications_company_state", "company_id", "state"),
         Index("ix_applications_state_submitted", "state", "submitted_at"),
-        # The ministry's list of every application (migration 0004_review).
-        Index("ix_applications_submitted_at", "submitted_at"),
+        # A producer's home: the company's applications, last updated first.
+        Index("ix_applications_company_updated", "company_id", "updated_at", "id"),
+        # The finance page's credits to refund: only the accounts owed money back.
+        Index("ix_applications_credit", "balance", "id",
+              postgresql_where=text("balance < 0"), sqlite_where=text("balance < 0")),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -65,6 +69,10 @@ class Application(Model):
     # Derived at submission, kept for filtering and the permit
     impact_tier: Mapped[str] = mapped_column(String(16), default="low", index=True)
     fee_total: Mapped[Decimal] = mapped_column(Numeric(12, 2), default=Decimal("0"))
+    # The ledger's balance (invoiced - waived - cancelled - paid + refunded),
+    # kept by permits.services.ledger.add_entry with every entry it writes, so
+    # that the finance lists and counts never sum the whole ledger.
+    balance: Mapped[Decimal] = mapped_column(Numeric(12, 2), default=Decimal("0"), server_default="0")
 
     # Workflow
     state: Mapped[str] = mapped_column(String(32), default="draft", index=True)
@@ -108,6 +116,11 @@ class Application(Model):
 
     def __repr__(self) -> str:
         return f"<Application {self.display_reference} {self.state}>"
+
+
+# The ministry's list of every application, newest first: the index is in the
+# list's own order (submitted_at DESC NULLS LAST, id DESC; migration 0010).
+Index("ix_applications_submitted_desc", Application.submitted_at.desc().nulls_last(), Application.id.desc())
 
 
 class Booking(Model):

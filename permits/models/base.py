@@ -6,6 +6,8 @@ import datetime as dt
 
 from flask_babel import get_locale
 from sqlalchemy import DateTime, TypeDecorator
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.schema import CreateIndex
 
 from permits.extensions import db
 
@@ -68,3 +70,13 @@ class TranslatedMixin:
 
 
 Model = db.Model
+
+
+@compiles(CreateIndex, "sqlite")
+def _sqlite_index_without_nulls_last(element, compiler, **kw):
+    """SQLite cannot say NULLS LAST in an index; its DESC already puts NULLs
+    last (they sort first ascending), which is what a ``DESC NULLS LAST``
+    column of an index declared for PostgreSQL means. The planner uses such an
+    index for ``ORDER BY x DESC NULLS LAST`` (and, read backwards, for
+    ``ASC NULLS FIRST``)."""
+    return compiler.visit_create_index(element, **kw).replace(" NULLS LAST", "")

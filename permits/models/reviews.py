@@ -37,7 +37,6 @@ class ReviewTask(Model):
             postgresql_where=text(_state_in(CLOCK_RUNNING_REVIEW_STATES)),
             sqlite_where=text(_state_in(CLOCK_RUNNING_REVIEW_STATES)),
         ),
-        Index("ix_review_tasks_org_decided", "organisation_id", "decided_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -83,6 +82,12 @@ class ReviewTask(Model):
 
     def __repr__(self) -> str:
         return f"<ReviewTask {self.id} {self.kind} {self.state}>"
+
+
+# The decided queue, newest decision first, in the queue's own order
+# (decided_at DESC NULLS LAST, id DESC; migration 0010).
+Index("ix_review_tasks_org_decided", ReviewTask.organisation_id, ReviewTask.decided_at.desc().nulls_last(),
+      ReviewTask.id.desc())
 
 
 class ReviewTurnaround(Model):

@@ -11,6 +11,7 @@ from flask_babel import lazy_gettext as _l
 from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_required
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from permits.access import (
     application_for_producer_or_404,
@@ -28,6 +29,7 @@ from permits.portal import fees, wording
 from permits.portal import forms as f
 from permits.services import ServiceError, documents, money_documents, payments, workflow
 from permits.services import applications as drafts
+from permits.services import home as home_lists
 from permits.services.context import calendar, now_utc
 from permits.services.quotes import fast_track_reasons, timeline_for
 from permits.services.workflow import withdraw as withdraw_application
@@ -142,31 +144,28 @@ def _timeline_context(application: Application) -> dict:
 # ----------------------------------------------------------------------------- home
 
 
+GROUP_TITLES = {
+    "needs-action": _l("Needs your action"),
+    "in-progress": _l("In progress"),
+    "decided": _l("Decided"),
+}
+
+
 @bp.route("/")
 @producer_required
 def home():
+    """The company's applications in three groups, a page of each; ``show``
+    pages through one group (``after``: older, ``before``: newer)."""
     mine = company_ids(current_user)
-    applications = list(
-        db.session.execute(
-            select(Application).where(Application.company_id.in_(mine)).order_by(Application.updated_at.desc())
-        ).scalars()
-    )
-    needs_action, in_progress, decided = [], [], []
-    for application in applications:
-        asked = any(review.state == "info_requested" for review in application.reviews)
-        if application.state == "draft" or asked or application.state in AWAITING_PAYMENT_STATES:
-            needs_action.append((application, asked))
-        elif application.state in IN_PROGRESS_STATES:
-            in_progress.append((application, False))
-        else:
-            decided.append((application, False))
-    needs_action.sort(key=lambda pair: (not pair[1], -pair[0].updated_at.timestamp()))
+    show = request.args.get("show")
+    if show in home_lists.GROUPS:
+        groups = [home_lists.group(mine, show, after=request.args.get("after"), before=request.args.get("before"))]
+    else:
+        show = None
+        groups = [home_lists.group(mine, key) for key in home_lists.GROUPS]
     return render_template(
-        "portal/home.html", groups=[
-            ("needs-action", _("Needs your action"), needs_action),
-            ("in-progress", _("In progress"), in_progress),
-            ("decided", _("Decided"), decided),
-        ], form=f.EmptyForm(), total=len(applications),
+        "portal/home.html", groups=groups, group_titles=GROUP_TITLES, show=show, form=f.EmptyForm(),
+        empty=show is None and not any(g.rows for g in groups),
     )
 
 
@@ -217,7 +216,19 @@ def _task_list_page(application: Application, waiver_form=None):
     ), (400 if waiver_form.errors else 200)
 
 
+def _load_rows(application: Application) -> None:
+    """The bookings with their sites and the reviews with their organisations,
+    each in one query: the page shows them all, whatever their number."""
+    db.session.execute(
+        select(Application).where(Application.id == application.id).options(
+            selectinload(Application.bookings).joinedload(Booking.location),
+            selectinload(Application.reviews).joinedload(ReviewTask.organisation),
+        )
+    ).scalar_one()
+
+
 def _status_page(application: Application, answer_forms: dict | None = None, withdraw_form=None, waiver_form=None):
+    _load_rows(application)
     now = now_utc()
     cal = calendar()
     events = [
@@ -226,6 +237,8 @@ def _status_page(application: Application, answer_forms: dict | None = None, wit
             select(WorkflowEvent)
             .where(WorkflowEvent.application_id == application.id)
             .order_by(WorkflowEvent.created_at, WorkflowEvent.id)
+            # Each event names its review and the review its organisation: loaded together, not per event.
+            .options(selectinload(WorkflowEvent.review).selectinload(ReviewTask.organisation))
         ).scalars()
         if wording.visible(event)
     ]
@@ -235,6 +248,7 @@ def _status_page(application: Application, answer_forms: dict | None = None, wit
             .where(Message.application_id == application.id,
                    Message.kind.in_(("to_producer", "info_request", "info_response")))
             .order_by(Message.created_at, Message.id)
+            .options(selectinload(Message.organisation), selectinload(Message.review).selectinload(ReviewTask.organisation))
         ).scalars()
     )
     reviews = [r for r in application.reviews if r.state != "cancelled" or r.decided_at is not None]

@@ -269,7 +269,8 @@ def _events(application_id: int) -> list[WorkflowEvent]:
         db.session.execute(
             select(WorkflowEvent)
             .where(WorkflowEvent.application_id == application_id)
-            .options(selectinload(WorkflowEvent.actor), selectinload(WorkflowEvent.organisation), selectinload(WorkflowEvent.review))
+            .options(selectinload(WorkflowEvent.actor), selectinload(WorkflowEvent.organisation),
+                     selectinload(WorkflowEvent.review).selectinload(ReviewTask.organisation))
             .order_by(WorkflowEvent.created_at, WorkflowEvent.id)
         ).scalars()
     )

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from flask_babel import gettext as _
 from sqlalchemy import and_, select
+from sqlalchemy.orm import contains_eager
 
 from permits.countries import is_country
 from permits.extensions import db
@@ -158,6 +159,8 @@ def conflicts_for(location_id: int, start: dt.date, end: dt.date, *, exclude_app
     )
     if exclude_application_id is not None:
         query = query.where(Booking.application_id != exclude_application_id)
+    # The page names each clash's application: loaded with it, not one by one.
+    query = query.options(contains_eager(Booking.application))
     return list(db.session.execute(query).scalars())
 
 

@@ -126,6 +126,14 @@ def add_entry(application: Application, kind: EntryKind, amount: Decimal, on: dt
     )
     db.session.add(entry)
     db.session.flush()
+    # The balance kept on the application (the finance lists read it, never
+    # summing the ledger): one atomic increment, the entry's signed amount.
+    signed = amount if kind in (EntryKind.INVOICED, EntryKind.REFUNDED) else -amount
+    db.session.execute(
+        update(Application.__table__).where(Application.__table__.c.id == application.id)
+        .values(balance=Application.__table__.c.balance + signed)
+    )
+    db.session.expire(application, ["balance"])
     return entry
 
 

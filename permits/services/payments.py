@@ -9,6 +9,7 @@ approved application's balance to zero issues its permit
 
 from __future__ import annotations
 
+import base64
 import csv
 import datetime as dt
 import hashlib
@@ -18,7 +19,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
 from flask_babel import gettext as _
-from sqlalchemy import case, func, select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import selectinload
 
 from permits.extensions import db
@@ -33,6 +34,7 @@ from permits.models import (
     StatementLine,
     User,
 )
+from permits.models.base import MAX_ID
 from permits.services import PermissionDenied, ServiceError, documents, ledger, notify, workflow
 from permits.services.context import calendar, now_utc, process_for
 from workflows import TERMINAL_APPLICATION_STATES, current_definition, state_values
@@ -480,21 +482,9 @@ def decide_waiver(actor: User, request: FeeWaiverRequest, *, grant: bool, note: 
 # ----------------------------------------------------------------------------- the finance page's lists
 # Each is one query (counts: one COUNT each), whatever the number of rows.
 
-_SIGNED = case(
-    (MoneyEntry.kind.in_((EntryKind.INVOICED.value, EntryKind.REFUNDED.value)), MoneyEntry.amount),
-    else_=-MoneyEntry.amount,
-)
-# Amounts are cents; a sum below half a cent is zero (SQLite adds them as floats).
-_HALF_CENT = Decimal("0.005")
-
-
-def _balances():
-    """application_id -> balance (invoiced - waived - cancelled - paid + refunded), as a subquery."""
-    return (
-        select(MoneyEntry.application_id.label("application_id"), func.sum(_SIGNED).label("balance"))
-        .group_by(MoneyEntry.application_id)
-        .subquery()
-    )
+# The balance is kept on the application by ledger.add_entry: a credit is a
+# negative balance (ix_applications_credit holds only those).
+_CREDIT = Application.balance < 0
 
 
 @dataclass
@@ -513,18 +503,60 @@ def _amount(value) -> Decimal:
     return Decimal(str(value or 0)).quantize(Decimal("0.01"))
 
 
-def open_lines(limit: int = 100) -> list[StatementLine]:
+# Each list pages by key: ``after`` is the cursor of the last row of the
+# page before (:func:`cursor_of`); a malformed cursor means the first page.
+
+
+def _cursor(value, row_id: int) -> str:
+    raw = f"{'' if value is None else value}|{row_id}"
+    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+
+
+def _position(cursor: str | None, parse) -> tuple | None:
+    """(value or None, id) of a cursor, ``parse`` reading the value; None when malformed."""
+    if not cursor:
+        return None
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
+        value, _, row_id = raw.partition("|")
+        row_id = int(row_id)
+        if not 0 < row_id <= MAX_ID:
+            return None
+        return (parse(value) if value else None), row_id
+    except (ValueError, UnicodeDecodeError, ArithmeticError):
+        return None
+
+
+def _moment(value: str) -> dt.datetime:
+    moment = dt.datetime.fromisoformat(value)
+    if moment.tzinfo is None:
+        raise ValueError(value)
+    return moment
+
+
+def cursor_of(list_name: str, row) -> str:
+    """The cursor that follows ``row`` in one of the finance page's lists."""
+    if list_name == "awaiting":
+        return _cursor(row.lapse_at.isoformat() if row.lapse_at else None, row.application.id)
+    if list_name == "credits":
+        return _cursor(row.balance, row.application.id)
+    return _cursor(None, row.id)
+
+
+def open_lines(limit: int = 100, after: str | None = None) -> list[StatementLine]:
     """Statement lines for a person to resolve, oldest first, each with its statement and invoice."""
     query = (
         select(StatementLine).where(StatementLine.status == "open").order_by(StatementLine.id).limit(limit)
         .options(selectinload(StatementLine.statement), selectinload(StatementLine.invoice))
     )
+    position = _position(after, str)
+    if position is not None:
+        query = query.where(StatementLine.id > position[1])
     return list(db.session.execute(query).scalars())
 
 
-def awaiting_payment(limit: int = 100) -> list[AccountRow]:
+def awaiting_payment(limit: int = 100, after: str | None = None) -> list[AccountRow]:
     """Approved applications waiting for the fee: balance, fee invoice and lapse moment, soonest lapse first."""
-    balances = _balances()
     lapse = (
         select(Deadline.application_id.label("application_id"), func.min(Deadline.due_at).label("due_at"))
         .where(Deadline.kind == DeadlineKind.PAYMENT_LAPSE, Deadline.status == "pending")
@@ -532,8 +564,7 @@ def awaiting_payment(limit: int = 100) -> list[AccountRow]:
         .subquery()
     )
     query = (
-        select(Application, balances.c.balance, Invoice, lapse.c.due_at)
-        .join(balances, balances.c.application_id == Application.id, isouter=True)
+        select(Application, Invoice, lapse.c.due_at)
         .join(Invoice, (Invoice.application_id == Application.id) & (Invoice.kind == "fee") & Invoice.is_current.is_(True),
               isouter=True)
         .join(lapse, lapse.c.application_id == Application.id, isouter=True)
@@ -542,30 +573,40 @@ def awaiting_payment(limit: int = 100) -> list[AccountRow]:
         .limit(limit)
         .options(selectinload(Application.company))
     )
-    return [AccountRow(application, _amount(balance), invoice, due)
-            for application, balance, invoice, due in db.session.execute(query)]
+    position = _position(after, _moment)
+    if position is not None:
+        moment, row_id = position
+        if moment is None:  # in the tail of those with no lapse moment
+            query = query.where(lapse.c.due_at.is_(None), Application.id > row_id)
+        else:
+            query = query.where(or_(lapse.c.due_at > moment, and_(lapse.c.due_at == moment, Application.id > row_id),
+                                    lapse.c.due_at.is_(None)))
+    return [AccountRow(application, _amount(application.balance), invoice, due)
+            for application, invoice, due in db.session.execute(query)]
 
 
-def credits_to_refund(limit: int = 100) -> list[AccountRow]:
+def credits_to_refund(limit: int = 100, after: str | None = None) -> list[AccountRow]:
     """Applications owed money back (a negative balance), largest credit first."""
-    balances = _balances()
     query = (
-        select(Application, balances.c.balance)
-        .join(balances, balances.c.application_id == Application.id)
-        .where(balances.c.balance < -_HALF_CENT)
-        .order_by(balances.c.balance, Application.id)
-        .limit(limit)
+        select(Application).where(_CREDIT).order_by(Application.balance, Application.id).limit(limit)
         .options(selectinload(Application.company))
     )
-    return [AccountRow(application, _amount(balance)) for application, balance in db.session.execute(query)]
+    position = _position(after, Decimal)
+    if position is not None and position[0] is not None:
+        amount, row_id = position
+        query = query.where(or_(Application.balance > amount, and_(Application.balance == amount, Application.id > row_id)))
+    return [AccountRow(application, _amount(application.balance)) for application in db.session.execute(query).scalars()]
 
 
-def pending_waivers(limit: int = 100) -> list[FeeWaiverRequest]:
+def pending_waivers(limit: int = 100, after: str | None = None) -> list[FeeWaiverRequest]:
     """Fee waiver requests to decide, oldest first, each with its application and company."""
     query = (
         select(FeeWaiverRequest).where(FeeWaiverRequest.state == "requested").order_by(FeeWaiverRequest.id).limit(limit)
         .options(selectinload(FeeWaiverRequest.application).selectinload(Application.company))
     )
+    position = _position(after, str)
+    if position is not None:
+        query = query.where(FeeWaiverRequest.id > position[1])
     return list(db.session.execute(query).scalars())
 
 
@@ -585,12 +626,11 @@ class ReconcileCounts:
 def reconcile_counts(*, awaiting: bool = False) -> ReconcileCounts:
     """One COUNT each: open statement lines, pending waivers, credits to refund
     (and, asked for, applications awaiting payment)."""
-    balances = _balances()
     scalar = db.session.scalar
     return ReconcileCounts(
         open_lines=scalar(select(func.count(StatementLine.id)).where(StatementLine.status == "open")) or 0,
         pending_waivers=scalar(select(func.count(FeeWaiverRequest.id)).where(FeeWaiverRequest.state == "requested")) or 0,
-        credits=scalar(select(func.count()).select_from(balances).where(balances.c.balance < -_HALF_CENT)) or 0,
+        credits=scalar(select(func.count(Application.id)).where(_CREDIT)) or 0,
         awaiting_payment=(scalar(select(func.count(Application.id)).where(Application.state == "awaiting_payment")) or 0)
         if awaiting else 0,
     )

@@ -166,31 +166,44 @@ def _queue_condition(queue: str, user: User, now: dt.datetime, soon: dt.datetime
     raise ValueError(queue)
 
 
-def _review_base(organisation_ids: set[int] | None, filters: Filters):
-    query = (
-        select(ReviewTask)
-        .join(Application, Application.id == ReviewTask.application_id)
-        .join(Company, Company.id == Application.company_id)
-    )
+def _review_base(organisation_ids: set[int] | None, filters: Filters, *, join: bool = True):
+    query = select(ReviewTask)
+    if join:
+        query = query.join(Application, Application.id == ReviewTask.application_id).join(
+            Company, Company.id == Application.company_id)
     if organisation_ids is not None:
         query = query.where(ReviewTask.organisation_id.in_(sorted(organisation_ids) or [-1]))
     if filters.kind:
         query = query.where(ReviewTask.kind == filters.kind)
-    return _application_filters(query, filters)
+    return _application_filters(query, filters) if join else query
+
+
+# The queues whose reviews are open: the ones the tabs count. The decided
+# queue is the organisation's whole history: it is paginated, never counted.
+COUNTED_QUEUES = tuple(queue for queue in QUEUES if queue != "decided")
 
 
 def queue_counts(user: User, organisation_ids: set[int] | None, filters: Filters, now: dt.datetime | None = None) -> dict[str, int]:
-    """The number of reviews in every queue, in one query."""
+    """The number of reviews in every queue of open work, in one query over
+    the open reviews only (the partial index ix_review_tasks_open_org_due):
+    its cost follows the work in hand, not the organisation's history. The
+    decided queue has no count."""
     now = now or now_utc()
     soon = due_soon_limit(now)
     columns = []
-    for queue in QUEUES:
+    for queue in COUNTED_QUEUES:
         condition = _queue_condition(queue, user, now, soon)
         columns.append(func.coalesce(func.sum(case((condition, 1), else_=0)), 0).label(queue))
-    # One pass over the organisation's filtered reviews, every queue a sum.
-    query = _review_base(organisation_ids, filters).with_only_columns(*columns, maintain_column_froms=False)
+    # Applications and companies are joined only when a filter reads them.
+    base = _review_base(organisation_ids, filters, join=_needs_application(filters))
+    query = base.where(ReviewTask.state.in_(OPEN_STATES)).with_only_columns(*columns, maintain_column_froms=False)
     row = db.session.execute(query).one()
-    return {queue: int(getattr(row, queue) or 0) for queue in QUEUES}
+    return {queue: int(getattr(row, queue) or 0) for queue in COUNTED_QUEUES}
+
+
+def _needs_application(filters: Filters) -> bool:
+    return any((filters.site, filters.production_type, filters.tier, filters.country, filters.shoot_from,
+                filters.shoot_to, filters.text, filters.state))
 
 
 def review_queue(

@@ -27,7 +27,8 @@ def test_each_queue_lists_its_reviews_with_counts(world, signed_in, client):
     db.session.commit()
     user = world.owner_a_reviewer
     counts = queues.queue_counts(user, {world.owner_a.id}, queues.Filters())
-    assert counts == {"mine": 1, "unassigned": 3, "open": 4, "due_soon": 1, "overdue": 1, "waiting": 1, "decided": 1}
+    # Open work only: the decided queue (the organisation's history) is paginated, not counted.
+    assert counts == {"mine": 1, "unassigned": 3, "open": 4, "due_soon": 1, "overdue": 1, "waiting": 1}
 
     def ids(queue):
         return [row.review.id for row in queues.review_queue(user, queue, {world.owner_a.id}, queues.Filters()).rows]
