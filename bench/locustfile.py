@@ -1,0 +1,232 @@
+"""The load profile of the single window (issue 20): anonymous visitors
+browsing the public pages, producers filing complete applications and
+reviewers deciding, run headless by bench/bench_load.py.
+
+Forms are read from the pages as a browser would: every field of the form
+(hidden ones too: the CSRF token, a record's version) is sent with its
+value, and the user fills only what a person would type. The accounts are the
+demo's (``flask seed-demo``); bench/bench_load.py passes them in
+``BENCH_PRODUCERS`` and ``BENCH_REVIEWERS`` (comma-separated e-mails).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import os
+import random
+import re
+from html.parser import HTMLParser
+
+from locust import HttpUser, between, task
+
+PASSWORD = os.environ.get("BENCH_PASSWORD", "film-permit-demo-2027")
+PRODUCERS = [e for e in os.environ.get("BENCH_PRODUCERS", "").split(",") if e]
+REVIEWERS = [e for e in os.environ.get("BENCH_REVIEWERS", "").split(",") if e]
+SLUGS = [s for s in os.environ.get("BENCH_SLUGS", "").split(",") if s]
+PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj % bench\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+
+
+class _Forms(HTMLParser):
+    """Every <form>: its action, method and fields with their current values."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.forms: list[dict] = []
+        self._form = None
+        self._select = None
+        self._textarea = None
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag == "form":
+            self._form = {"action": a.get("action", ""), "method": (a.get("method") or "get").lower(), "fields": [],
+                          "selects": {}, "buttons": []}
+            self.forms.append(self._form)
+        elif self._form is None:
+            return
+        elif tag == "input":
+            kind = (a.get("type") or "text").lower()
+            name = a.get("name")
+            if not name or kind in ("file", "submit", "button", "image"):
+                if kind == "submit" and name:
+                    self._form["buttons"].append((name, a.get("value", "")))
+                return
+            if kind in ("checkbox", "radio") and "checked" not in a:
+                return
+            self._form["fields"].append((name, a.get("value", "on" if kind == "checkbox" else "")))
+        elif tag == "select" and a.get("name"):
+            self._select = a["name"]
+            self._form["selects"][self._select] = []
+        elif tag == "option" and self._select is not None:
+            value = a.get("value", "")
+            self._form["selects"][self._select].append(value)
+            if "selected" in a:
+                self._form["fields"].append((self._select, value))
+        elif tag == "textarea" and a.get("name"):
+            self._textarea = a["name"]
+            self._form["fields"].append((self._textarea, ""))
+
+    def handle_endtag(self, tag):
+        if tag == "form":
+            self._form = None
+        elif tag == "select":
+            self._select = None
+        elif tag == "textarea":
+            self._textarea = None
+
+
+def forms_of(page: str) -> list[dict]:
+    parser = _Forms()
+    parser.feed(page)
+    return parser.forms
+
+
+def form_with(page: str, action_part: str) -> dict | None:
+    return next((f for f in forms_of(page) if action_part in html.unescape(f["action"])), None)
+
+
+def fill(form: dict, values: dict) -> dict:
+    data: dict = {}
+    for name, value in form["fields"]:
+        data.setdefault(name, value)
+    data.update(values)
+    return data
+
+
+def future(days: int) -> str:
+    return (dt.date.today() + dt.timedelta(days=days)).isoformat()
+
+
+class SignedIn(HttpUser):
+    abstract = True
+    emails: list[str] = []
+
+    def on_start(self):
+        self.email = random.choice(self.emails)
+        page = self.client.get("/auth/login", name="/auth/login").text
+        form = form_with(page, "/auth/login")
+        self.client.post("/auth/login", data=fill(form, {"email": self.email, "password": PASSWORD}), name="/auth/login [POST]")
+
+    def post_form(self, page: str, action_part: str, values: dict, name: str, files=None):
+        form = form_with(page, action_part)
+        if form is None:
+            return None
+        action = html.unescape(form["action"])
+        return self.client.post(action, data=fill(form, values), files=files, name=name)
+
+
+class Visitor(HttpUser):
+    """Anonymous browsing: the catalogue, a site, its next month, a quote, the scorecard."""
+
+    weight = 6
+    wait_time = between(1, 4)
+
+    @task(4)
+    def catalogue(self):
+        self.client.get("/sites/", name="/sites/")
+
+    @task(3)
+    def site(self):
+        slug = random.choice(SLUGS)
+        self.client.get(f"/sites/{slug}", name="/sites/<slug>")
+        month = (dt.date.today().replace(day=1) + dt.timedelta(days=40)).strftime("%Y-%m")
+        self.client.get(f"/sites/{slug}?month={month}", name="/sites/<slug>?month")
+
+    @task(2)
+    def quote(self):
+        a, b = random.sample(SLUGS, 2)
+        day = future(random.randint(40, 120))
+        self.client.get(f"/sites/quote?sites={a}&sites={b}&start_date={day}&end_date={day}&crew=20"
+                        "&production_type=feature&country_of_origin=FR", name="/sites/quote [computed]")
+
+    @task(1)
+    def scorecard(self):
+        self.client.get("/scorecard/", name="/scorecard/")
+
+
+class Producer(SignedIn):
+    """Files a complete application: a draft, every section, a booking, a
+    document uploaded and attached, the declaration, then submits."""
+
+    weight = 2
+    wait_time = between(2, 6)
+    emails = PRODUCERS
+
+    @task
+    def file_an_application(self):
+        c = self.client
+        page = c.get("/applications/", name="/applications/").text
+        started = self.post_form(page, "/applications/new", {}, "/applications/new")
+        if started is None or not re.search(r"/applications/\d+", started.url):
+            return
+        base = re.search(r"/applications/\d+", started.url).group(0)
+        # Sites and dates: one booking.
+        page = c.get(f"{base}/sites/add", name="/applications/<id>/sites/add").text
+        form = form_with(page, "/sites/add")
+        if form is None:
+            return
+        site_ids = [v for v in form["selects"].get("location_id", []) if v]
+        start = random.randint(50, 200)
+        self.post_form(page, "/sites/add", {"location_id": random.choice(site_ids), "start_date": future(start),
+                                            "end_date": future(start + 2), "daily_start": "08:00",
+                                            "daily_end": "18:00", "crew_on_site": "15", "vehicles": "1"},
+                       "/applications/<id>/sites/add [POST]")
+        page = c.get(f"{base}/sites", name="/applications/<id>/sites").text
+        self.post_form(page, f"{base}/sites", {"completed": "yes"}, "/applications/<id>/sites [POST]")
+        sections = {
+            "contacts": {"contact_name": "Bench Producer", "contact_email": "bench@example.test",
+                         "contact_phone": "+994 12 555 00 00"},
+            "production": {"title": f"Bench {random.randint(1, 10**6)}", "production_type": "feature",
+                           "country_of_origin": "FR", "synopsis": "A caravan crosses the old city at dawn."},
+            "activities": {},
+            "crew": {"crew_total": "25", "equipment_notes": "Two cameras."},
+        }
+        for section, values in sections.items():
+            page = c.get(f"{base}/{section}", name=f"/applications/<id>/{section}").text
+            self.post_form(page, f"{base}/{section}", {**values, "completed": "yes"},
+                           f"/applications/<id>/{section} [POST]")
+        # Documents: the insurance certificate uploaded and attached.
+        page = c.get(f"{base}/documents", name="/applications/<id>/documents").text
+        self.post_form(page, f"{base}/documents/upload",
+                       {"kind": "insurance", "expires_on": future(500), "insured_name": "Bench Films", "keep": ""},
+                       "/applications/<id>/documents/upload",
+                       files={"file": ("insurance.pdf", PDF, "application/pdf")})
+        page = c.get(f"{base}/documents", name="/applications/<id>/documents").text
+        self.post_form(page, f"{base}/documents", {"completed": "yes"}, "/applications/<id>/documents [POST]")
+        page = c.get(f"{base}/declaration", name="/applications/<id>/declaration").text
+        self.post_form(page, f"{base}/declaration", {"confirm": "y", "declaration_name": "Bench Producer"},
+                       "/applications/<id>/declaration [POST]")
+        page = c.get(f"{base}/check", name="/applications/<id>/check").text
+        self.post_form(page, f"{base}/submit", {}, "/applications/<id>/submit")
+        c.get(base, name="/applications/<id>")
+
+
+class Reviewer(SignedIn):
+    """Opens the queue, claims an open review and approves it."""
+
+    weight = 2
+    wait_time = between(2, 6)
+    emails = REVIEWERS
+
+    @task
+    def decide_one(self):
+        c = self.client
+        queue = c.get("/review/", name="/review/").text
+        ids = list(dict.fromkeys(re.findall(r'href="/review/tasks/(\d+)"', queue)))
+        if not ids:
+            return
+        review = random.choice(ids[:10])
+        page = c.get(f"/review/tasks/{review}", name="/review/tasks/<id>").text
+        claimed = self.post_form(page, f"/review/tasks/{review}/claim", {}, "/review/tasks/<id>/claim")
+        if claimed is not None:
+            page = claimed.text
+        if f"/review/tasks/{review}/decide/approve" not in page:
+            return
+        page = c.get(f"/review/tasks/{review}/decide/approve", name="/review/tasks/<id>/decide/approve").text
+        answer = self.post_form(page, f"/review/tasks/{review}/decide/approve", {},
+                                "/review/tasks/<id>/decide/approve [POST]")
+        if answer is not None and form_with(answer.text, f"/review/tasks/{review}/decide/approve"):
+            # The confirmation step: the same form, confirmed.
+            self.post_form(answer.text, f"/review/tasks/{review}/decide/approve", {"confirm": "1"},
+                           "/review/tasks/<id>/decide/approve [confirm]")
