@@ -56,9 +56,10 @@ def admin(statement: str) -> None:
 def accounts() -> dict[str, str]:
     engine = create_engine(database_url(DB_NAME).replace("postgresql://", "postgresql+psycopg://", 1))
     with engine.connect() as conn:
-        producers = conn.execute(text(
-            "SELECT DISTINCT u.email FROM users u JOIN company_memberships m ON m.user_id = u.id ORDER BY u.email"
-        )).scalars().all()
+        producers = [f"{email}|{company}" for email, company in conn.execute(text(
+            "SELECT DISTINCT u.email, c.legal_name FROM users u JOIN company_memberships m ON m.user_id = u.id "
+            "JOIN companies c ON c.id = m.company_id ORDER BY u.email"
+        ))]
         reviewers = conn.execute(text(
             "SELECT DISTINCT u.email FROM users u JOIN organisation_memberships m ON m.user_id = u.id "
             "WHERE m.role IN ('reviewer', 'supervisor') ORDER BY u.email"

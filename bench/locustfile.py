@@ -17,10 +17,12 @@ import os
 import random
 import re
 from html.parser import HTMLParser
+from urllib.parse import urlsplit
 
 from locust import HttpUser, between, task
 
 PASSWORD = os.environ.get("BENCH_PASSWORD", "film-permit-demo-2027")
+# "e-mail|company's legal name" (the insurance certificate names the company).
 PRODUCERS = [e for e in os.environ.get("BENCH_PRODUCERS", "").split(",") if e]
 REVIEWERS = [e for e in os.environ.get("BENCH_REVIEWERS", "").split(",") if e]
 SLUGS = [s for s in os.environ.get("BENCH_SLUGS", "").split(",") if s]
@@ -82,8 +84,14 @@ def forms_of(page: str) -> list[dict]:
     return parser.forms
 
 
-def form_with(page: str, action_part: str) -> dict | None:
-    return next((f for f in forms_of(page) if action_part in html.unescape(f["action"])), None)
+def form_with(response, action_part: str) -> dict | None:
+    """The first form of the page whose action (the page's own address when
+    the form names none) contains ``action_part``, with ``target`` set."""
+    here = urlsplit(response.url)
+    own = here.path + (f"?{here.query}" if here.query else "")
+    forms = [{**form, "target": html.unescape(form["action"]) or own} for form in forms_of(response.text)]
+    exact = [f for f in forms if f["target"].split("?")[0] == action_part]
+    return next(iter(exact or [f for f in forms if action_part in f["target"]]), None)
 
 
 def fill(form: dict, values: dict) -> dict:
@@ -103,17 +111,16 @@ class SignedIn(HttpUser):
     emails: list[str] = []
 
     def on_start(self):
-        self.email = random.choice(self.emails)
-        page = self.client.get("/auth/login", name="/auth/login").text
-        form = form_with(page, "/auth/login")
-        self.client.post("/auth/login", data=fill(form, {"email": self.email, "password": PASSWORD}), name="/auth/login [POST]")
+        self.email, _, self.company = random.choice(self.emails).partition("|")
+        page = self.client.get("/auth/login", name="/auth/login")
+        self.post_form(page, "/auth/login", {"email": self.email, "password": PASSWORD}, "/auth/login [POST]")
 
-    def post_form(self, page: str, action_part: str, values: dict, name: str, files=None):
+    def post_form(self, page, action_part: str, values: dict, name: str, files=None):
+        """Post the page's form (a response) whose action contains ``action_part``."""
         form = form_with(page, action_part)
         if form is None:
             return None
-        action = html.unescape(form["action"])
-        return self.client.post(action, data=fill(form, values), files=files, name=name)
+        return self.client.post(form["target"], data=fill(form, values), files=files, name=name)
 
 
 class Visitor(HttpUser):
@@ -156,23 +163,29 @@ class Producer(SignedIn):
     @task
     def file_an_application(self):
         c = self.client
-        page = c.get("/applications/", name="/applications/").text
+        page = c.get("/applications/", name="/applications/")
         started = self.post_form(page, "/applications/new", {}, "/applications/new")
         if started is None or not re.search(r"/applications/\d+", started.url):
             return
         base = re.search(r"/applications/\d+", started.url).group(0)
         # Sites and dates: one booking.
-        page = c.get(f"{base}/sites/add", name="/applications/<id>/sites/add").text
+        page = c.get(f"{base}/sites/add", name="/applications/<id>/sites/add")
         form = form_with(page, "/sites/add")
         if form is None:
             return
         site_ids = [v for v in form["selects"].get("location_id", []) if v]
-        start = random.randint(50, 200)
-        self.post_form(page, "/sites/add", {"location_id": random.choice(site_ids), "start_date": future(start),
-                                            "end_date": future(start + 2), "daily_start": "08:00",
-                                            "daily_end": "18:00", "crew_on_site": "15", "vehicles": "1"},
-                       "/applications/<id>/sites/add [POST]")
-        page = c.get(f"{base}/sites", name="/applications/<id>/sites").text
+        for _attempt in range(3):
+            # A site may be closed or taken on those days: the producer tries another (a 400 that says why).
+            start = random.randint(50, 300)
+            with c.post(form["target"], name="/applications/<id>/sites/add [POST]", catch_response=True,
+                        data=fill(form, {"location_id": random.choice(site_ids), "start_date": future(start),
+                                         "end_date": future(start + 1), "daily_start": "08:00", "daily_end": "18:00",
+                                         "crew_on_site": "5", "vehicles": "1"})) as added:
+                if added.status_code == 400:
+                    added.success()
+                    continue
+            break
+        page = c.get(f"{base}/sites", name="/applications/<id>/sites")
         self.post_form(page, f"{base}/sites", {"completed": "yes"}, "/applications/<id>/sites [POST]")
         sections = {
             "contacts": {"contact_name": "Bench Producer", "contact_email": "bench@example.test",
@@ -183,21 +196,21 @@ class Producer(SignedIn):
             "crew": {"crew_total": "25", "equipment_notes": "Two cameras."},
         }
         for section, values in sections.items():
-            page = c.get(f"{base}/{section}", name=f"/applications/<id>/{section}").text
+            page = c.get(f"{base}/{section}", name=f"/applications/<id>/{section}")
             self.post_form(page, f"{base}/{section}", {**values, "completed": "yes"},
                            f"/applications/<id>/{section} [POST]")
         # Documents: the insurance certificate uploaded and attached.
-        page = c.get(f"{base}/documents", name="/applications/<id>/documents").text
+        page = c.get(f"{base}/documents", name="/applications/<id>/documents")
         self.post_form(page, f"{base}/documents/upload",
-                       {"kind": "insurance", "expires_on": future(500), "insured_name": "Bench Films", "keep": ""},
+                       {"kind": "insurance", "expires_on": future(500), "insured_name": self.company},
                        "/applications/<id>/documents/upload",
                        files={"file": ("insurance.pdf", PDF, "application/pdf")})
-        page = c.get(f"{base}/documents", name="/applications/<id>/documents").text
+        page = c.get(f"{base}/documents", name="/applications/<id>/documents")
         self.post_form(page, f"{base}/documents", {"completed": "yes"}, "/applications/<id>/documents [POST]")
-        page = c.get(f"{base}/declaration", name="/applications/<id>/declaration").text
+        page = c.get(f"{base}/declaration", name="/applications/<id>/declaration")
         self.post_form(page, f"{base}/declaration", {"confirm": "y", "declaration_name": "Bench Producer"},
                        "/applications/<id>/declaration [POST]")
-        page = c.get(f"{base}/check", name="/applications/<id>/check").text
+        page = c.get(f"{base}/check", name="/applications/<id>/check")
         self.post_form(page, f"{base}/submit", {}, "/applications/<id>/submit")
         c.get(base, name="/applications/<id>")
 
@@ -217,16 +230,15 @@ class Reviewer(SignedIn):
         if not ids:
             return
         review = random.choice(ids[:10])
-        page = c.get(f"/review/tasks/{review}", name="/review/tasks/<id>").text
-        claimed = self.post_form(page, f"/review/tasks/{review}/claim", {}, "/review/tasks/<id>/claim")
-        if claimed is not None:
-            page = claimed.text
-        if f"/review/tasks/{review}/decide/approve" not in page:
+        page = c.get(f"/review/tasks/{review}", name="/review/tasks/<id>")
+        if self.post_form(page, f"/review/tasks/{review}/claim", {}, "/review/tasks/<id>/claim") is not None:
+            page = c.get(f"/review/tasks/{review}", name="/review/tasks/<id>")
+        if f"/review/tasks/{review}/decide/approve" not in page.text:
             return
-        page = c.get(f"/review/tasks/{review}/decide/approve", name="/review/tasks/<id>/decide/approve").text
+        page = c.get(f"/review/tasks/{review}/decide/approve", name="/review/tasks/<id>/decide/approve")
         answer = self.post_form(page, f"/review/tasks/{review}/decide/approve", {},
                                 "/review/tasks/<id>/decide/approve [POST]")
-        if answer is not None and form_with(answer.text, f"/review/tasks/{review}/decide/approve"):
+        if answer is not None and form_with(answer, f"/review/tasks/{review}/decide/approve"):
             # The confirmation step: the same form, confirmed.
-            self.post_form(answer.text, f"/review/tasks/{review}/decide/approve", {"confirm": "1"},
+            self.post_form(answer, f"/review/tasks/{review}/decide/approve", {"confirm": "1"},
                            "/review/tasks/<id>/decide/approve [confirm]")
