@@ -7,24 +7,10 @@ from permits.models import Application, ReviewTask, User, WorkflowEvent
 from permits.services.context import now_utc
 
 
-def record_event(
-    application: Application,
-    *,
-    actor: User | None,
-    actor_role: str,
-    subject: str,
-    action: str,
-    from_state: str | None,
-    to_state: str | None,
-    review: ReviewTask | None = None,
-    organisation_id: int | None = None,
-    amendment_id: int | None = None,
-    payload: dict | None = None,
-) -> WorkflowEvent:
-    event = WorkflowEvent(**event_values(
-        application, actor=actor, actor_role=actor_role, subject=subject, action=action, from_state=from_state,
-        to_state=to_state, review=review, organisation_id=organisation_id, amendment_id=amendment_id, payload=payload,
-    ))
+def record_event(application: Application, **fields) -> WorkflowEvent:
+    """One event of ``application``'s timeline, added to the session: the
+    fields of :func:`event_values` (actor, actor_role, subject, action, states...)."""
+    event = WorkflowEvent(**event_values(application, **fields))
     db.session.add(event)
     return event
 
