@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import os
 import random
 import statistics
 import sys
@@ -32,49 +31,15 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from sqlalchemy import create_engine, insert, select, text
-from sqlalchemy.engine import make_url
+from benchdb import drop_database, make_app, recreate_database
+from sqlalchemy import insert, select, text
 
 DB_NAME = "bench_dashboard"  # --db-name changes it
 PASSWORD = "bench-password-2027"
 CHUNK = 5000
 UTC = dt.UTC
-
-
-def server_url() -> str:
-    url = os.environ.get("BENCH_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
-    return url.replace("postgresql://", "postgresql+psycopg://", 1)
-
-
-def recreate_database() -> str:
-    admin = create_engine(make_url(server_url()).set(database="postgres"), isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{DB_NAME}" WITH (FORCE)'))
-        conn.execute(text(f'CREATE DATABASE "{DB_NAME}"'))
-    admin.dispose()
-    return make_url(server_url()).set(database=DB_NAME).render_as_string(hide_password=False)
-
-
-def drop_database() -> None:
-    admin = create_engine(make_url(server_url()).set(database="postgres"), isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{DB_NAME}" WITH (FORCE)'))
-    admin.dispose()
-
-
-def make_app(url: str, tmp: Path):
-    from config import TestingConfig
-    from permits import create_app
-
-    os.environ.setdefault("INSTANCE_PATH", str(tmp / "instance"))
-    config = type(
-        "BenchConfig",
-        (TestingConfig,),
-        {"SQLALCHEMY_DATABASE_URI": url, "UPLOAD_DIR": str(tmp / "uploads"), "MAILBOX_DIR": str(tmp / "mailbox"),
-         "RATELIMIT_ENABLED": False, "WTF_CSRF_ENABLED": False},
-    )
-    return create_app(config)
 
 
 # ----------------------------------------------------------------------------- seeding
@@ -341,8 +306,8 @@ def main() -> None:
     from flask_migrate import upgrade
 
     tmp = Path(tempfile.mkdtemp(prefix="bench-dashboard-"))
-    url = recreate_database()
-    app = make_app(url, tmp)
+    url = recreate_database(DB_NAME)
+    app = make_app(url, tmp, RATELIMIT_ENABLED=False, WTF_CSRF_ENABLED=False)
     from permits.extensions import db
 
     try:
@@ -386,7 +351,7 @@ def main() -> None:
         with app.app_context():
             db.engine.dispose()
         if not args.keep:
-            drop_database()
+            drop_database(DB_NAME)
 
 
 if __name__ == "__main__":

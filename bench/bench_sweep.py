@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import os
 import sys
 import tempfile
 import time
@@ -32,9 +31,10 @@ from decimal import Decimal
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from sqlalchemy import create_engine, event, func, insert, select, text
-from sqlalchemy.engine import make_url
+from benchdb import drop_database, make_app, recreate_database
+from sqlalchemy import event, func, insert, select, text
 
 DB_NAME = "bench_sweep"
 UTC = dt.UTC
@@ -54,44 +54,6 @@ MIX = (
     ("payment_lapse", 3),
     ("info_lapse", 2),
 )
-
-
-def server_url() -> str:
-    url = os.environ.get("BENCH_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
-    return url.replace("postgresql://", "postgresql+psycopg://", 1)
-
-
-def _admin():
-    return create_engine(make_url(server_url()).set(database="postgres"), isolation_level="AUTOCOMMIT")
-
-
-def recreate_database() -> str:
-    admin = _admin()
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{DB_NAME}" WITH (FORCE)'))
-        conn.execute(text(f'CREATE DATABASE "{DB_NAME}"'))
-    admin.dispose()
-    return make_url(server_url()).set(database=DB_NAME).render_as_string(hide_password=False)
-
-
-def drop_database() -> None:
-    admin = _admin()
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{DB_NAME}" WITH (FORCE)'))
-    admin.dispose()
-
-
-def make_app(url: str, tmp: Path):
-    from config import TestingConfig
-    from permits import create_app
-
-    os.environ.setdefault("INSTANCE_PATH", str(tmp / "instance"))
-    config = type(
-        "BenchConfig",
-        (TestingConfig,),
-        {"SQLALCHEMY_DATABASE_URI": url, "UPLOAD_DIR": str(tmp / "uploads"), "MAILBOX_DIR": str(tmp / "mailbox")},
-    )
-    return create_app(config)
 
 
 # ----------------------------------------------------------------------------- seeding
@@ -294,7 +256,7 @@ def main() -> None:
     from flask_migrate import upgrade
 
     tmp = Path(tempfile.mkdtemp(prefix="bench-sweep-"))
-    url = recreate_database()
+    url = recreate_database(DB_NAME)
     app = make_app(url, tmp)
     from permits.extensions import db
 
@@ -328,7 +290,7 @@ def main() -> None:
         with app.app_context():
             db.engine.dispose()
         if not args.keep:
-            drop_database()
+            drop_database(DB_NAME)
 
 
 if __name__ == "__main__":
