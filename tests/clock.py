@@ -52,8 +52,12 @@ CALENDAR = BusinessCalendar()
 
 
 def now() -> dt.datetime:
-    """The suite's current moment (UTC): the reference, plus the time the test has run."""
-    return dt.datetime.now(dt.UTC)
+    """The suite's current moment (UTC): where the innermost time travel is
+    (the reference, plus the time the test has run), never the machine's
+    clock; outside any travel, the reference itself."""
+    if not time_machine.traveller_stack:
+        return REFERENCE_NOW
+    return dt.datetime.fromtimestamp(time_machine.traveller_stack[-1].time_ns() / 1e9, dt.UTC)
 
 
 def today() -> dt.date:
@@ -81,7 +85,7 @@ class freeze:
 
     def start(self):
         coordinates = self.traveller.start()
-        dt.datetime.now(dt.UTC)  # starts the ticking now
+        coordinates.time_ns()  # starts the ticking now
         return coordinates
 
     def stop(self) -> None:
