@@ -123,6 +123,12 @@ class BaseConfig:
     # visitor could choose their own address.
     TRUSTED_PROXIES = int(os.environ.get("TRUSTED_PROXIES", "0"))
 
+    # The anonymous public pages (catalogue, site, quote, scorecard,
+    # verification) kept rendered in Redis until a write changes them
+    # (permits/page_cache.py); empty: rendered every time.
+    PUBLIC_PAGE_CACHE_URL = os.environ.get("PUBLIC_PAGE_CACHE_URL", REDIS_URL)
+    PUBLIC_PAGE_CACHE_SECONDS = int(os.environ.get("PUBLIC_PAGE_CACHE_SECONDS", "300"))
+
     # Rate limits: Redis when there is one, so every web worker shares the counters.
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", REDIS_URL or "memory://")
     RATELIMIT_ENABLED = _bool("RATELIMIT_ENABLED", True)
@@ -192,6 +198,9 @@ class TestingConfig(BaseConfig):
     CELERY_ALWAYS_EAGER = False
     SMTP_URL = os.environ.get("TEST_SMTP_URL", "mailbox")
     RATELIMIT_STORAGE_URI = "memory://"
+    # Tests empty the tables between them without the session: a kept page
+    # would outlive its rows. Tests of the cache give it a Redis of their own.
+    PUBLIC_PAGE_CACHE_URL = ""
     SERVER_NAME = None
     PUBLIC_BASE_URL = "http://localhost"
     DEV_MAILBOX_PAGE = True

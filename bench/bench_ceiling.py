@@ -153,7 +153,7 @@ def main() -> None:
     args = parser.parse_args()
 
     tmp = Path(tempfile.mkdtemp(prefix="bench-ceiling-"))
-    redis_port, product_port, ceiling_port = free_port(), free_port(), free_port()
+    redis_port, product_port, ceiling_port, uncached_port = free_port(), free_port(), free_port(), free_port()
     env = {
         **os.environ,
         "PERMITS_ENV": "production",
@@ -169,7 +169,7 @@ def main() -> None:
         "PYTHONPATH": f"{ROOT}{os.pathsep}{ROOT / 'bench'}",
     }
     env.pop("FLASK_DEBUG", None)
-    redis = product = ceiling = None
+    redis = product = ceiling = uncached = None
     recreate_database()
     try:
         redis = subprocess.Popen(["redis-server", "--port", str(redis_port), "--save", "", "--appendonly", "no"],
@@ -178,8 +178,14 @@ def main() -> None:
             subprocess.run([str(BIN / "flask"), *command], cwd=ROOT, env=env, check=True, capture_output=True)
         product = gunicorn("bench_wsgi:create_app()", product_port, env, tmp / "product.log")
         ceiling = gunicorn("ceiling_app:create_app()", ceiling_port, env, tmp / "ceiling.log")
+        # The same product with the public page cache off: what a page costs
+        # when it is rendered (the first visit after a write).
+        uncached = gunicorn("bench_wsgi:create_app()", uncached_port, {**env, "PUBLIC_PAGE_CACHE_URL": ""},
+                            tmp / "uncached.log")
         product_base, ceiling_base = f"http://127.0.0.1:{product_port}", f"http://127.0.0.1:{ceiling_port}"
+        uncached_base = f"http://127.0.0.1:{uncached_port}"
         wait_for(f"{product_base}/sites/", product)
+        wait_for(f"{uncached_base}/sites/", uncached)
         wait_for(f"{ceiling_base}/plain", ceiling)
 
         print(f"load: {args.processes} processes × {args.threads} threads (Python http.client keep-alive), "
@@ -197,10 +203,12 @@ def main() -> None:
             return result
 
         ceiling_rows = {path: measure(f"bare Flask {path}", f"{ceiling_base}{path}") for path in ("/plain", "/select1", "/template")}
-        for name, url, public in page_urls(product_base):
+        for (name, url, public), (_, uncached_url, _) in zip(page_urls(product_base), page_urls(uncached_base), strict=True):
             measure(name, url)
             if public:
                 measure(name, url, "revalidate")
+            if name != "home":
+                measure(name, uncached_url, "rendered")
         reference = ceiling_rows["/select1"]["rps"] or 1.0
         print(header)
         for name, mode, r in rows:
@@ -209,9 +217,11 @@ def main() -> None:
             print(f"{name:38} {mode_text:10} {r['rps']:8.0f} {r['p50']:8.1f} {r['p95']:8.1f} {r['p99']:8.1f} "
                   f"{r['errors']:7d} {share:10.1f}%")
         print("\n% SELECT 1: requests/s of the page over requests/s of the bare one-SELECT endpoint in this run "
-              "(target: public pages at 25% or more).")
+              "(target: public pages at 25% or more). full: every request answered in full (a visitor whose browser "
+              "keeps nothing; the page from the shared cache); revalidate: a returning browser (304); rendered: the "
+              "page cache off, every request rendered from the database (the first visit after a write).")
     finally:
-        for process in (product, ceiling, redis):
+        for process in (product, ceiling, uncached, redis):
             stop(process)
         if not args.keep:
             drop_database()

@@ -38,6 +38,7 @@ def create_app(config: type[BaseConfig] | str | None = None, **overrides) -> Fla
     register_error_handlers(app)
     register_security(app)
     register_templating(app)
+    register_page_cache(app)
     register_cli(app)
     register_celery(app)
     register_email_attachments(app)
@@ -154,6 +155,12 @@ def register_templating(app: Flask) -> None:
     from permits.templating import register as register_template_helpers
 
     register_template_helpers(app)
+
+
+def register_page_cache(app: Flask) -> None:
+    from permits.page_cache import register as register_public_pages
+
+    register_public_pages(app)
 
 
 def register_cli(app: Flask) -> None:

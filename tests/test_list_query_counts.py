@@ -165,3 +165,51 @@ def test_the_producer_status_page_asks_as_many_queries_for_a_longer_history(app,
     client = sign_in(app.test_client(), world.producer)
     few, more = _statements(client, f"/applications/{short.id}"), _statements(client, f"/applications/{longer.id}")
     assert len(more) == len(few), _difference(few, more)
+
+
+def _more_sites(world, count: int) -> None:
+    """``count`` more published sites of the first owner, each with a photo, a blackout and a booking."""
+    from permits.models import LocationBlackout, LocationPhoto
+    from tests.factories import LocationFactory
+
+    for _ in range(count):
+        site = LocationFactory(owner=world.owner_a)
+        database.session.add(LocationPhoto(location=site, storage_key=f"photos/{site.slug}.jpg", caption=site.name_en))
+        database.session.add(LocationBlackout(location=site, start_date=dt.date(2027, 7, 1), end_date=dt.date(2027, 7, 3),
+                                              reason="Festival"))
+        database.session.commit()
+        approved_at = submitted(world, sites=[site, world.site_a])
+        approve_all(world, approved_at, "ministry_screening")
+
+
+def _public_statements(app, world) -> dict[str, list[str]]:
+    from tests.permits_issue.helpers import approved
+
+    client = app.test_client()
+    client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
+    _application, permit = approved(world)
+    site = world.site_a
+    pages = {
+        "catalogue": "/sites/",
+        "catalogue, free dates": "/sites/?start_date=2027-07-02&end_date=2027-07-04",
+        "site": f"/sites/{site.slug}",
+        "site, July": f"/sites/{site.slug}?month=2027-07",
+        "scorecard": "/scorecard/",
+        "verification by token": f"/verify/{permit.verification_token}",
+        "verification by number": f"/verify/?number={permit.number}&code={permit.short_code}",
+        "quote": f"/sites/quote?sites={site.slug}&sites={world.site_b.slug}&start_date=2027-07-05&end_date=2027-07-07"
+                 "&crew=20&vehicles=2&production_type=feature&country_of_origin=FR",
+    }
+    return {page: _statements(client, url) for page, url in pages.items()}
+
+
+def test_the_public_pages_ask_as_many_queries_for_more_sites_photos_and_bookings(app, world):
+    """Rendered (the suite has no page cache): the catalogue loads its sites'
+    photos in one query, the site page its bookings, whatever their number."""
+    _more_sites(world, 2)
+    few = _public_statements(app, world)
+    _more_sites(world, 8)
+    more = _public_statements(app, world)
+    grown = {page: (len(few[page]), len(more[page]), _difference(few[page], more[page]))
+             for page in few if len(few[page]) != len(more[page])}
+    assert not grown, grown

@@ -6,6 +6,7 @@ import datetime as dt
 import hashlib
 
 from sqlalchemy import and_, exists, or_, select
+from sqlalchemy.orm import selectinload
 
 from permits.extensions import db
 from permits.labels import category_label, region_label
@@ -27,7 +28,8 @@ def search(*, text: str = "", region: str = "", category: str = "", heritage: bo
            start: dt.date | None = None, end: dt.date | None = None) -> list[Location]:
     """Published sites matching every filter given; free dates means no
     blackout and no approved shoot or pencil hold on any of those days."""
-    query = select(Location).where(Location.published.is_(True))
+    # The cards show each site's cover photo: all of them in one more query.
+    query = select(Location).where(Location.published.is_(True)).options(selectinload(Location.photos))
     text = (text or "").strip()
     if text:
         like = f"%{text.lower()}%"

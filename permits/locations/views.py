@@ -23,6 +23,7 @@ from permits.labels import (
 from permits.locations import catalogue as queries
 from permits.locations.forms import CatalogueFilterForm, QuoteForm, SiteDatesForm
 from permits.models import Location, LocationPhoto
+from permits.page_cache import public_page
 from permits.services import ServiceError
 from permits.services import applications as drafts
 from permits.services import sites as site_calendars
@@ -58,6 +59,7 @@ def _today():
 
 
 @bp.route("/")
+@public_page
 def catalogue():
     form = CatalogueFilterForm(formdata=request.args)
     form.region.choices = [("", _("Any region")), *queries.regions_in_use()]
@@ -142,6 +144,7 @@ def _quote_facts(form) -> dict:
 
 
 @bp.route("/quote")
+@public_page
 def quote():
     submitted = _submitted(request.args)
     form, site_forms, chosen, planned = _read_quote(request.args, validate=submitted)
@@ -195,6 +198,7 @@ def start_from_quote():
 
 
 @bp.route("/<slug>")
+@public_page
 def site(slug: str):
     location = _site_or_404(slug)
     today = _today()

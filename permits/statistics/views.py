@@ -9,6 +9,7 @@ import io
 from flask import Blueprint, Response, abort, render_template
 
 from permits.access import ministry_required
+from permits.page_cache import public_page
 from permits.services import statistics
 from permits.statistics.tables import STATISTICS_TABLES, csv_safe, statistics_tables
 
@@ -40,7 +41,9 @@ def table_csv(table: str):
 
 
 @bp.route("/scorecard/")
+@public_page
 def scorecard():
     """Public: permits issued and the turnaround of every reviewing body."""
     response = render_template("statistics/scorecard.html", card=statistics.scorecard())
-    return response, 200, {"Cache-Control": "public, max-age=300"}
+    # Private: the page carries the visitor's CSRF token (the language switcher).
+    return response, 200, {"Cache-Control": "private, max-age=300"}

@@ -12,6 +12,7 @@ from flask import Blueprint, current_app, make_response, render_template, reques
 from flask_babel import lazy_gettext as _l
 
 from permits.extensions import limiter
+from permits.page_cache import public_page
 from permits.services import amendments
 from permits.services import permits as permit_service
 
@@ -62,6 +63,7 @@ def _not_found():
 
 @bp.route("/", methods=["GET"])
 @limiter.shared_limit(_lookup_limit, scope="verify-lookup")
+@public_page
 def lookup():
     number = request.args.get("number", "")
     code = request.args.get("code", "")
@@ -75,6 +77,7 @@ def lookup():
 
 @bp.route("/<token>", methods=["GET"])
 @limiter.shared_limit(_lookup_limit, scope="verify-lookup")
+@public_page
 def by_token(token: str):
     permit = permit_service.find_by_token(token)
     if permit is None:
