@@ -6,9 +6,9 @@ task inside the Flask app context. Celery looks for ``app`` (then
 """
 
 from permits import create_app
-from permits.allocator import limit_arenas
+from permits.allocator import tune as tune_allocator
 
-limit_arenas()  # before the pool's threads allocate (MALLOC_ARENA_MAX=2 does it too)
+tune_allocator()  # before the pool's threads allocate (the Procfile's MALLOC_* variables do it too)
 
 flask_app = create_app()
 celery = app = flask_app.extensions["celery"]

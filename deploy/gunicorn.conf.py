@@ -9,16 +9,16 @@ import importlib.util
 import os
 from pathlib import Path
 
-# Also set MALLOC_ARENA_MAX=2 in the environment (permits-web.service); this
-# caps the arenas in the master before it forks, should the variable be
-# missing. permits/allocator.py is loaded on its own: importing the package
+# Also set MALLOC_ARENA_MAX=2 and the thresholds in the environment
+# (permits-web.service); this tunes the allocator in the master before it
+# forks, should the variables be missing. permits/allocator.py is loaded on its own: importing the package
 # would load Flask into the master, which serves no request.
 _spec = importlib.util.spec_from_file_location(
     "permits_allocator", Path(__file__).resolve().parents[1] / "permits" / "allocator.py"
 )
 _allocator = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(_allocator)
-_allocator.limit_arenas()
+_allocator.tune()
 
 bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
 workers = int(os.environ.get("WEB_CONCURRENCY", "4"))

@@ -68,21 +68,22 @@ def test_gunicorn_keeps_idle_connections_longer_than_the_proxy_and_recycles_work
 
 
 @pytest.mark.parametrize("name", ["permits-web.service", "permits-worker.service", "permits-beat.service"])
-def test_every_unit_caps_the_malloc_arenas(name):
+def test_every_unit_caps_the_malloc_arenas_and_fixes_its_thresholds(name):
     environment = unit(name)["Service"]["Environment"]
-    assert environment == "MALLOC_ARENA_MAX=2"
+    assert environment.split() == ["MALLOC_ARENA_MAX=2", "MALLOC_MMAP_THRESHOLD_=131072", "MALLOC_TRIM_THRESHOLD_=131072"]
 
 
 def test_the_procfile_caps_the_malloc_arenas_and_keeps_connections_alive():
     lines = dict(line.split(": ", 1) for line in (ROOT / "Procfile").read_text().splitlines() if line.strip())
     assert set(lines) == {"web", "worker", "beat"}
     for command in lines.values():
-        assert shlex.split(command)[0] == "MALLOC_ARENA_MAX=2"
+        assert shlex.split(command)[:3] == [
+            "MALLOC_ARENA_MAX=2", "MALLOC_MMAP_THRESHOLD_=131072", "MALLOC_TRIM_THRESHOLD_=131072"]
     web = shlex.split(lines["web"])
     assert int(web[web.index("--keep-alive") + 1]) > 60
 
 
-def test_the_allocator_cap_applies_on_glibc():
-    from permits.allocator import limit_arenas
+def test_the_allocator_settings_apply_on_glibc():
+    from permits.allocator import tune
 
-    assert limit_arenas(2) is True
+    assert tune() is True
