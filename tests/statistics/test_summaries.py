@@ -321,3 +321,17 @@ def test_the_statistics_read_nothing_but_the_counters(db):
     # The turnaround rows are still there: the counters are rebuilt from them.
     assert turnaround.rebuild() > 0 and summaries.rebuild() > 0
     assert statistics.turnaround_by("kind")
+
+
+def test_the_sweeps_batch_counts_the_applications_whose_counters_its_state_changes(db, monkeypatch):
+    """expire_all counts around its UPDATE the applications whose new state
+    counts differently (none in today's definition: expired counts as approved)."""
+    world = build_world()
+    application = _approved(world, submitted(world), MONDAY + DAY)
+    kept = _counters()
+    monkeypatch.setattr(summaries, "counted_alike", lambda state, other: False)
+    assert workflow.expire_all([application.id], now=MONDAY + 80 * DAY) == []
+    db.session.commit()
+    db.session.refresh(application)
+    assert application.state == "expired"
+    assert _counters() == _recount() == kept
