@@ -8,13 +8,22 @@ Flask test client as signed-in users: the producer's home (a company with
 about 2% of all applications) and status page, each queue tab of a site
 owner, the review page, the ministry's dashboard, decided queue, escalations
 and list of applications, the finance page, the statistics page (its
-turnaround rows filled as ``flask rebuild-turnaround`` writes them) and the
-public scorecard. For
+turnaround rows and counters filled as ``flask rebuild-statistics`` writes
+them) and the public scorecard. For
 each size it prints the median, the 95th percentile and the queries one
 request sends; at the end, each page's median at the smallest and largest
 size, their ratio, and whether the query count stayed the same.
 
     .venv/bin/python bench/bench_dashboard.py [--sizes 1000,100000] [--runs 20] [--db-name NAME] [--keep]
+        [--reuse] [--pages statistics,scorecard]
+
+``--keep`` leaves the database in place; ``--reuse`` then starts from it
+(migrated to the head, seeded only up to the next size, its turnaround and
+summary rows rebuilt) instead of seeding again: seeding 100,000 applications
+takes minutes. A database holds one size and more; keep one per size
+(``--sizes 1000 --db-name bench_dashboard_1k``, ``--sizes 100000 --db-name
+bench_dashboard_100k``) to time both again. ``--pages`` times only the pages
+whose name contains one of the given words.
 
 BENCH_DATABASE_URL (default postgresql://postgres@127.0.0.1:5432/postgres)
 names the server.
@@ -33,7 +42,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from benchdb import drop_database, make_app, recreate_database
+from benchdb import database_exists, database_url, drop_database, make_app, recreate_database
 from sqlalchemy import insert, select, text
 
 DB_NAME = "bench_dashboard"  # --db-name changes it
@@ -192,6 +201,20 @@ def seed_applications(conn, ref: dict, start_index: int, count: int, rng: random
         conn.execute(insert(WorkflowEvent.__table__), [{**dict.fromkeys(keys), **event} for event in events])
 
 
+def load_reference_data(conn) -> dict:
+    """What ``seed_reference_data`` returned, read back from a kept database."""
+    from permits.models import Company, Location, Organisation, User
+
+    org_ids = dict(conn.execute(select(Organisation.key, Organisation.id)).all())
+    return {
+        "orgs": org_ids,
+        "owners": [org_ids[f"owner-{i}"] for i in range(8)],
+        "locations": conn.execute(select(Location.id, Location.owner_organisation_id).order_by(Location.id)).all(),
+        "companies": list(conn.execute(select(Company.id).order_by(Company.id)).scalars()),
+        "users": dict(conn.execute(select(User.email, User.id)).all()),
+    }
+
+
 # ----------------------------------------------------------------------------- timing
 
 
@@ -230,8 +253,8 @@ def time_get(client, url: str, runs: int) -> tuple[float, float]:
     return statistics.median(samples), p95
 
 
-def measure(app, ref: dict, runs: int) -> list[tuple[str, float, float, int]]:
-    """(page, median ms, p95 ms, queries of one request) for every page."""
+def measure(app, ref: dict, runs: int, only: list[str] | None = None) -> list[tuple[str, float, float, int]]:
+    """(page, median ms, p95 ms, queries of one request) for every page (or those named by a word of ``only``)."""
     from permits.extensions import db
     from permits.models import Application, ReviewTask
 
@@ -265,29 +288,29 @@ def measure(app, ref: dict, runs: int) -> list[tuple[str, float, float, int]]:
         ("ministry list of every application", "ministry", "/review/applications"),
         ("finance lists", "finance", "/finance/"),
     ]
+    clients["public"] = app.test_client()
+    pages += [("statistics page (no cache)", "ministry", "/review/statistics"), ("public scorecard", "public", "/scorecard/")]
     results = []
     for name, who, url in pages:
+        if only and not any(word in name for word in only):
+            continue
         median, p95 = time_get(clients[who], url, runs)
         results.append((name, median, p95, count_queries(engine, clients[who], url)))
-    median, p95 = time_get(clients["ministry"], "/review/statistics", max(5, runs // 4))
-    results.append(("statistics page (no cache)", median, p95, count_queries(engine, clients["ministry"], "/review/statistics")))
-    public = app.test_client()
-    median, p95 = time_get(public, "/scorecard/", runs)
-    results.append(("public scorecard", median, p95, count_queries(engine, public, "/scorecard/")))
     return results
 
 
-def fill_turnaround(app) -> tuple[int, float]:
-    """The turnaround rows of every decided review, as ``flask rebuild-turnaround`` writes them."""
+def fill_turnaround(app) -> tuple[int, int, float]:
+    """The turnaround rows of every decided review and the statistics' counters, as ``flask rebuild-statistics`` writes them."""
     from permits.extensions import db
-    from permits.services import turnaround
+    from permits.services import summaries, turnaround
 
     started = time.perf_counter()
     with app.app_context():
         rows = turnaround.rebuild()
+        counters = summaries.rebuild()
         db.session.commit()
         db.session.remove()
-    return rows, time.perf_counter() - started
+    return rows, counters, time.perf_counter() - started
 
 
 def main() -> None:
@@ -297,16 +320,19 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=20)
     parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
     parser.add_argument("--db-name", default=DB_NAME, help=f"the database to create and drop (default {DB_NAME})")
+    parser.add_argument("--reuse", action="store_true", help="start from the kept database instead of seeding a new one")
+    parser.add_argument("--pages", default="", help="time only the pages whose name contains one of these words (comma-separated)")
     args = parser.parse_args()
     DB_NAME = args.db_name
     sizes = sorted(int(s) for s in args.sizes.split(","))
+    only = [word.strip() for word in args.pages.split(",") if word.strip()]
 
     import tempfile
 
     from flask_migrate import upgrade
 
     tmp = Path(tempfile.mkdtemp(prefix="bench-dashboard-"))
-    url = recreate_database(DB_NAME)
+    url = database_url(DB_NAME) if args.reuse and database_exists(DB_NAME) else recreate_database(DB_NAME)
     app = make_app(url, tmp, RATELIMIT_ENABLED=False, WTF_CSRF_ENABLED=False)
     from permits.extensions import db
 
@@ -314,29 +340,32 @@ def main() -> None:
         with app.app_context():
             upgrade(revision="heads")
             engine = db.engine
-        rng = random.Random(2027)
         with engine.begin() as conn:
-            ref = seed_reference_data(conn)
-        seeded = 0
+            seeded = conn.execute(text("SELECT count(*) FROM applications")).scalar_one()
+            ref = load_reference_data(conn) if seeded else seed_reference_data(conn)
+        rng = random.Random(2027 + seeded)
         results = {}
         for size in sizes:
+            if size < seeded:
+                sys.exit(f"the database {DB_NAME} holds {seeded:,} applications, more than {size:,}")
             started = time.perf_counter()
             with engine.begin() as conn:
                 seed_applications(conn, ref, seeded, size - seeded, rng)
-            turnaround_rows, turnaround_seconds = fill_turnaround(app)
+            turnaround_rows, counters, turnaround_seconds = fill_turnaround(app)
             with engine.connect() as conn:
-                conn.execution_options(isolation_level="AUTOCOMMIT").execute(text("ANALYZE"))
-                # As autovacuum would after the rebuild's bulk insert: the statistics read it index-only.
-                conn.execution_options(isolation_level="AUTOCOMMIT").execute(text("VACUUM ANALYZE review_turnarounds"))
+                conn.execution_options(isolation_level="AUTOCOMMIT")
+                conn.execute(text("ANALYZE"))
+                # As autovacuum would after the rebuild's bulk inserts: the statistics read them index-only.
+                conn.execute(text("VACUUM ANALYZE"))
             seeding = time.perf_counter() - started
             seeded = size
             with engine.connect() as conn:
                 reviews = conn.execute(text("SELECT count(*) FROM review_tasks")).scalar_one()
                 events = conn.execute(text("SELECT count(*) FROM workflow_events")).scalar_one()
             print(f"\n== {size:,} applications ({reviews:,} reviews, {events:,} events); seeded in {seeding:.1f} s, "
-                  f"of which {turnaround_rows:,} turnaround rows rebuilt in {turnaround_seconds:.1f} s")
+                  f"of which {turnaround_rows:,} turnaround rows and {counters:,} counters rebuilt in {turnaround_seconds:.1f} s")
             print(f"{'page':45} {'median ms':>10} {'p95 ms':>10} {'queries':>8}")
-            results[size] = measure(app, ref, args.runs)
+            results[size] = measure(app, ref, args.runs, only)
             for name, median, p95, queries in results[size]:
                 print(f"{name:45} {median:10.1f} {p95:10.1f} {queries:8d}")
             sys.stdout.flush()

@@ -41,6 +41,15 @@ def recreate_database(name: str) -> str:
     return database_url(name)
 
 
+def database_exists(name: str) -> bool:
+    admin = create_engine(database_url("postgres"))
+    try:
+        with admin.connect() as conn:
+            return conn.execute(text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": name}).first() is not None
+    finally:
+        admin.dispose()
+
+
 def drop_database(name: str) -> None:
     _admin([f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'])
 

@@ -117,7 +117,9 @@ PAGES = {
     "owner_a_reviewer": [f"/review/?queue={queue}" for queue in
                          ("mine", "unassigned", "open", "due_soon", "overdue", "waiting", "decided")],
     "ministry_supervisor": ["/review/", "/review/?queue=decided", "/review/escalations", "/review/applications",
-                            "/review/applications?state=in_review"],
+                            "/review/applications?state=in_review",
+                            # Every table of the statistics page (issue 20: its counters, not history) and the scorecard.
+                            "/review/statistics", "/review/statistics/most-requested-sites.csv", "/scorecard/"],
     "finance": ["/finance/", "/finance/?show=credits", "/finance/?show=awaiting"],
 }
 

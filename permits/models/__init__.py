@@ -23,6 +23,7 @@ from permits.models.reviews import (
     SavedText,
     WorkflowEvent,
 )
+from permits.models.statistics import StatisticsSummary
 from permits.models.users import PendingRegistration, User, normalise_email
 
 __all__ = [
@@ -56,6 +57,7 @@ __all__ = [
     "StaffRole",
     "StatementImport",
     "StatementLine",
+    "StatisticsSummary",
     "UTCDateTime",
     "User",
     "WorkflowEvent",

@@ -93,8 +93,9 @@ Index("ix_review_tasks_org_decided", ReviewTask.organisation_id, ReviewTask.deci
 class ReviewTurnaround(Model):
     """One decided review's turnaround, written in the same transaction as
     the decision (``services.turnaround``) and rebuilt from the reviews by
-    ``flask rebuild-turnaround``: what the statistics and the public
-    scorecard aggregate, so they never recount history on a page view."""
+    ``flask rebuild-statistics``: the turnaround counters of the statistics
+    and the public scorecard (``StatisticsSummary``) move with these rows and
+    are rebuilt from them, so no page view recounts business days."""
 
     __tablename__ = "review_turnarounds"
     __table_args__ = (

@@ -21,7 +21,16 @@ from permits.countries import is_country
 from permits.extensions import db
 from permits.formats import date_text
 from permits.models import Application, Booking, Location, User
-from permits.services import PermissionDenied, ServiceError, StaleVersion, documents, ledger, quotes, workflow
+from permits.services import (
+    PermissionDenied,
+    ServiceError,
+    StaleVersion,
+    documents,
+    ledger,
+    quotes,
+    summaries,
+    workflow,
+)
 from permits.services.audit import record_event
 from permits.services.context import (
     booking_facts,
@@ -188,8 +197,9 @@ def new_booking(application: Application, location: Location, *, start: dt.date,
         amendment_id=amendment_id,
         active=active,
     )
-    db.session.add(booking)
-    db.session.flush()
+    with summaries.counting(application):  # a filed application's sites requested (a draft counts nowhere)
+        db.session.add(booking)
+        db.session.flush()
     return booking
 
 

@@ -19,7 +19,7 @@ from sqlalchemy import select, update
 
 from permits.extensions import db
 from permits.models import Application, Deadline, DeadlineKind, FeeWaiverRequest, Invoice, MoneyEntry, User
-from permits.services import notify
+from permits.services import notify, summaries
 from permits.services.audit import record_event
 from permits.services.context import calendar, definition_of, facts_for, now_utc
 from permits.services.quotes import fee_lines
@@ -126,6 +126,7 @@ def add_entry(application: Application, kind: EntryKind, amount: Decimal, on: dt
     )
     db.session.add(entry)
     db.session.flush()
+    summaries.count_money(entry)
     # The balance kept on the application (the finance lists read it, never
     # summing the ledger): one atomic increment, the entry's signed amount.
     signed = amount if kind in (EntryKind.INVOICED, EntryKind.REFUNDED) else -amount

@@ -37,7 +37,7 @@ from permits.models import (
     ReviewTask,
 )
 from permits.notifications.render import amendment_summary
-from permits.services import notify
+from permits.services import notify, summaries
 from permits.services.context import calendar, definition_of, now_utc
 from permits.storage import storage
 from workflows import APPROVING_REVIEW_STATES, current_definition, state_values
@@ -142,6 +142,7 @@ def issue(application: Application, now: dt.datetime) -> Permit:
     )
     db.session.add(permit)
     db.session.flush()
+    summaries.count_permit(permit)
     _add_version(permit, 1, now)
     schedule_permit_deadlines(application, permit)
     return permit

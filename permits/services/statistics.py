@@ -1,9 +1,13 @@
-"""The statistics of the single window, aggregated in SQL: turnaround per
-organisation and per kind of review (business days of the commission's
-calendar, read from the rows ``services.turnaround`` writes as each review
-is decided), applications per month, shoot days, countries, sites, and the
-public scorecard. Read-only; the ministry's statistics page and the public
-scorecard (``permits.statistics``) draw them."""
+"""The statistics of the single window: turnaround per organisation and
+per kind of review (business days of the commission's calendar),
+applications per month, shoot days, countries, sites, fees, and the public
+scorecard. Read-only; the ministry's statistics page and the public
+scorecard (``permits.statistics``) draw them.
+
+Every figure is a sum of the counters ``services.summaries`` keeps as the
+facts change (one query a table, over at most a few thousand rows), never a scan of the
+applications, bookings, reviews or ledger: the pages cost the same at a
+thousand applications and at a hundred thousand."""
 
 from __future__ import annotations
 
@@ -11,52 +15,37 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
-from sqlalchemy import Integer, case, cast, func, select
+from sqlalchemy import func, or_, select
 
 from permits.extensions import db
-from permits.models import Application, Booking, Location, MoneyEntry, Organisation, Permit, ReviewTurnaround
+from permits.models import Location, Organisation, StatisticsSummary
+from permits.services import summaries
 from permits.services.context import calendar, now_utc
-from workflows import (
-    ABANDONED_APPLICATION_STATES,
-    ISSUED_APPLICATION_STATES,
-    PERMITTED_APPLICATION_STATES,
-    ApplicationState,
-    current_definition,
-    state_values,
-)
+from workflows import current_definition
 
-PERMITTED_STATES = state_values(PERMITTED_APPLICATION_STATES)
-ISSUED_STATES = state_values(ISSUED_APPLICATION_STATES)
-OUTCOMES = ("approved", "rejected", "withdrawn", "open")
+OUTCOMES = summaries.OUTCOMES
+S = StatisticsSummary
 
 
-def _dialect() -> str:
-    return db.session.get_bind().dialect.name
+def _sums(metric: str, *, by_period: bool = False, first: dt.date | None = None):
+    """(key, count, total) of a metric summed over its periods (``by_period``:
+    (period, key, count, total) for each period), from the period ``first`` on;
+    cells that came back to zero are left out."""
+    columns = (S.period, S.key) if by_period else (S.key,)
+    query = (
+        select(*columns, func.sum(S.count), func.sum(S.total))
+        .where(S.metric == metric)
+        .group_by(*columns)
+        .having(or_(func.sum(S.count) != 0, func.sum(S.total) != 0))
+        .order_by(*columns)
+    )
+    if first is not None:
+        query = query.where(S.period >= first)
+    return db.session.execute(query).all()
 
 
-def _offset_minutes() -> int:
-    """The commission's UTC offset (Asia/Baku has no summer time since 2016)."""
-    cal = calendar()
-    return int(dt.datetime.now(cal.zone).utcoffset().total_seconds() // 60)
-
-
-def _local_month(column):
-    if _dialect() == "postgresql":
-        return func.to_char(func.timezone(calendar().tz, column), "YYYY-MM")
-    return func.strftime("%Y-%m", column, f"{_offset_minutes():+d} minutes")
-
-
-def _date_month(column):
-    if _dialect() == "postgresql":
-        return func.to_char(column, "YYYY-MM")
-    return func.strftime("%Y-%m", column)
-
-
-def _days_between(start, end):
-    """Inclusive number of days of a date range."""
-    if _dialect() == "postgresql":
-        return end - start + 1
-    return cast(func.julianday(end) - func.julianday(start), Integer) + 1
+def _month_text(period) -> str:
+    return summaries.as_date(period).strftime("%Y-%m")
 
 
 def percentile(histogram: dict[int, int], fraction: float) -> float | None:
@@ -86,25 +75,26 @@ class Turnaround:
         return (self.within_sla / self.reviews) if self.reviews else None
 
 
-def turnaround_groups(since: dt.datetime | None = None) -> list[tuple[int, str, int, int, int]]:
+def turnaround_groups(since: dt.date | None = None) -> list[tuple[int, str | None, int, int, int]]:
     """(organisation id, review kind, business days, reviews, reviews on time)
-    of the decided reviews (since ``since``): one grouped read of the
-    turnaround rows written when each review was decided."""
-    query = select(
-        ReviewTurnaround.organisation_id,
-        ReviewTurnaround.kind,
-        ReviewTurnaround.business_days,
-        func.count(),
-        func.sum(case((ReviewTurnaround.on_time.is_(True), 1), else_=0)),
-    ).group_by(ReviewTurnaround.organisation_id, ReviewTurnaround.kind, ReviewTurnaround.business_days)
-    if since is not None:
-        query = query.where(ReviewTurnaround.decided_at >= since)
-    return [(org, kind, int(days), int(n), int(ok or 0)) for org, kind, days, n, ok in db.session.execute(query)]
+    of the decided reviews: since ever by month, or by day from the local day
+    ``since`` (the kind is then not told: None)."""
+    groups = []
+    if since is None:
+        for key, count, on_time in _sums(summaries.TURNAROUND):
+            organisation_id, kind, days = key.split("|")
+            groups.append((int(organisation_id), kind, int(days), int(count), int(on_time or 0)))
+    else:
+        for key, count, on_time in _sums(summaries.TURNAROUND_DAY, first=since):
+            organisation_id, days = key.split("|")
+            groups.append((int(organisation_id), None, int(days), int(count), int(on_time or 0)))
+    return groups
 
 
-def turnaround_by(dimension: str, since: dt.datetime | None = None, groups=None) -> list[Turnaround]:
+def turnaround_by(dimension: str, since: dt.date | None = None, groups=None) -> list[Turnaround]:
     """Median and 90th percentile turnaround per organisation or per review kind
-    (pass ``groups`` to reuse one ``turnaround_groups`` read for both)."""
+    (pass ``groups`` to reuse one ``turnaround_groups`` read for both; ``since``,
+    a local day, per organisation only)."""
     groups = turnaround_groups(since) if groups is None else groups
     histograms: dict[object, dict[int, int]] = {}
     on_time: dict[object, int] = {}
@@ -127,22 +117,11 @@ def turnaround_by(dimension: str, since: dt.datetime | None = None, groups=None)
 
 def applications_by_month(limit_months: int = 24) -> list[dict]:
     """Submitted applications per month (Baku time) and their outcome so far."""
-    month = _local_month(Application.submitted_at).label("month")
-    outcome = case(
-        (Application.state.in_(ISSUED_STATES), "approved"),
-        (Application.state == ApplicationState.REJECTED.value, "rejected"),
-        (Application.state.in_(state_values(ABANDONED_APPLICATION_STATES)), "withdrawn"),
-        else_="open",
-    ).label("outcome")
-    query = (
-        select(month, outcome, func.count())
-        .where(Application.submitted_at.is_not(None))
-        .group_by(month, outcome)
-    )
     months: dict[str, dict] = {}
-    for key, result, count in db.session.execute(query):
+    for period, outcome, count, _total in _sums(summaries.APPLICATIONS, by_period=True):
+        key = _month_text(period)
         row = months.setdefault(key, {"month": key, **dict.fromkeys(OUTCOMES, 0), "total": 0})
-        row[result] += int(count)
+        row[outcome] += int(count)
         row["total"] += int(count)
     return [months[key] for key in sorted(months)][-limit_months:]
 
@@ -152,86 +131,52 @@ MONEY_KINDS = ("invoiced", "paid", "waived", "refunded")
 
 def money_by_month(limit_months: int = 24) -> list[dict]:
     """Fees invoiced, collected (paid), waived and refunded per month of the
-    ledger's date (the bank's date of a payment or refund): one grouped query."""
-    month = _date_month(MoneyEntry.occurred_on).label("month")
-    query = (
-        select(month, MoneyEntry.kind, func.sum(MoneyEntry.amount))
-        .where(MoneyEntry.kind.in_(MONEY_KINDS))
-        .group_by(month, MoneyEntry.kind)
-    )
+    ledger's date (the bank's date of a payment or refund)."""
     months: dict[str, dict] = {}
-    for key, kind, amount in db.session.execute(query):
+    for period, kind, _count, amount in _sums(summaries.MONEY, by_period=True):
+        if kind not in MONEY_KINDS:
+            continue
+        key = _month_text(period)
         row = months.setdefault(key, {"month": key, **{k: Decimal("0.00") for k in MONEY_KINDS}})
         row[kind] += Decimal(str(amount or 0)).quantize(Decimal("0.01"))
     return [months[key] for key in sorted(months)][-limit_months:]
 
 
+SHOOT_DAYS = {"region": summaries.SHOOT_DAYS_REGION, "category": summaries.SHOOT_DAYS_CATEGORY, "month": summaries.SHOOT_DAYS_MONTH}
+
+
 def shoot_days_by(dimension: str) -> list[dict]:
-    """Permitted shoot days by the site's region or category, or by month."""
-    days = func.sum(_days_between(Booking.start_date, Booking.end_date))
-    if dimension == "month":
-        key = _date_month(Booking.start_date)
-    elif dimension == "region":
-        key = Location.region
-    else:
-        key = Location.category
-    query = (
-        select(key.label("key"), days.label("days"), func.count(func.distinct(Booking.application_id)))
-        .join(Application, Application.id == Booking.application_id)
-        .join(Location, Location.id == Booking.location_id)
-        .where(Booking.active.is_(True), Application.state.in_(PERMITTED_STATES))
-        .group_by(key)
-        .order_by(key)
-    )
-    return [{"key": k, "days": int(d or 0), "productions": int(p)} for k, d, p in db.session.execute(query)]
+    """Permitted shoot days (and productions) by the site's region or category, or by month."""
+    rows = _sums(SHOOT_DAYS.get(dimension, summaries.SHOOT_DAYS_CATEGORY))
+    return [{"key": key, "days": int(days or 0), "productions": int(count)} for key, count, days in sorted(rows)]
 
 
 def productions_by_country() -> list[dict]:
-    query = (
-        select(Application.country_of_origin, func.count(), func.sum(case((Application.state.in_(ISSUED_STATES), 1), else_=0)))
-        .where(Application.submitted_at.is_not(None))
-        .group_by(Application.country_of_origin)
-        .order_by(func.count().desc(), Application.country_of_origin)
-    )
-    return [{"country": c, "applications": int(n), "permitted": int(p or 0)} for c, n, p in db.session.execute(query)]
+    rows = [{"country": key, "applications": int(count), "permitted": int(permitted or 0)}
+            for key, count, permitted in _sums(summaries.COUNTRY)]
+    return sorted(rows, key=lambda row: (-row["applications"], row["country"]))
 
 
 def most_requested_sites(limit: int = 15) -> list[dict]:
-    requests = func.count(func.distinct(Booking.application_id))
-    query = (
-        select(Location, requests, func.sum(_days_between(Booking.start_date, Booking.end_date)))
-        .join(Booking, Booking.location_id == Location.id)
-        .join(Application, Application.id == Booking.application_id)
-        .where(Application.submitted_at.is_not(None))
-        .group_by(Location.id)
-        .order_by(requests.desc(), Location.id)
-        .limit(limit)
-    )
-    return [{"location": loc, "applications": int(n), "days": int(d or 0)} for loc, n, d in db.session.execute(query)]
+    requested = sorted(((int(count), int(key), int(days or 0)) for key, count, days in _sums(summaries.SITE_REQUESTS)),
+                       key=lambda row: (-row[0], row[1]))[:limit]
+    locations = {loc.id: loc for loc in db.session.execute(
+        select(Location).where(Location.id.in_([location_id for _n, location_id, _d in requested] or [-1]))).scalars()}
+    return [{"location": locations[location_id], "applications": count, "days": days}
+            for count, location_id, days in requested if location_id in locations]
 
 
 def scorecard(now: dt.datetime | None = None, window_days: int = 90) -> dict:
-    """The public scorecard: the last ``window_days`` days."""
+    """The public scorecard: the last ``window_days`` days (local days, today included)."""
     now = now or now_utc()
-    since = now - dt.timedelta(days=window_days)
     today = calendar().local_date(now)
     first = today - dt.timedelta(days=window_days)
-    permits_issued = db.session.execute(select(func.count()).select_from(Permit).where(Permit.issued_at >= since)).scalar_one()
-    if _dialect() == "postgresql":
-        start, end = func.greatest(Booking.start_date, first), func.least(Booking.end_date, today)
-    else:
-        start, end = func.max(Booking.start_date, first.isoformat()), func.min(Booking.end_date, today.isoformat())
-    shoot_days = db.session.execute(
-        select(func.coalesce(func.sum(_days_between(start, end)), 0))
-        .join(Application, Application.id == Booking.application_id)
-        .where(
-            Booking.active.is_(True),
-            Application.state.in_(ISSUED_STATES),
-            Booking.start_date <= today,
-            Booking.end_date >= first,
-        )
-    ).scalar_one()
-    rows = turnaround_by("organisation", since)
+    figures = dict(db.session.execute(
+        select(S.metric, func.sum(S.count))
+        .where(S.metric.in_((summaries.PERMITS_ISSUED, summaries.SHOT_ON)), S.period >= first, S.period <= today)
+        .group_by(S.metric)
+    ).all())
+    rows = turnaround_by("organisation", first)
     organisations = {o.id: o for o in db.session.execute(select(Organisation).where(Organisation.id.in_([r.key for r in rows] or [-1]))).scalars()}
     bodies = sorted(
         ({"organisation": organisations[r.key], "reviews": r.reviews, "median": r.median, "share": r.share_within_sla} for r in rows if r.key in organisations),
@@ -241,7 +186,7 @@ def scorecard(now: dt.datetime | None = None, window_days: int = 90) -> dict:
     return {
         "window_days": window_days,
         "since": first,
-        "permits_issued": int(permits_issued),
-        "shoot_days": int(shoot_days or 0),
+        "permits_issued": int(figures.get(summaries.PERMITS_ISSUED) or 0),
+        "shoot_days": int(figures.get(summaries.SHOT_ON) or 0),
         "bodies": bodies,
     }

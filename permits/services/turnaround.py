@@ -2,8 +2,8 @@
 (``ReviewTurnaround``): written in the same transaction as the decision,
 removed when a decision is undone (a refused site's review dropped, a
 review reopened), and rebuilt from the reviews themselves by
-``flask rebuild-turnaround``. The statistics and the public scorecard
-aggregate these rows instead of recounting business days over history."""
+``flask rebuild-statistics``. Each row also moves the turnaround counters
+(``services.summaries``) the statistics and the public scorecard read."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from sqlalchemy import Date, Integer, and_, case, cast, column, delete, func, in
 
 from permits.extensions import db
 from permits.models import ReviewTask, ReviewTurnaround
+from permits.services import summaries
 from permits.services.context import calendar
 from workflows import DECIDED_REVIEW_STATES, state_values
 
@@ -43,6 +44,7 @@ def record(review: ReviewTask) -> ReviewTurnaround | None:
         "on_time": review.due_at is not None and review.decided_at <= review.due_at,
     }
     row = db.session.get(ReviewTurnaround, review.id)
+    counted = summaries.turnaround_cells(row)
     if row is None:
         row = ReviewTurnaround(review_task_id=review.id, **fields)
         db.session.add(row)
@@ -50,12 +52,18 @@ def record(review: ReviewTask) -> ReviewTurnaround | None:
         for name, value in fields.items():
             setattr(row, name, value)
     db.session.flush()
+    summaries.count_turnaround(counted, row)
     return row
 
 
 def forget(review: ReviewTask) -> None:
     """The review no longer counts as decided (dropped, reopened)."""
-    db.session.execute(delete(ReviewTurnaround).where(ReviewTurnaround.review_task_id == review.id))
+    row = db.session.get(ReviewTurnaround, review.id)
+    if row is None:
+        return
+    summaries.count_turnaround(summaries.turnaround_cells(row), None)
+    db.session.delete(row)
+    db.session.flush()
 
 
 # ----------------------------------------------------------------------------- the rebuild

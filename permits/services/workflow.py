@@ -20,6 +20,7 @@ transaction; and flushes. The caller commits once.
 from __future__ import annotations
 
 import datetime as dt
+from contextlib import ExitStack, nullcontext
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -28,7 +29,7 @@ from sqlalchemy import insert, select, update
 from permits.database import lock_row, locked
 from permits.extensions import db
 from permits.models import Amendment, Application, Booking, Message, Permit, ReviewTask, User, WorkflowEvent
-from permits.services import PermissionDenied, ServiceError, StaleVersion, clock, ledger, notify, turnaround
+from permits.services import PermissionDenied, ServiceError, StaleVersion, clock, ledger, notify, summaries, turnaround
 from permits.services import permits as permit_service
 from permits.services.audit import event_values, record_event
 from permits.services.context import (
@@ -277,9 +278,10 @@ class AmendmentCase(Case):
         application = self.application
         before = [b for b in application.bookings if b.active]
         added = list(db.session.execute(select(Booking).where(Booking.amendment_id == self.amendment.id)).scalars())
-        for booking in added:
-            booking.active = True
-        db.session.flush()
+        with summaries.counting(application):
+            for booking in added:
+                booking.active = True
+            db.session.flush()
         db.session.refresh(application)
         # Added days or sites are invoiced: the difference only.
         ledger.supplementary_invoice(application, self.amendment, before, before + added, now)
@@ -310,10 +312,12 @@ def move(case: Case, action: str, role: Role, actor: User | None = None, *, org_
     record = case.record
     defn = definition_of(case.application)
     before = record.state
-    try:
-        record.state = defn.apply_application_action(record.state, action, role, org_kind).value
-    except TransitionNotAllowed as refusal:
-        raise WorkflowRefused(f"{case.not_possible} ({refusal.message})") from None
+    # The application's state is counted (an amendment's is not: its bookings are, when it is approved).
+    with summaries.counting(case.application) if record is case.application else nullcontext():
+        try:
+            record.state = defn.apply_application_action(record.state, action, role, org_kind).value
+        except TransitionNotAllowed as refusal:
+            raise WorkflowRefused(f"{case.not_possible} ({refusal.message})") from None
     record_event(
         case.application,
         actor=actor,
@@ -522,7 +526,8 @@ def submit(application: Application, actor: User, expected_version: int | None =
     application.route = route_for(defn, facts)
     case = ApplicationCase(application)
     move(case, "submit", role, actor, payload={"route": application.route} if application.route != STANDARD else None)
-    application.submitted_at = now
+    with summaries.counting(application):  # counted from now on, in the month it is filed
+        application.submitted_at = now
     application.reference = f"AZF-{calendar().local_date(now).year}-{application.id:06d}"
     application.impact_tier = impact_tier_for(facts).value
     application.fee_total = quote_for(application).total
@@ -724,12 +729,13 @@ def drop_refused_reviews(application: Application, actor: User | None, *, payloa
     them); returns the dropped sites' names."""
     refused = refused_site_reviews(application)
     dropped = []
-    for review in refused:
-        for booking in application.bookings:
-            if booking.active and booking.location.owner_organisation_id == review.organisation_id:
-                booking.active = False
-                dropped.append(booking.location.name_en)
-        move_review(review, "drop", Role.SYSTEM, actor, payload=payload)
+    with summaries.counting(application):
+        for review in refused:
+            for booking in application.bookings:
+                if booking.active and booking.location.owner_organisation_id == review.organisation_id:
+                    booking.active = False
+                    dropped.append(booking.location.name_en)
+            move_review(review, "drop", Role.SYSTEM, actor, payload=payload)
     return dropped
 
 
@@ -833,7 +839,7 @@ def expire_all(application_ids, now=None) -> list[int]:
     expiring = [a for a in approved if a.id not in amended]
     # What move() and permit_service.mark_expired do for each, in one UPDATE
     # per table (and the audit events in one INSERT).
-    events, by_state = [], {}
+    events, by_state, after_of = [], {}, {}
     for application in expiring:
         before = application.state
         try:
@@ -843,19 +849,26 @@ def expire_all(application_ids, now=None) -> list[int]:
         events.append(event_values(application, actor=None, actor_role=Role.SYSTEM, subject=ApplicationCase.subject,
                                    action="expire", from_state=before, to_state=after))
         by_state.setdefault(after, []).append(application.id)
-    for after, expired_ids in by_state.items():
-        db.session.execute(
-            update(Application).where(Application.id.in_(expired_ids))
-            .values(state=after, version=Application.version + 1).execution_options(synchronize_session=False)
-        )
-    if expiring:
-        db.session.execute(insert(WorkflowEvent), events)
-        db.session.execute(
-            update(Permit).where(Permit.application_id.in_([a.id for a in expiring]))
-            .values(status="expired").execution_options(synchronize_session=False)
-        )
-    for application in expiring:
-        db.session.expire(application)
+        after_of[application.id] = after
+    # What move() counts for one application, for the batch: the applications whose counters
+    # the new state changes (none, while expired counts as approved) are counted around the UPDATE.
+    changing = [a for a in expiring if not summaries.counted_alike(a.state, after_of[a.id])]
+    with ExitStack() as counted:
+        for application in changing:
+            counted.enter_context(summaries.counting(application))
+        for after, expired_ids in by_state.items():
+            db.session.execute(
+                update(Application).where(Application.id.in_(expired_ids))
+                .values(state=after, version=Application.version + 1).execution_options(synchronize_session=False)
+            )
+        if expiring:
+            db.session.execute(insert(WorkflowEvent), events)
+            db.session.execute(
+                update(Permit).where(Permit.application_id.in_([a.id for a in expiring]))
+                .values(status="expired").execution_options(synchronize_session=False)
+            )
+        for application in expiring:
+            db.session.expire(application)
     return sorted(amended)
 
 

@@ -6,7 +6,7 @@ import io
 
 from permits.extensions import db
 from permits.models import Permit
-from permits.services import statistics
+from permits.services import statistics, summaries
 from tests.review.conftest import make_application, make_review
 
 
@@ -63,8 +63,11 @@ def test_statistics_page_and_csv_are_injection_safe(world, signed_in, client):
 def test_the_public_scorecard_needs_no_sign_in(world, client):
     now = statistics.now_utc()
     application = make_application(world, state="approved", start=(now - dt.timedelta(days=5)).date(), days=3)
-    db.session.add(Permit(application_id=application.id, number="AZP-1", verification_token="t" * 30, short_code="ABC",
-                          valid_from=application.first_shoot_date, valid_until=application.last_shoot_date, issued_at=now - dt.timedelta(days=10)))
+    permit = Permit(application_id=application.id, number="AZP-1", verification_token="t" * 30, short_code="ABC",
+                    valid_from=application.first_shoot_date, valid_until=application.last_shoot_date, issued_at=now - dt.timedelta(days=10))
+    db.session.add(permit)
+    db.session.flush()
+    summaries.count_permit(permit)  # as issuing it would have
     make_review(application, world.owner_a, state="approved", opened_at=now - dt.timedelta(days=12), decided_at=now - dt.timedelta(days=11), due_at=now)
     db.session.commit()
     response = client.get("/scorecard/")
