@@ -12,7 +12,7 @@ What keeps it right:
 - **Invalidation by the writes.** Every committed transaction that wrote a
   row of a table the public pages read (:data:`PUBLIC_TABLES`: sites, photos,
   blackouts, bookings, applications that left the draft stage, permits,
-  organisations, companies, turnaround rows...) increments one counter in
+  organisations, companies, turnaround and statistics rows...) increments one counter in
   Redis after the commit; the counter is part of every key and ETag, so all
   the kept pages are stale at once. Nothing is written to the database for
   it (no hot row that every write would lock). Edits of drafts, sign-ins,
@@ -67,6 +67,7 @@ PUBLIC_TABLES = frozenset({
     "organisations",
     "companies",
     "review_turnarounds",
+    "statistics_summaries",
 })
 # Where the visitor's CSRF token goes in a kept page. Letters and digits
 # only, so that autoescaping leaves it as it is.
