@@ -388,3 +388,35 @@ def test_two_sweeps_at_once_on_postgresql_lapse_each_application_once(app, db, m
     assert doubled == []
     told = _db.session.scalars(select(OutboxMessage.template).where(OutboxMessage.template.like("application_lapsed%"))).all()
     assert sorted(told) == ["application_lapsed"] * 12 + ["application_lapsed_unpaid"] * 4
+
+
+def test_lapses_whose_batch_verb_fails_lapse_one_at_a_time(app, db, monkeypatch):
+    """The batch verb's savepoint is rolled back (nothing of it stays) and its
+    deadlines go through lapse and lapse_unpaid one by one."""
+    world = build_world()
+    when = MONDAY + dt.timedelta(days=40)
+    ids = _lapsing(world, 2, 2, when)
+    lapse_all = workflow.lapse_all
+
+    def half_done(review_ids, now=None, told=None):
+        lapse_all(review_ids, now, told)  # its writes are made, then it fails
+        raise RuntimeError("the batch verb failed")
+
+    def broken(*_args, **_kwargs):
+        raise RuntimeError("the batch verb failed")
+
+    monkeypatch.setattr(workflow, "lapse_all", half_done)
+    monkeypatch.setattr(workflow, "lapse_unpaid_all", broken)
+    with time_machine.travel(when, tick=False), intends_to_write():
+        assert deadlines.sweep(when) == 4
+    assert _lapsed(ids) == 4
+    events = _db.session.execute(select(WorkflowEvent.action, func.count()).where(
+        WorkflowEvent.application_id.in_(ids), WorkflowEvent.created_at == when).group_by(WorkflowEvent.action)).all()
+    assert dict(events) == {"lapse": 6, "cancel": 4, "account_closed": 4}  # 2 reviews and 4 applications lapse, once
+    assert _db.session.scalar(select(func.count()).select_from(MoneyEntry).where(MoneyEntry.kind == "cancelled")) == 4
+    doubled = _db.session.execute(
+        select(OutboxMessage.idempotency_key, func.count()).group_by(OutboxMessage.idempotency_key).having(func.count() > 1)
+    ).all()
+    assert doubled == []
+    assert set(_db.session.scalars(select(Deadline.status).where(Deadline.application_id.in_(ids),
+                                                                Deadline.kind.in_(LAPSE_KINDS)))) == {"fired"}
