@@ -9,14 +9,18 @@ them with a conditional update, fires them, and marks them fired.
 Firing a batch loads what its deadlines act on in a few queries (the reviews,
 the applications and their companies, the staff and producers to tell, the
 permits, invoices and ledgers) and writes the notices and outbox rows with
-multi-row INSERTs (:class:`permits.services.notify.BulkTell`); the permit
-expiries are one locked query (``workflow.expire_all``). What changes an
-application's state besides (an information or payment lapse, an expiry that
-closes an amendment) and every deadline of an application that has one of
-those in the same batch go through the services one by one, in due order,
-each in a savepoint. A deadline whose handler raises is left claimed (it is
-retried after ``STUCK_AFTER``) without stopping the others; a batch that fails
-as a whole is rolled back and fired one deadline per transaction instead.
+multi-row INSERTs (:class:`permits.services.notify.BulkTell`). The kinds that
+change an application's state go through one verb each for the whole batch,
+each in a savepoint, with the same effects as their one-at-a-time twins:
+permit expiries (``workflow.expire_all``), information lapses
+(``workflow.lapse_all``) and payment lapses (``workflow.lapse_unpaid_all``).
+What those leave (an expiry that closes an amendment, an amendment's lapse),
+a verb that fails as a whole (its savepoint rolled back), and every deadline
+of an application that has a state change and something else due in the same
+batch go through the services one by one, in due order, each in a savepoint.
+A deadline whose handler raises is left claimed (it is retried after
+``STUCK_AFTER``) without stopping the others; a batch that fails as a whole
+is rolled back and fired one deadline per transaction instead.
 """
 
 from __future__ import annotations
@@ -137,15 +141,15 @@ def fire_batch(deadline_ids: list[int], now: dt.datetime) -> int:
     for deadline in deadlines:
         by_application.setdefault(deadline.application_id, []).append(deadline)
     one_by_one: list[Deadline] = []
-    expiries: list[Deadline] = []
     batched: list[Deadline] = []
+    state_changes: dict[str, list[Deadline]] = {kind: [] for kind in STATE_CHANGING}
     for deadline in deadlines:
         own = by_application[deadline.application_id]
-        if any(d.kind in STATE_CHANGING for d in own) and (len(own) > 1 or deadline.kind != DeadlineKind.PERMIT_EXPIRY):
+        if len(own) > 1 and any(d.kind in STATE_CHANGING for d in own):
             # A state change and what else is due on the same application: in due order, as one at a time would.
             one_by_one.append(deadline)
-        elif deadline.kind == DeadlineKind.PERMIT_EXPIRY:
-            expiries.append(deadline)
+        elif deadline.kind in STATE_CHANGING:
+            state_changes[deadline.kind].append(deadline)
         else:
             batched.append(deadline)
 
@@ -164,15 +168,21 @@ def fire_batch(deadline_ids: list[int], now: dt.datetime) -> int:
         told.extend(mine)
         fired.append(deadline.id)
 
-    if expiries:
+    for kind, (subject, verb) in ALL_AT_ONCE.items():
+        group = state_changes[kind]
+        if not group:
+            continue
+        mine = told.fork()
         try:
             with db.session.begin_nested():
-                left = set(workflow.expire_all([d.application_id for d in expiries], now))
-            fired.extend(d.id for d in expiries if d.application_id not in left)
-            one_by_one.extend(d for d in expiries if d.application_id in left)
-        except Exception:
-            log.exception("Expiring %s permits at once failed; one by one instead", len(expiries))
-            one_by_one.extend(expiries)
+                left = set(verb([subject(d) for d in group], now, mine))
+        except Exception:  # the savepoint is rolled back: these go one by one below
+            log.exception("Firing %s %s deadlines at once failed; one by one instead", len(group), kind)
+            one_by_one.extend(group)
+            continue
+        told.extend(mine)
+        fired.extend(d.id for d in group if subject(d) not in left)
+        one_by_one.extend(d for d in group if subject(d) in left)
 
     for deadline in sorted(one_by_one, key=lambda d: (d.due_at, d.id)):
         try:
@@ -411,6 +421,18 @@ BATCHED: dict[str, Callable[[Deadline, dt.datetime, notify.BulkTell, _Loaded], N
     DeadlineKind.INFO_REMINDER: _info_reminder_batched,
     DeadlineKind.PERMIT_EXPIRING: _permit_expiring_batched,
     DeadlineKind.PAYMENT_REMINDER: _payment_reminder_batched,
+}
+
+
+# The state-changing kinds, fired for the whole batch by one verb each: what the
+# verb is given of each deadline (an application's id, a review's), and the
+# verb, called with those, the moment and the batch's BulkTell; it returns
+# those it left to be fired one at a time.
+ALL_AT_ONCE: dict[str, tuple[Callable[[Deadline], int | None], Callable[[list, dt.datetime, notify.BulkTell], list]]] = {
+    DeadlineKind.PERMIT_EXPIRY: (lambda d: d.application_id, lambda ids, now, told: workflow.expire_all(ids, now)),
+    DeadlineKind.INFO_LAPSE: (lambda d: d.review_task_id, lambda ids, now, told: workflow.lapse_all(ids, now, told)),
+    DeadlineKind.PAYMENT_LAPSE: (lambda d: d.application_id,
+                                 lambda ids, now, told: workflow.lapse_unpaid_all(ids, now, told) or []),
 }
 
 

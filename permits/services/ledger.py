@@ -10,6 +10,7 @@ refunded (:func:`workflows.money.balance`).
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import secrets
 from decimal import Decimal
@@ -18,9 +19,18 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select, update
 
 from permits.extensions import db
-from permits.models import Application, Deadline, DeadlineKind, FeeWaiverRequest, Invoice, MoneyEntry, User
+from permits.models import (
+    Application,
+    Deadline,
+    DeadlineKind,
+    FeeWaiverRequest,
+    Invoice,
+    MoneyEntry,
+    User,
+    WorkflowEvent,
+)
 from permits.services import notify, summaries
-from permits.services.audit import record_event
+from permits.services.audit import event_values, record_event
 from permits.services.context import calendar, definition_of, facts_for, now_utc
 from permits.services.quotes import fee_lines
 from workflows import STAGES, STANDARD, impact_tier_for, quote, required_reviews
@@ -57,18 +67,28 @@ def _ledger(entries: list[MoneyEntry]) -> list[LedgerEntry]:
 
 def balance_of(application: Application) -> Decimal:
     """What the producer still owes (positive) or is owed back (negative)."""
-    return balance(_ledger(entries_of(application.id)))
+    return balance_in(entries_of(application.id))
 
 
-def balances_of(application_ids) -> dict[int, Decimal]:
-    """:func:`balance_of` for many applications in one query."""
+def balance_in(entries: list[MoneyEntry]) -> Decimal:
+    """The balance of these ledger entries (an application's, loaded already)."""
+    return balance(_ledger(entries))
+
+
+def entries_of_all(application_ids) -> dict[int, list[MoneyEntry]]:
+    """:func:`entries_of` for many applications in one query."""
     ids = list(set(application_ids))
     by_application: dict[int, list[MoneyEntry]] = {application_id: [] for application_id in ids}
     if ids:
         query = select(MoneyEntry).where(MoneyEntry.application_id.in_(ids)).order_by(MoneyEntry.id)
         for entry in db.session.execute(query).scalars():
             by_application[entry.application_id].append(entry)
-    return {application_id: balance(_ledger(entries)) for application_id, entries in by_application.items()}
+    return by_application
+
+
+def balances_of(application_ids) -> dict[int, Decimal]:
+    """:func:`balance_of` for many applications in one query."""
+    return {application_id: balance_in(entries) for application_id, entries in entries_of_all(application_ids).items()}
 
 
 def fee_invoices(application_ids) -> dict[int, Invoice]:
@@ -430,25 +450,64 @@ def close_account(application: Application, stage: RefundStage | str, now: dt.da
     owed is cancelled, and what comes back by the refund policy is left as a
     credit to refund. Returns the credit (0 when nothing comes back)."""
     now = now or now_utc()
-    policy = policy_of(application)
     cancel_payment_deadlines(application)
-    entries = entries_of(application.id)
+    closing = account_closing(application, entries_of(application.id), stage, application.state, now)
+    if closing.entry is not None:
+        entry = closing.entry
+        add_entry(application, EntryKind.CANCELLED, entry["amount"], entry["occurred_on"], now=now, note=entry["note"])
+    if closing.event is not None:
+        db.session.add(WorkflowEvent(**closing.event))
+    return closing.credit
+
+
+@dataclasses.dataclass
+class Closing:
+    """What :func:`close_account` writes for one application, as rows (the
+    sweep closes many accounts at once): the cancellation entry (None when
+    nothing is cancelled), the change to the kept balance, the audit event
+    (None when the application never had an account), and the credit left
+    to refund."""
+
+    entry: dict | None
+    balance_change: Decimal
+    event: dict | None
+    credit: Decimal  # what comes back to the producer
+
+
+def account_closing(application: Application, entries: list[MoneyEntry], stage: RefundStage | str, state: str,
+                    now: dt.datetime) -> Closing:
+    """:func:`close_account` of ``application`` (its ledger ``entries``,
+    oldest first) without writing it, the application being in ``state`` by
+    then; the caller cancels the payment deadlines."""
+    policy = policy_of(application)
     if policy is None or not entries:
-        return ZERO
-    amount = cancellation(policy, stage, _ledger(entries))
+        return Closing(None, ZERO, None, ZERO)
+    lines = _ledger(entries)
+    amount = cancellation(policy, stage, lines)
+    row = None
     if amount > 0:
-        add_entry(application, EntryKind.CANCELLED, amount, calendar().local_date(now), now=now, note=str(RefundStage(stage)))
-    credit = -min(balance_of(application), ZERO)
-    audit(application, "account_closed", None,
-          {"stage": str(RefundStage(stage)), "cancelled": str(amount), "to_refund": str(credit)})
-    return credit
+        row = {"application_id": application.id, "company_id": application.company_id, "invoice_id": None,
+               "kind": EntryKind.CANCELLED.value, "amount": amount, "occurred_on": calendar().local_date(now),
+               "bank_reference": "", "source": "system", "note": str(RefundStage(stage)), "recorded_by_id": None,
+               "recorded_at": now}
+        lines.append(LedgerEntry(EntryKind.CANCELLED, amount))
+    credit = -min(balance(lines), ZERO)
+    event = event_values(application, actor=None, actor_role="system", subject="money", action="account_closed",
+                         from_state=state, to_state=state,
+                         payload={"stage": str(RefundStage(stage)), "cancelled": str(amount), "to_refund": str(credit)})
+    return Closing(row, -amount, event, credit)
 
 
 def stage_of(application: Application) -> RefundStage:
     """How far an application had gone, for the refund policy."""
-    if application.state == "submitted":
+    return stage_for(application.state)
+
+
+def stage_for(state: str) -> RefundStage:
+    """:func:`stage_of` an application in ``state``."""
+    if state == "submitted":
         return RefundStage.BEFORE_SCREENING
-    if application.state in ("in_review", "final_review", "awaiting_payment"):
+    if state in ("in_review", "final_review", "awaiting_payment"):
         # Approved but unpaid counts as under review: no permit was issued.
         return RefundStage.UNDER_REVIEW
     return RefundStage.DECIDED

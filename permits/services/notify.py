@@ -360,11 +360,13 @@ class BulkTell:
                     "context": full,
                 }, user))
 
-    def tell_producers(self, application: Application, event: str, key: str, context: dict | None = None) -> None:
-        """As :func:`tell_producers` (for events that nobody else is told of)."""
+    def tell_producers(self, application: Application, event: str, key: str, context: dict | None = None, *,
+                       also: list[User] = ()) -> None:
+        """As :func:`tell_producers` (for events that no group of ALSO_TOLD is told of)."""
         if ALSO_TOLD.get(event):
             raise ValueError(f"{event} is also told to others: use notify.tell_producers")
-        self.tell(self.producers_of(application), event, key, base_context(application) if context is None else context,
+        self.tell([*self.producers_of(application), *also], event, key,
+                  base_context(application) if context is None else context,
                   path=producer_path(application), application=application)
 
     def tell_reviewers(self, users: list[User], review: ReviewTask, event: str, key: str, context: dict | None = None) -> None:

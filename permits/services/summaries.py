@@ -150,7 +150,8 @@ def apply(difference: Tally) -> None:
         index_elements=[table.c["metric"], table.c["period"], table.c["key"]],
         set_={"count": table.c["count"] + statement.excluded["count"], "total": table.c["total"] + statement.excluded["total"]},
     )
-    db.session.execute(statement)
+    with db.session.no_autoflush:  # the counters depend on no pending row; a flush would split the verb's UPDATE
+        db.session.execute(statement)
 
 
 # ----------------------------------------------------------------------------- what each fact contributes
@@ -160,6 +161,27 @@ def application_cells(application: Application) -> Tally:
     """What the application contributes to the counters now (nothing while
     it is a draft): read from its row and its bookings as they stand in this
     transaction (one query)."""
+    return cells_of_all([application])[application.id]
+
+
+def cells_of_all(applications: list[Application]) -> dict[int, Tally]:
+    """:func:`application_cells` of many applications, their bookings read in one query."""
+    submitted = [a for a in applications if a.submitted_at is not None]
+    bookings_of: dict[int, list] = {}
+    if submitted:
+        rows = db.session.execute(
+            select(Booking.application_id, Booking.location_id, Booking.start_date, Booking.end_date, Booking.active,
+                   Location.region, Location.category)
+            .join(Location, Location.id == Booking.location_id)
+            .where(Booking.application_id.in_([a.id for a in submitted]))
+            .order_by(Booking.application_id, Booking.id)
+        ).all()
+        for row in rows:
+            bookings_of.setdefault(row.application_id, []).append(row)
+    return {a.id: _cells(a, bookings_of.get(a.id, [])) for a in applications}
+
+
+def _cells(application: Application, bookings: list) -> Tally:
     tally = Tally()
     if application.submitted_at is None:
         return tally
@@ -168,11 +190,6 @@ def application_cells(application: Application) -> Tally:
     issued, permitted = state in ISSUED_STATES, state in PERMITTED_STATES
     tally.add(APPLICATIONS, month, outcome_of(state))
     tally.add(COUNTRY, month, application.country_of_origin or "", 1, 1 if issued else 0)
-    bookings = db.session.execute(
-        select(Booking.location_id, Booking.start_date, Booking.end_date, Booking.active, Location.region, Location.category)
-        .join(Location, Location.id == Booking.location_id)
-        .where(Booking.application_id == application.id)
-    ).all()
     requested: dict[int, int] = {}
     for booking in bookings:
         requested[booking.location_id] = requested.get(booking.location_id, 0) + _days(booking)
@@ -198,6 +215,17 @@ def _days(booking) -> int:
     return (booking.end_date - booking.start_date).days + 1
 
 
+def _cells_now(applications: list[Application]) -> dict[int, Tally]:
+    """:func:`cells_of_all`, flushing only bookings not yet written: a flush
+    of an application itself here would split its verb's UPDATE in two, and
+    its row version would go up twice for one change."""
+    session = db.session
+    if any(isinstance(row, Booking) for row in (*session.new, *session.dirty, *session.deleted)):
+        session.flush()
+    with session.no_autoflush:
+        return cells_of_all(applications)
+
+
 @contextmanager
 def counting(application: Application) -> Iterator[None]:
     """Change the application's counted facts inside this block: its
@@ -209,11 +237,38 @@ def counting(application: Application) -> Iterator[None]:
         return
     busy.add(application.id)
     try:
-        before = application_cells(application)
+        before = _cells_now([application])[application.id]
         yield
-        apply(application_cells(application) - before)
+        apply(_cells_now([application])[application.id] - before)
     finally:
         busy.discard(application.id)
+
+
+@contextmanager
+def counting_all(applications: list[Application]) -> Iterator[None]:
+    """:func:`counting` for many applications (the sweep's batches): their
+    bookings read in one query before and one after, one upsert."""
+    busy: set = db.session.info.setdefault("statistics_counting", set())
+    mine = [a for a in dict.fromkeys(applications) if a.id not in busy]
+    if not mine:
+        yield
+        return
+    ids = [a.id for a in mine]  # read now: the block may expire the rows
+    busy.update(ids)
+    try:
+        before = _cells_now(mine)
+        yield
+        with db.session.no_autoflush:  # the rows as the block left them, in one query (not one refresh each)
+            db.session.execute(select(Application).where(Application.id.in_(ids))
+                               .execution_options(populate_existing=True)).scalars().all()
+        after = _cells_now(mine)
+        difference = Tally()
+        for application_id in ids:
+            for cell, (count, total) in (after[application_id] - before[application_id]).items():
+                difference.add(*cell, count, total)
+        apply(difference)
+    finally:
+        busy.difference_update(ids)
 
 
 def count_permit(permit: Permit) -> None:
@@ -225,8 +280,14 @@ def count_permit(permit: Permit) -> None:
 
 def count_money(entry: MoneyEntry) -> None:
     """A ledger entry was written (entries are never changed or deleted)."""
+    count_money_rows([{"occurred_on": entry.occurred_on, "kind": entry.kind, "amount": entry.amount}])
+
+
+def count_money_rows(rows: list[dict]) -> None:
+    """Ledger entries written by a bulk insert (their column values), in one upsert."""
     tally = Tally()
-    tally.add(MONEY, month_of(entry.occurred_on), entry.kind, 1, entry.amount)
+    for row in rows:
+        tally.add(MONEY, month_of(row["occurred_on"]), row["kind"], 1, row["amount"])
     apply(tally)
 
 

@@ -20,15 +20,27 @@ transaction; and flushes. The caller commits once.
 from __future__ import annotations
 
 import datetime as dt
-from contextlib import ExitStack, nullcontext
+from contextlib import nullcontext
+from decimal import Decimal
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import insert, select, update
+from sqlalchemy import and_, bindparam, insert, or_, select, update
 
 from permits.database import lock_row, locked
 from permits.extensions import db
-from permits.models import Amendment, Application, Booking, Message, Permit, ReviewTask, User, WorkflowEvent
+from permits.models import (
+    Amendment,
+    Application,
+    Booking,
+    Deadline,
+    Message,
+    MoneyEntry,
+    Permit,
+    ReviewTask,
+    User,
+    WorkflowEvent,
+)
 from permits.services import PermissionDenied, ServiceError, StaleVersion, clock, ledger, notify, summaries, turnaround
 from permits.services import permits as permit_service
 from permits.services.audit import event_values, record_event
@@ -46,6 +58,7 @@ from permits.services.quotes import quote_for
 from workflows import (
     CURRENT_VERSION,
     FAST_TRACK,
+    OPEN_REVIEW_STATES,
     RUNNING_AMENDMENT_STATES,
     STANDARD,
     ApplicationState,
@@ -853,9 +866,7 @@ def expire_all(application_ids, now=None) -> list[int]:
     # What move() counts for one application, for the batch: the applications whose counters
     # the new state changes (none, while expired counts as approved) are counted around the UPDATE.
     changing = [a for a in expiring if not summaries.counted_alike(a.state, after_of[a.id])]
-    with ExitStack() as counted:
-        for application in changing:
-            counted.enter_context(summaries.counting(application))
+    with summaries.counting_all(changing):
         for after, expired_ids in by_state.items():
             db.session.execute(
                 update(Application).where(Application.id.in_(expired_ids))
@@ -897,6 +908,207 @@ def lapse_unpaid(application: Application, now=None) -> Application:
     ledger.close_account(application, stage, now)
     notify.tell_producers(application, "application_lapsed_unpaid", f"lapsed-unpaid:{application.id}")
     return application
+
+
+# ----------------------------------------------------------------------------- many lapses at once (the sweep)
+
+
+def lapse_all(review_ids, now=None, told: notify.BulkTell | None = None) -> list[int]:
+    """:func:`lapse` for many reviews in a few statements (the sweep's
+    batches): their applications are locked in one query, in id order, then
+    the applications' reviews, and each review still waiting on the producer
+    lapses as :func:`lapse` lapses it - the application's other open reviews
+    cancelled, the application lapsed, its account closed, the same events,
+    cancelled deadlines and ledger entries, and the same people told (into
+    ``told``, which the caller writes; by default written here). Reviews are
+    taken in the order given, so that a second lapse of an application that
+    the first closed does nothing, as one at a time. Returns the ids of the
+    reviews it left because they belong to an amendment (the caller lapses
+    those one by one)."""
+    now = now or now_utc()
+    ids = list(dict.fromkeys(i for i in review_ids if i is not None))
+    if not ids:
+        return []
+    applications = _lock_all(select(ReviewTask.application_id).where(ReviewTask.id.in_(ids)))
+    reviews = list(db.session.execute(
+        locked(select(ReviewTask).where(ReviewTask.application_id.in_(list(applications))).order_by(ReviewTask.id), db.session)
+        .execution_options(populate_existing=True)
+    ).scalars())
+    by_id = {review.id: review for review in reviews}
+    of_application: dict[int, list[ReviewTask]] = {}
+    for review in reviews:  # the case's own reviews (ApplicationCase.reviews), in id order
+        if review.amendment_id is None:
+            of_application.setdefault(review.application_id, []).append(review)
+    writes = _Lapses(applications, reviews, now, told)
+    left = []
+    for review_id in ids:
+        review = by_id.get(review_id)
+        if review is None:
+            continue
+        if review.amendment_id is not None:
+            left.append(review_id)
+            continue
+        if writes.review_state[review.id] != ReviewState.INFO_REQUESTED.value:
+            continue
+        application = applications[review.application_id]
+        # lapse(): the review lapses, its clock stops; ApplicationCase.lapsed(): the case closes.
+        stage = ledger.stage_for(writes.state[application.id])
+        writes.move_review(review, "lapse")
+        for other in of_application[application.id]:  # close(): the case's open reviews are cancelled
+            if writes.is_open(other):
+                writes.move_review(other, "cancel", payload={"reason": "application lapsed"})
+        writes.move(application, "lapse")
+        writes.decided_at[application.id] = now
+        writes.close_account(application, stage)
+        writes.told.tell_producers(application, "application_lapsed", f"lapsed:{application.id}",
+                                   also=writes.told.staff_of(review.organisation_id))
+    writes.write()
+    return left
+
+
+def lapse_unpaid_all(application_ids, now=None, told: notify.BulkTell | None = None) -> None:
+    """:func:`lapse_unpaid` for many applications in a few statements (the
+    sweep's batches): locked in one query, in id order; those still awaiting
+    payment with a balance due lapse with the same event, ledger entries,
+    cancelled deadlines and notices (into ``told``, as :func:`lapse_all`)."""
+    now = now or now_utc()
+    ids = list(dict.fromkeys(application_ids))
+    if not ids:
+        return
+    applications = _lock_all(ids)
+    writes = _Lapses(applications, [], now, told)
+    for application_id in ids:
+        application = applications.get(application_id)
+        if application is None or writes.state[application.id] != ApplicationState.AWAITING_PAYMENT.value:
+            continue
+        if ledger.balance_in(writes.entries[application.id]) <= 0:
+            continue
+        stage = ledger.stage_for(writes.state[application.id])
+        writes.move(application, "lapse", payload={"reason": "unpaid"})
+        writes.close_account(application, stage)
+        writes.told.tell_producers(application, "application_lapsed_unpaid", f"lapsed-unpaid:{application.id}")
+    writes.write()
+
+
+def _lock_all(ids) -> dict[int, Application]:
+    """The applications of ``ids`` (a list, or a subquery of ids) under row locks, taken in id order."""
+    query = locked(select(Application).where(Application.id.in_(ids)).order_by(Application.id), db.session)
+    rows = db.session.execute(query.execution_options(populate_existing=True)).scalars()
+    return {application.id: application for application in rows}
+
+
+class _Lapses:
+    """What the lapse verbs do to many applications, kept as values while the
+    definition is asked (each transition as :func:`move` and :func:`move_review`
+    apply it) and written by :meth:`write` in one statement per table: the
+    reviews, the deadlines cancelled, the ledger entries, the applications,
+    the events; the notices go to ``told``."""
+
+    def __init__(self, applications: dict[int, Application], reviews: list[ReviewTask], now: dt.datetime,
+                 told: notify.BulkTell | None) -> None:
+        self.applications, self.reviews, self.now = applications, reviews, now
+        self.own_told = told is None
+        self.told = notify.BulkTell() if told is None else told
+        self.state = {application.id: application.state for application in applications.values()}
+        self.review_state = {review.id: review.state for review in reviews}
+        self.decided_at: dict[int, dt.datetime] = {}
+        self.moved: set[int] = set()
+        self.moved_reviews: set[int] = set()
+        self.stopped: set[int] = set()  # reviews whose clock stops: their pending deadlines are cancelled
+        self.closed: set[int] = set()  # applications whose payment deadlines are cancelled
+        self.events: list[dict] = []
+        self.new_entries: list[dict] = []
+        self.balance_change: dict[int, Decimal] = {}
+        self.entries = ledger.entries_of_all(list(applications))
+        self.told.load_producers({application.company_id for application in applications.values()})
+        if reviews:
+            self.told.load_staff({review.organisation_id for review in reviews})
+
+    def is_open(self, review: ReviewTask) -> bool:
+        return self.review_state[review.id] in state_values(OPEN_REVIEW_STATES)
+
+    def move(self, application: Application, action: str, payload: dict | None = None) -> None:
+        before = self.state[application.id]
+        try:
+            after = definition_of(application).apply_application_action(before, action, Role.SYSTEM, None).value
+        except TransitionNotAllowed as refusal:
+            raise WorkflowRefused(f"{ApplicationCase.not_possible} ({refusal.message})") from None
+        self.state[application.id] = after
+        self.moved.add(application.id)
+        self.events.append(event_values(application, actor=None, actor_role=Role.SYSTEM, subject=ApplicationCase.subject,
+                                        action=action, from_state=before, to_state=after, payload=payload))
+
+    def move_review(self, review: ReviewTask, action: str, payload: dict | None = None) -> None:
+        """:func:`move_review` by the system, and the review's clock stopped.
+        (Only open reviews move here, so no decision is undone.)"""
+        application = self.applications[review.application_id]
+        before = self.review_state[review.id]
+        try:
+            after = definition_of(application).apply_review_action(review.kind, before, action, Role.SYSTEM).value
+        except TransitionNotAllowed as refusal:
+            raise WorkflowRefused(_("This is not possible at this stage of the review.") + f" ({refusal.message})") from None
+        self.review_state[review.id] = after
+        self.moved_reviews.add(review.id)
+        self.stopped.add(review.id)
+        self.events.append(event_values(application, actor=None, actor_role=Role.SYSTEM, subject="review", action=action,
+                                        from_state=before, to_state=after, review=review, payload=payload))
+
+    def close_account(self, application: Application, stage) -> None:
+        """:func:`ledger.close_account`, the application in its new state."""
+        self.closed.add(application.id)
+        closing = ledger.account_closing(application, self.entries[application.id], stage, self.state[application.id],
+                                         self.now)
+        if closing.entry is not None:
+            self.new_entries.append(closing.entry)
+            self.balance_change[application.id] = closing.balance_change
+        if closing.event is not None:
+            self.events.append(closing.event)
+
+    def write(self) -> None:
+        if self.moved_reviews:
+            table = ReviewTask.__table__
+            db.session.execute(
+                update(table).where(table.c.id == bindparam("b_id"))
+                .values(state=bindparam("b_state"), version=table.c.version + 1),
+                [{"b_id": review_id, "b_state": self.review_state[review_id]} for review_id in sorted(self.moved_reviews)],
+            )
+        cancelled = []
+        if self.stopped:
+            cancelled.append(Deadline.review_task_id.in_(sorted(self.stopped)))
+        if self.closed:
+            cancelled.append(and_(Deadline.application_id.in_(sorted(self.closed)), Deadline.kind.in_(ledger.PAYMENT_DEADLINES)))
+        if cancelled:
+            db.session.execute(
+                update(Deadline).where(Deadline.status == "pending", or_(*cancelled))
+                .values(status="cancelled").execution_options(synchronize_session=False)
+            )
+        if self.new_entries:
+            db.session.execute(insert(MoneyEntry).execution_options(render_nulls=True), self.new_entries)
+            summaries.count_money_rows(self.new_entries)  # what ledger.add_entry counts for each
+        # What move() counts for one application: the statistics of those whose new state counts otherwise,
+        # counted around the UPDATE (the rows expired inside, so that the counting reads the new state).
+        changing = [self.applications[i] for i in sorted(self.moved)
+                    if not summaries.counted_alike(self.applications[i].state, self.state[i])]
+        with summaries.counting_all(changing):
+            if self.moved:
+                table = Application.__table__
+                db.session.execute(
+                    update(table).where(table.c.id == bindparam("b_id"))
+                    .values(state=bindparam("b_state"), decided_at=bindparam("b_decided_at"), version=table.c.version + 1,
+                            balance=table.c.balance + bindparam("b_change")),
+                    [{"b_id": application_id, "b_state": self.state[application_id],
+                      "b_decided_at": self.decided_at.get(application_id, self.applications[application_id].decided_at),
+                      "b_change": self.balance_change.get(application_id, ZERO)} for application_id in sorted(self.moved)],
+                )
+            for application_id in self.moved:
+                db.session.expire(self.applications[application_id])
+        if self.events:  # NULLs rendered: events with and without a review are one executemany, not one per run
+            db.session.execute(insert(WorkflowEvent).execution_options(render_nulls=True), self.events)
+        for review in self.reviews:
+            if review.id in self.moved_reviews:
+                db.session.expire(review)
+        if self.own_told:
+            self.told.write()
 
 
 def _close_open_amendment(application: Application, now: dt.datetime, reason: str) -> None:
