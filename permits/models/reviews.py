@@ -37,6 +37,13 @@ class ReviewTask(Model):
             postgresql_where=text(_state_in(CLOCK_RUNNING_REVIEW_STATES)),
             sqlite_where=text(_state_in(CLOCK_RUNNING_REVIEW_STATES)),
         ),
+        # A producer's home (migration 0012): which of the company's applications a
+        # review asks for information - the few open questions, not every review.
+        Index(
+            "ix_review_tasks_info_requested", "application_id",
+            postgresql_where=text("state = 'info_requested'"),
+            sqlite_where=text("state = 'info_requested'"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
