@@ -24,6 +24,7 @@ from permits.models.reviews import (
     WorkflowEvent,
 )
 from permits.models.users import PendingRegistration, User, normalise_email
+from permits.models.webhooks import WebhookDelivery, WebhookEndpoint, WebhookStatus
 
 __all__ = [
     "Amendment",
@@ -58,6 +59,9 @@ __all__ = [
     "StatementLine",
     "UTCDateTime",
     "User",
+    "WebhookDelivery",
+    "WebhookEndpoint",
+    "WebhookStatus",
     "WorkflowEvent",
     "normalise_email",
     "utcnow",

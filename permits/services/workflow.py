@@ -23,14 +23,14 @@ import datetime as dt
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import insert, select, update
+from sqlalchemy import select, update
 
 from permits.database import lock_row, locked
 from permits.extensions import db
-from permits.models import Amendment, Application, Booking, Message, Permit, ReviewTask, User, WorkflowEvent
+from permits.models import Amendment, Application, Booking, Message, Permit, ReviewTask, User
 from permits.services import PermissionDenied, ServiceError, StaleVersion, clock, ledger, notify, turnaround
 from permits.services import permits as permit_service
-from permits.services.audit import event_values, record_event
+from permits.services.audit import event_values, record_event, record_events
 from permits.services.context import (
     calendar,
     definition_of,
@@ -849,7 +849,7 @@ def expire_all(application_ids, now=None) -> list[int]:
             .values(state=after, version=Application.version + 1).execution_options(synchronize_session=False)
         )
     if expiring:
-        db.session.execute(insert(WorkflowEvent), events)
+        record_events(events)
         db.session.execute(
             update(Permit).where(Permit.application_id.in_([a.id for a in expiring]))
             .values(status="expired").execution_options(synchronize_session=False)
