@@ -119,8 +119,8 @@ def test_a_delivery_is_written_in_the_transaction_of_its_change(db, receiver, lo
 
     # A change rolled back (its savepoint, or the whole transaction) announces nothing.
     [screening] = open_reviews(application)
-    values = dict(actor=None, actor_role="system", subject="application", action="withdraw", from_state="submitted",
-                  to_state="withdrawn")
+    values = {"actor": None, "actor_role": "system", "subject": "application", "action": "withdraw", "from_state": "submitted",
+                  "to_state": "withdrawn"}
     with database.session.begin_nested() as savepoint:
         audit.record_event(application, **values)
         savepoint.rollback()
