@@ -126,6 +126,7 @@ BLUEPRINTS = (
     ("permits.statistics.views", None),
     ("permits.finance.views", "/finance"),
     ("permits.webhooks.views", "/webhooks"),
+    ("permits.opendata.views", "/open-data"),
 )
 
 
