@@ -16,10 +16,10 @@ import io
 import json
 import re
 
-from flask import Blueprint, Response, abort, current_app, render_template, request, stream_with_context, url_for
+from flask import Blueprint, Response, abort, current_app, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 
-from permits.extensions import limiter
+from permits.extensions import db, limiter
 from permits.models.base import MAX_ID
 from permits.services import opendata
 
@@ -142,11 +142,13 @@ def permits_json():
 @bp.route("/permits.csv")
 @limiter.limit(_limit)
 def permits_csv():
-    def rows():
+    records = opendata.everything(db.engine)  # read while the answer is sent, from one cursor
+
+    def chunks():
         out = io.StringIO()
         writer = csv.writer(out)
         writer.writerow(opendata.FIELD_NAMES)
-        for count, record in enumerate(opendata.everything(), start=1):
+        for count, record in enumerate(records, start=1):
             writer.writerow([opendata.csv_cell(record[name]) for name in opendata.FIELD_NAMES])
             if count % 200 == 0:
                 yield out.getvalue()
@@ -154,7 +156,7 @@ def permits_csv():
                 out.truncate()
         yield out.getvalue()
 
-    response = Response(stream_with_context(rows()), mimetype="text/csv")
+    response = Response(chunks(), mimetype="text/csv")
     response.headers["Content-Disposition"] = 'attachment; filename="permits.csv"'
     return _public(response, FEED_MAX_AGE)
 

@@ -29,7 +29,7 @@ from collections.abc import Iterator
 from decimal import Decimal
 
 from sqlalchemy import and_, func, or_, select
-from sqlalchemy.orm import aliased
+from sqlalchemy.orm import Session, aliased
 
 from permits.extensions import db
 from permits.labels import REGION_NAMES
@@ -126,31 +126,32 @@ def _ordered(query):
     return query.order_by(Permit.id, Booking.id)
 
 
-def _local_date(moment: dt.datetime | None) -> str:
-    return calendar().local_date(moment).isoformat() if moment is not None else ""
+def _local_date(moment: dt.datetime | None, cal=None) -> str:
+    return (cal or calendar()).local_date(moment).isoformat() if moment is not None else ""
 
 
 def _number(value) -> float | None:
     return float(value) if isinstance(value, Decimal | float | int) else None
 
 
-def record(row) -> dict:
-    """One row of the feed, as published."""
+def record(row, cal=None) -> dict:
+    """One row of the feed, as published (``cal``: the commission's calendar)."""
+    cal = cal or calendar()
     status = row.status
     if status == "revoked":
-        status_date = _local_date(row.revoked_at)
+        status_date = _local_date(row.revoked_at, cal)
     elif status == "expired":
         status_date = row.valid_until.isoformat()
     else:
-        status_date = _local_date(row.issued_at)
+        status_date = _local_date(row.issued_at, cal)
     region = REGION_NAMES.get(row.region, {})
     return {
         "PermitNum": row.number,
         "RecordId": f"{row.number}-{row.booking_id}",
         "Description": (f"Filming \u201c{row.title}\u201d ({row.production_type or 'production'}) at {row.name_en}, "
                         f"{row.start_date.isoformat()} to {row.end_date.isoformat()}"),
-        "AppliedDate": _local_date(row.submitted_at),
-        "IssuedDate": _local_date(row.issued_at),
+        "AppliedDate": _local_date(row.submitted_at, cal),
+        "IssuedDate": _local_date(row.issued_at, cal),
         "ExpiresDate": row.valid_until.isoformat(),
         "CompletedDate": row.valid_until.isoformat() if status == "expired" else "",
         "StatusCurrent": status,
@@ -189,14 +190,26 @@ def page(after: tuple[int, int] | None = None, limit: int = DEFAULT_LIMIT) -> tu
     more = len(rows) > limit
     rows = rows[:limit]
     cursor = (rows[-1].permit_id, rows[-1].booking_id) if more and rows else None
-    return [record(row) for row in rows], cursor
+    cal = calendar()
+    return [record(row, cal) for row in rows], cursor
 
 
-def everything() -> Iterator[dict]:
-    """The whole feed, from one cursor read in chunks (constant memory)."""
-    result = db.session.execute(_ordered(_query()).execution_options(yield_per=STREAM_CHUNK))
-    for row in result:
-        yield record(row)
+def everything(engine) -> Iterator[dict]:
+    """The whole feed, from one cursor read in chunks (constant memory).
+
+    The statement and the calendar are made now; the rows are read when the
+    iterator is, through a session of its own on ``engine``, so that a
+    response streaming them needs no Flask context while it is sent (and
+    reads nothing if the client goes away first)."""
+    statement = _ordered(_query()).execution_options(yield_per=STREAM_CHUNK)
+    cal = calendar()
+
+    def rows() -> Iterator[dict]:
+        with Session(engine) as session:
+            for row in session.execute(statement):
+                yield record(row, cal)
+
+    return rows()
 
 
 def day_bounds(day: dt.date) -> tuple[dt.datetime, dt.datetime]:
@@ -218,7 +231,8 @@ def of_day(day: dt.date) -> list[dict]:
                      for subject, actions in PERMIT_CHANGES)))
     )
     rows = db.session.execute(_ordered(_query().where(Permit.application_id.in_(changed)))).all()
-    return [record(row) for row in rows]
+    cal = calendar()
+    return [record(row, cal) for row in rows]
 
 
 def today() -> dt.date:
