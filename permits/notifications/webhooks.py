@@ -225,7 +225,10 @@ def post(url: str, body: bytes, headers: dict[str, str], *, loopback_ok: bool,
     watchdog.daemon = True
     watchdog.start()
     try:
-        connection.request("POST", path, body=body, headers={**headers, "Host": host if port in (80, 443) else f"{host}:{port}"})
+        named = f"[{host}]" if ":" in host else host  # an IPv6 literal keeps its brackets
+        default_port = 443 if scheme == "https" else 80
+        connection.request("POST", path, body=body,
+                           headers={**headers, "Host": named if port == default_port else f"{named}:{port}"})
         response = connection.getresponse()
         excerpt = response.read(RESPONSE_CAP_BYTES)
         return response.status, excerpt

@@ -233,6 +233,7 @@ def test_redirects_are_not_followed_and_the_answer_is_read_only_up_to_its_cap(db
     assert delivery.status == WebhookStatus.FAILED
     assert delivery.last_error == "HTTP 302: redirects are not followed"
     assert [r["path"] for r in receiver.requests] == ["/hooks"]
+    assert receiver.requests[0]["headers"]["Host"] == f"127.0.0.1:{receiver.server.server_address[1]}"
 
     receiver.answer(400, b"\x00<script>" + b"y" * 20_000)
     with time_machine.travel(delivery.next_attempt_at + dt.timedelta(seconds=1), tick=False):
