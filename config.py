@@ -172,6 +172,12 @@ class BaseConfig:
     PASSWORD_HASHES_AT_ONCE = int(os.environ.get("PASSWORD_HASHES_AT_ONCE", "1"))
     HSTS = False
     DEV_MAILBOX_PAGE = False
+    # Webhook endpoints on this machine (http://127.0.0.1:...): for tests and
+    # development only; production refuses it (an endpoint could reach the
+    # machine's own services).
+    WEBHOOKS_ALLOW_LOOPBACK = _bool("WEBHOOKS_ALLOW_LOOPBACK", False)
+    # The public open-data files, per visitor's address.
+    OPEN_DATA_RATE_LIMIT = os.environ.get("OPEN_DATA_RATE_LIMIT", "120 per minute")
 
     @classmethod
     def validate(cls) -> None:
@@ -184,6 +190,7 @@ class DevelopmentConfig(BaseConfig):
     SECRET_KEY = os.environ.get("SECRET_KEY", "")
     DEBUG = _bool("FLASK_DEBUG", False)
     DEV_MAILBOX_PAGE = True
+    WEBHOOKS_ALLOW_LOOPBACK = _bool("WEBHOOKS_ALLOW_LOOPBACK", True)  # a receiver on this machine, for development
 
 
 class TestingConfig(BaseConfig):
@@ -222,6 +229,8 @@ class ProductionConfig(BaseConfig):
             problems.append(key_problem + ' (make one with: python3 -c "import secrets; print(secrets.token_urlsafe(48))")')
         if cls.SQLALCHEMY_DATABASE_URI.startswith("sqlite"):
             problems.append("DATABASE_URL is not set to a PostgreSQL database")
+        if cls.WEBHOOKS_ALLOW_LOOPBACK or _bool("WEBHOOKS_ALLOW_LOOPBACK"):
+            problems.append("WEBHOOKS_ALLOW_LOOPBACK is on: webhooks could call this machine's own services")
         if (cls.RATELIMIT_STORAGE_URI or "memory://").startswith("memory"):
             problems.append(
                 "RATELIMIT_STORAGE_URI is memory://: each gunicorn worker would keep its own counters, "

@@ -125,6 +125,8 @@ BLUEPRINTS = (
     ("permits.verify.views", "/verify"),
     ("permits.statistics.views", None),
     ("permits.finance.views", "/finance"),
+    ("permits.webhooks.views", "/webhooks"),
+    ("permits.opendata.views", "/open-data"),
 )
 
 

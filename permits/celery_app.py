@@ -91,6 +91,7 @@ def celery_config(app: Flask) -> dict:
             "daily-digest": {"task": "permits.tasks.send_daily_digests", "schedule": digest_crontab()},
             "permit-pdf-catch-up": {"task": "permits.tasks.catch_up_permit_pdfs", "schedule": 120.0},
             "storage-clean-up": {"task": "permits.tasks.clean_up_storage", "schedule": CLEAN_UP_EVERY_SECONDS},
+            "webhook-relay": {"task": "permits.tasks.relay_webhooks", "schedule": RELAY_EVERY_SECONDS},
             "expired-registrations": {"task": "permits.tasks.purge_expired_registrations", "schedule": CLEAN_UP_EVERY_SECONDS},
         },
     }

@@ -19,6 +19,7 @@ from permits import notifications
 from permits.extensions import db
 from permits.models import OutboxStatus
 from permits.notifications import delivery, digest
+from permits.notifications import webhooks as webhook_delivery
 from permits.services import accounts, deadlines, housekeeping
 from permits.services import permits as permit_service
 
@@ -33,6 +34,9 @@ RENDER_PERMIT_PDF = permit_service.RENDER_TASK
 CATCH_UP_PERMIT_PDFS = "permits.tasks.catch_up_permit_pdfs"
 CLEAN_UP_STORAGE = "permits.tasks.clean_up_storage"
 PURGE_EXPIRED_REGISTRATIONS = "permits.tasks.purge_expired_registrations"
+DELIVER_WEBHOOK = webhook_delivery.DELIVER_TASK
+DELIVER_WEBHOOKS = webhook_delivery.DELIVER_BATCH_TASK
+RELAY_WEBHOOKS = webhook_delivery.RELAY_TASK
 
 
 def deliver_outbox_message(message_id: int) -> str:
@@ -112,6 +116,25 @@ def purge_expired_registrations() -> int:
     return purged
 
 
+def deliver_webhook(delivery_id: int) -> str:
+    return webhook_delivery.deliver(int(delivery_id))
+
+
+def deliver_webhooks(delivery_ids: list[int]) -> int:
+    """Deliveries committed together: one attempt each. Returns how many arrived."""
+    outcome = webhook_delivery.deliver_batch([int(i) for i in delivery_ids])
+    return sum(1 for status in outcome.values() if status == "delivered")
+
+
+def relay_webhooks() -> int:
+    """The periodic safety net: deliveries pending, due for a retry or left
+    by a worker that died get their attempt."""
+    ids = webhook_delivery.pending_ids()
+    db.session.commit()
+    webhook_delivery.deliver_batch(ids, budget_seconds=RELAY_BUDGET_SECONDS)
+    return len(ids)
+
+
 TASKS = {
     DELIVER_OUTBOX_MESSAGE: deliver_outbox_message,
     DELIVER_OUTBOX_MESSAGES: deliver_outbox_messages,
@@ -122,4 +145,7 @@ TASKS = {
     CATCH_UP_PERMIT_PDFS: catch_up_permit_pdfs,
     CLEAN_UP_STORAGE: clean_up_storage,
     PURGE_EXPIRED_REGISTRATIONS: purge_expired_registrations,
+    DELIVER_WEBHOOK: deliver_webhook,
+    DELIVER_WEBHOOKS: deliver_webhooks,
+    RELAY_WEBHOOKS: relay_webhooks,
 }

@@ -25,6 +25,7 @@ from permits.models.reviews import (
 )
 from permits.models.statistics import StatisticsSummary
 from permits.models.users import PendingRegistration, User, normalise_email
+from permits.models.webhooks import WebhookDelivery, WebhookEndpoint, WebhookStatus
 
 __all__ = [
     "Amendment",
@@ -60,6 +61,9 @@ __all__ = [
     "StatisticsSummary",
     "UTCDateTime",
     "User",
+    "WebhookDelivery",
+    "WebhookEndpoint",
+    "WebhookStatus",
     "WorkflowEvent",
     "normalise_email",
     "utcnow",

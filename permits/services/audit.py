@@ -1,18 +1,38 @@
-"""The append-only audit trail: one WorkflowEvent per transition."""
+"""The append-only audit trail: one WorkflowEvent per transition.
+
+Every entry is written here (:func:`record_event`, :func:`record_events`),
+and each is announced to :mod:`permits.services.webhooks`, which turns those
+that partners subscribe to into webhook deliveries in the same transaction.
+"""
 
 from __future__ import annotations
 
+from sqlalchemy import insert
+
 from permits.extensions import db
 from permits.models import Application, ReviewTask, User, WorkflowEvent
+from permits.services import webhooks
 from permits.services.context import now_utc
 
 
 def record_event(application: Application, **fields) -> WorkflowEvent:
     """One event of ``application``'s timeline, added to the session: the
     fields of :func:`event_values` (actor, actor_role, subject, action, states...)."""
-    event = WorkflowEvent(**event_values(application, **fields))
+    values = event_values(application, **fields)
+    event = WorkflowEvent(**values)
     db.session.add(event)
+    webhooks.announce(values)
     return event
+
+
+def record_events(rows: list[dict]) -> None:
+    """Many events in one INSERT (rows made by :func:`event_values`)."""
+    if not rows:
+        return
+    # NULLs rendered: events with and without a review are one executemany, not one statement per run of alike rows.
+    db.session.execute(insert(WorkflowEvent).execution_options(render_nulls=True), rows)
+    for values in rows:
+        webhooks.announce(values)
 
 
 def event_values(

@@ -19,12 +19,11 @@ from permits.models import (
     OutboxStatus,
     ReviewTask,
     User,
-    WorkflowEvent,
     utcnow,
 )
 from permits.notifications import DELIVER_TASK, hold_for_digest, queue_email, release
 from permits.notifications.events import ALSO_TOLD
-from permits.services import NotFound, ServiceError
+from permits.services import NotFound, ServiceError, audit
 from workflows import current_definition, get_definition
 
 SUPERVISOR_ROLES = ("supervisor", "admin")
@@ -392,7 +391,7 @@ class BulkTell:
         on SQLite)."""
         now = utcnow()
         if self.events:
-            db.session.execute(insert(WorkflowEvent), self.events)
+            audit.record_events(self.events)
         notices = _first_of_each_key(self.notices)
         if notices:
             existing = set(db.session.execute(select(Notification.idempotency_key).where(

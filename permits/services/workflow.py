@@ -39,11 +39,10 @@ from permits.models import (
     Permit,
     ReviewTask,
     User,
-    WorkflowEvent,
 )
 from permits.services import PermissionDenied, ServiceError, StaleVersion, clock, ledger, notify, summaries, turnaround
 from permits.services import permits as permit_service
-from permits.services.audit import event_values, record_event
+from permits.services.audit import event_values, record_event, record_events
 from permits.services.context import (
     calendar,
     definition_of,
@@ -873,7 +872,7 @@ def expire_all(application_ids, now=None) -> list[int]:
                 .values(state=after, version=Application.version + 1).execution_options(synchronize_session=False)
             )
         if expiring:
-            db.session.execute(insert(WorkflowEvent), events)
+            record_events(events)
             db.session.execute(
                 update(Permit).where(Permit.application_id.in_([a.id for a in expiring]))
                 .values(status="expired").execution_options(synchronize_session=False)
@@ -1102,8 +1101,7 @@ class _Lapses:
                 )
             for application_id in self.moved:
                 db.session.expire(self.applications[application_id])
-        if self.events:  # NULLs rendered: events with and without a review are one executemany, not one per run
-            db.session.execute(insert(WorkflowEvent).execution_options(render_nulls=True), self.events)
+        record_events(self.events)
         for review in self.reviews:
             if review.id in self.moved_reviews:
                 db.session.expire(review)

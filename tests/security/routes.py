@@ -135,6 +135,49 @@ def receipt(w) -> dict:
     return {"application_id": w.approved.id, "entry_id": paid.id}
 
 
+# Who manages webhook endpoints: a company's administrator (both producers
+# registered their companies) and an organisation's supervisors.
+WEBHOOK_MANAGERS = frozenset({"producer", "other_producer", "owner_a_sup", "ministry_sup"})
+
+
+def webhook(w) -> dict:
+    """The producer's company's endpoint (made once)."""
+    from permits.extensions import db
+    from permits.models import WebhookEndpoint
+    from permits.services import webhooks
+
+    endpoint = db.session.query(WebhookEndpoint).filter_by(company_id=w.base.producer.company.id).first()
+    if endpoint is None:
+        endpoint, _secret = webhooks.create_endpoint(w.base.producer, f"company:{w.base.producer.company.id}",
+                                                     "https://hooks.example.com/permits", events=webhooks.EVENT_NAMES)
+        db.session.commit()
+    return {"endpoint_id": endpoint.id}
+
+
+def webhook_delivery(w) -> dict:
+    """A delivery of that endpoint that gave up (made once): its re-send."""
+    from permits.extensions import db
+    from permits.models import WebhookDelivery, WebhookStatus
+
+    endpoint_id = webhook(w)["endpoint_id"]
+    delivery = db.session.query(WebhookDelivery).filter_by(endpoint_id=endpoint_id).first()
+    if delivery is None:
+        delivery = WebhookDelivery(endpoint_id=endpoint_id, event="permit.issued", idempotency_key="permit.issued:evt_matrix",
+                                   payload={"id": "evt_matrix"}, status=WebhookStatus.DEAD, attempts=10)
+        db.session.add(delivery)
+        db.session.commit()
+    return {"endpoint_id": endpoint_id, "delivery_id": delivery.id}
+
+
+def a_past_day(w) -> dict:
+    """Yesterday in Baku (the suite's clock may be moved)."""
+    import datetime as dt
+
+    from permits.services.opendata import today
+
+    return {"day": (today() - dt.timedelta(days=1)).isoformat(), "fmt": "csv"}
+
+
 ROUTES: dict[str, Route] = {
     # ------------------------------------------------------------------ public pages
     "main.index": public(),
@@ -175,6 +218,12 @@ ROUTES: dict[str, Route] = {
     "verify.by_token": public(values=lambda w: {"token": w.permit.verification_token},
                               hidden=lambda w: {"token": "not-a-permit-token"}),
     "statistics.scorecard": public(),
+    # Open data (issue 18): no personal data, no sign-in.
+    "opendata.index": public(),
+    "opendata.permits_json": public(),
+    "opendata.permits_csv": public(),
+    "opendata.daily": public(values=a_past_day, hidden=lambda w: {"day": "2027-02-30", "fmt": "csv"},
+                             note="a day that does not exist (or is still to come) is 404"),
     # ------------------------------------------------------------------ any signed-in user
     "main.home": Route(EVERYONE),
     "account.profile": Route(EVERYONE),
@@ -278,6 +327,14 @@ ROUTES: dict[str, Route] = {
                             note="the site's owner and the ministry"),
     "sites.settings": Route(frozenset({"owner_a_sup"}), values=lambda w: {"slug": w.base.site_a.slug}),
     "sites.add_blackout": Route(frozenset({"owner_a_sup"}), values=lambda w: {"slug": w.base.site_a.slug}),
+    # ------------------------------------------------------------------ webhooks (issue 18)
+    "webhooks.index": Route(WEBHOOK_MANAGERS, note="others signed in: 403"),
+    "webhooks.new": Route(WEBHOOK_MANAGERS),
+    "webhooks.endpoint": Route(frozenset({"producer"}), values=webhook, note="another owner's endpoint is 404"),
+    "webhooks.edit": Route(frozenset({"producer"}), values=webhook),
+    "webhooks.rotate": Route(frozenset({"producer"}), values=webhook),
+    "webhooks.delete": Route(frozenset({"producer"}), values=webhook),
+    "webhooks.resend": Route(frozenset({"producer"}), values=webhook_delivery),
     "sites.remove_blackout": Route(frozenset({"owner_a_sup"}),
                                    values=lambda w: {"slug": w.base.site_a.slug, "blackout_id": w.blackout.id}),
 }
