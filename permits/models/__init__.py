@@ -1,6 +1,7 @@
 """SQLAlchemy models, one module per aggregate. Importing this package
 registers every table (Alembic autogenerate relies on it)."""
 
+from permits.models.api_tokens import ApiToken
 from permits.models.applications import Application, ApplicationDocument, Booking, Document
 from permits.models.base import UTCDateTime, utcnow
 from permits.models.companies import Company, CompanyMembership
@@ -27,6 +28,7 @@ from permits.models.users import PendingRegistration, User, normalise_email
 
 __all__ = [
     "Amendment",
+    "ApiToken",
     "Application",
     "ApplicationDocument",
     "Booking",
