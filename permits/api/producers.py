@@ -5,9 +5,10 @@ staff account is refused with 403)."""
 from __future__ import annotations
 
 from flask import url_for
-from pydantic import Field
+from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
+from sqlalchemy.orm.exc import StaleDataError
 
 from permits.access import application_for_producer_or_404, company_ids
 from permits.api import conditional, pagination, problems
@@ -32,6 +33,7 @@ from permits.extensions import db
 from permits.labels import APPLICATION_STATES, REVIEW_KINDS, REVIEW_STATES
 from permits.models import Application, Booking, Permit, ReviewTask, User, WorkflowEvent
 from permits.portal import wording
+from permits.portal.forms import LONG_TEXT
 from permits.services import ServiceError
 from permits.services import applications as drafts
 from permits.services import home as home_lists
@@ -179,3 +181,42 @@ def create_application(json: NewApplication):
     detail = _detail(application)
     location = url_for("api.get_application", application_id=application.id, _external=True)
     return detail, 201, {**conditional.etag_headers(application.version), "Location": location}
+
+
+class ProductionSection(BaseModel):
+    """The draft's production section, as on its page."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    title: str = Field("", max_length=255)
+    production_type: str = Field("", max_length=32, description="A production type code (empty: not chosen yet).")
+    country_of_origin: str = Field("", max_length=2, description="ISO 3166-1 alpha-2 (empty: not chosen yet).")
+    synopsis: str = Field("", max_length=LONG_TEXT)
+    complete: bool = Field(False, description="Mark the section as completed (its rules are checked).")
+
+
+@bp.put("/applications/<id:application_id>/production")
+@operation(tags=("Producers",), scope="write", responses={200: ApplicationDetail},
+           errors=(400, 404, 409, 412, 413, 415, 428), headers={200: ("ETag",)})
+def put_production(application_id: int, json: ProductionSection):
+    """Save a draft's production section
+
+    Needs If-Match with the application's ETag: a change made meanwhile (on
+    the portal or by another program) answers 412. The same rules as the
+    section's page: a submitted application can no longer be changed (409)."""
+    user = producer()
+    application = application_for_producer_or_404(application_id)
+    conditional.matched_version(application.version)
+    try:
+        drafts.save_production(application, user, title=json.title, production_type=json.production_type,
+                               country_of_origin=json.country_of_origin, synopsis=json.synopsis, complete=json.complete)
+        db.session.commit()
+    except ServiceError as error:
+        db.session.rollback()
+        raise problems.refused(error) from None
+    except StaleDataError:
+        # Written between the If-Match check and this commit (the row version moved).
+        db.session.rollback()
+        current = db.session.get(Application, application_id)
+        raise problems.stale_version(current.version if current is not None else 0) from None
+    return _detail(application), 200, conditional.etag_headers(application.version)

@@ -68,3 +68,14 @@ def assert_problem(response, status: int) -> dict:
     assert body["instance"].startswith("/api/")
     assert body["title"] and body["detail"]
     return body
+
+
+@pytest.fixture
+def still():
+    """The suite's moment, not ticking: exact times can be compared."""
+    import time_machine
+
+    from tests import clock
+
+    with time_machine.travel(clock.now(), tick=False):
+        yield clock.now()
