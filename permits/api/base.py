@@ -20,6 +20,7 @@ from spectree.utils import get_multidict_items
 
 from permits.api import problems
 from permits.api.problems import ValidationProblem
+from permits.inputs import remove_control_characters
 from permits.models.base import MAX_ID
 
 PREFIX = "/api/v1"
@@ -108,9 +109,22 @@ def read_json_body(request):
         raise problems.too_large(MAX_JSON_BYTES)
     try:
         text = raw.decode("utf-8")
-        return json.loads(text, parse_constant=_no_constant)
-    except (UnicodeDecodeError, ValueError, RecursionError) as error:
+        return _clean(json.loads(text, parse_constant=_no_constant))
+    except (UnicodeError, ValueError, RecursionError) as error:
         raise problems.invalid_json(error) from None
+
+
+def _clean(value):
+    """Strings as the forms get them (permits.inputs): control characters
+    removed, keys too; a lone surrogate (not UTF-8) is refused."""
+    if isinstance(value, str):
+        value.encode("utf-8")  # UnicodeEncodeError for "\ud800"
+        return remove_control_characters(value)
+    if isinstance(value, list):
+        return [_clean(item) for item in value]
+    if isinstance(value, dict):
+        return {_clean(key): _clean(item) for key, item in value.items()}
+    return value
 
 
 def _no_constant(name: str):

@@ -94,3 +94,13 @@ def test_junk_headers(world, clients):
         except ValueError:  # the test client itself refuses the header (a newline, a NUL): no server sees it
             continue
         _check(response, f"{header}: {value!r}")
+
+
+def test_control_characters_are_removed_from_json_as_from_forms(world, clients):
+    response = clients["producer"].post("/api/v1/applications", json={"title": "The\x00 Silk\x07 Road", "synopsis": "a\tb\nc"})
+    assert response.status_code == 201
+    body = response.get_json()
+    assert body["title"] == "The Silk Road" and body["synopsis"] == "a\tb\nc"
+    lone = clients["producer"].post("/api/v1/applications", data=b'{"title": "\\ud800"}',
+                                    headers={"Content-Type": "application/json"})
+    assert lone.status_code == 400 and lone.mimetype == "application/problem+json"
