@@ -147,6 +147,9 @@ class BaseConfig:
     # Registrations per address, and uploads per signed-in user (every upload route together).
     REGISTRATION_RATE_LIMIT = os.environ.get("REGISTRATION_RATE_LIMIT", "5 per hour;20 per day")
     UPLOAD_RATE_LIMIT = os.environ.get("UPLOAD_RATE_LIMIT", "30 per hour;100 per day")
+    # The JSON API: calls per personal access token, and per address for calls without one.
+    API_RATE_LIMIT = os.environ.get("API_RATE_LIMIT", "600 per minute")
+    API_ANONYMOUS_RATE_LIMIT = os.environ.get("API_ANONYMOUS_RATE_LIMIT", "120 per minute")
 
     BABEL_DEFAULT_LOCALE = "az"
     BABEL_DEFAULT_TIMEZONE = "Asia/Baku"

@@ -35,6 +35,7 @@ def create_app(config: type[BaseConfig] | str | None = None, **overrides) -> Fla
     register_inputs(app)
     register_extensions(app)
     register_blueprints(app)
+    register_api(app)
     register_error_handlers(app)
     register_security(app)
     register_templating(app)
@@ -127,6 +128,7 @@ BLUEPRINTS = (
     ("permits.finance.views", "/finance"),
     ("permits.webhooks.views", "/webhooks"),
     ("permits.opendata.views", "/open-data"),
+    ("permits.api.views", "/api/v1"),
 )
 
 
@@ -139,6 +141,13 @@ def register_blueprints(app: Flask) -> None:
         from permits.dev.views import bp as dev_bp
 
         app.register_blueprint(dev_bp, url_prefix="/dev")
+
+
+def register_api(app: Flask) -> None:
+    """The JSON API's Bearer authentication and problem details for every path under /api/."""
+    from permits.api.views import setup
+
+    setup(app)
 
 
 def register_error_handlers(app: Flask) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, current_app, jsonify, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_limiter.errors import RateLimitExceeded
 from flask_wtf.csrf import CSRFError
@@ -29,6 +29,20 @@ MESSAGES = {
     429: (_l("Too many attempts"), _l("You have tried too many times. Please wait a minute and try again.")),
     500: (_l("Something went wrong"), _l("An unexpected error happened on our side. It has been logged. Please try again later.")),
 }
+
+
+# app.extensions key: [(path prefix, answer(error) -> response)]. Errors of a
+# path under a prefix are answered by its function instead of a page (the
+# JSON API's problem details: permits.api.problems.answer).
+ERROR_ANSWERS = "error_answers"
+
+
+def answer_elsewhere(error: BaseException):
+    """The response of the function that answers errors under this path, or None."""
+    for prefix, answer in current_app.extensions.get(ERROR_ANSWERS, ()):
+        if request.path.startswith(prefix):
+            return answer(error)
+    return None
 
 
 def render_error(code: int, detail: str | None = None):
@@ -66,6 +80,9 @@ def refused(error: ServiceError, form=None, *, field: str | None = None, aliases
 def register(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def csrf_error(error):
+        answer = answer_elsewhere(error)
+        if answer is not None:
+            return answer
         return render_error(
             400, _l("Your form expired or was sent from another site. Please reload the page and try again.")
         )
@@ -74,6 +91,9 @@ def register(app: Flask) -> None:
     def http_error(error: HTTPException):
         if error.code in (301, 302, 303, 307, 308):
             return error
+        answer = answer_elsewhere(error)
+        if answer is not None:
+            return answer
         detail = getattr(error, "user_message", None)
         if detail is None and isinstance(error, RateLimitExceeded) and error.limit.error_message:
             detail = error.description  # the limit's own message, in the reader's language
@@ -85,8 +105,14 @@ def register(app: Flask) -> None:
             return http_error(error)
         log.exception("Unhandled error on %s %s", request.method, request.path)
         db.session.rollback()
+        answer = answer_elsewhere(InternalServerError(original_exception=error))
+        if answer is not None:
+            return answer
         return render_error(500)
 
     @app.errorhandler(InternalServerError)
     def internal(error):
+        answer = answer_elsewhere(error)
+        if answer is not None:
+            return answer
         return render_error(500)

@@ -15,6 +15,9 @@ def select_locale() -> str:
     languages = current_app.config["LANGUAGES"]
     if not has_request_context():  # a task or a command: the default language
         return current_app.config["BABEL_DEFAULT_LOCALE"]
+    if request.path.startswith("/api/"):
+        # The API reads no cookie: the client's Accept-Language, else English.
+        return request.accept_languages.best_match(languages) or "en"
     chosen = session.get("language")
     if chosen in languages:
         return chosen

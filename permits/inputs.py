@@ -118,5 +118,5 @@ def register(app: Flask) -> None:
             "application/x-www-form-urlencoded", "multipart/form-data"
         ):
             removed = removed or getattr(request.form, "removed_control_characters", False)
-        if removed and request.endpoint != "static":
+        if removed and request.endpoint != "static" and not request.path.startswith("/api/"):
             flash(str(REMOVED_MESSAGE), "warning")

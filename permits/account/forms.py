@@ -33,3 +33,25 @@ class NotificationPreferencesForm(BaseForm):
     daily_digest = BooleanField(
         _l("Instead of one e-mail per event, send me one summary every morning at 07:00"),
     )
+
+
+ACCESS_CHOICES = [
+    ("read", _l("Read only: see sites, applications and reviews")),
+    ("write", _l("Read and write: also change applications")),
+]
+LIFETIME_CHOICES = [
+    ("30", _l("30 days")),
+    ("90", _l("90 days")),
+    ("365", _l("One year")),
+]
+
+
+class ApiTokenForm(BaseForm):
+    name = StringField(_l("Token name"), validators=[DataRequired(_l("Name the token.")), Length(max=100)],
+                       description=_l("Say what will use it, for example “Our booking system”."))
+    access = SelectField(_l("What the token may do"), choices=ACCESS_CHOICES, default="read")
+    lifetime = SelectField(_l("Expires after"), choices=LIFETIME_CHOICES, default="90")
+
+
+class RevokeTokenForm(BaseForm):
+    """The confirmation: a button (and the CSRF token)."""

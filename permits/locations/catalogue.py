@@ -24,10 +24,11 @@ def categories_in_use() -> list[tuple[str, str]]:
     return sorted(((c, category_label(c)) for c in codes), key=lambda pair: pair[1])
 
 
-def search(*, text: str = "", region: str = "", category: str = "", heritage: bool = False, crew: int | None = None,
-           start: dt.date | None = None, end: dt.date | None = None) -> list[Location]:
-    """Published sites matching every filter given; free dates means no
-    blackout and no approved shoot or pencil hold on any of those days."""
+def sites_query(*, text: str = "", region: str = "", category: str = "", heritage: bool = False, crew: int | None = None,
+                start: dt.date | None = None, end: dt.date | None = None):
+    """The published sites matching every filter given (a SELECT to order
+    and page); free dates means no blackout and no approved shoot or pencil
+    hold on any of those days."""
     # The cards show each site's cover photo: all of them in one more query.
     query = select(Location).where(Location.published.is_(True)).options(selectinload(Location.photos))
     text = (text or "").strip()
@@ -64,8 +65,24 @@ def search(*, text: str = "", region: str = "", category: str = "", heritage: bo
             )
         )
         query = query.where(~blocked, ~taken)
-    locations = list(db.session.execute(query).scalars())
+    return query
+
+
+def search(**filters) -> list[Location]:
+    """Every matching site, by name in the reader's language (the catalogue page)."""
+    locations = list(db.session.execute(sites_query(**filters)).scalars())
     return sorted(locations, key=lambda location: location.name.casefold())
+
+
+def search_page(*, after: str | None = None, limit: int = 20, **filters) -> tuple[list[Location], bool]:
+    """One page of the matching sites by slug (keyset: the slugs after
+    ``after``), their photos and owners loaded with them (three queries
+    whatever the page's size); and whether more follow."""
+    query = sites_query(**filters).options(selectinload(Location.owner))
+    if after is not None:
+        query = query.where(Location.slug > after)
+    rows = list(db.session.execute(query.order_by(Location.slug).limit(limit + 1)).scalars())
+    return rows[:limit], len(rows) > limit
 
 
 # ----------------------------------------------------------------------------- illustration

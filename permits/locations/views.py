@@ -93,7 +93,7 @@ def _published_sites() -> list[Location]:
     return locations
 
 
-def _read_quote(formdata, *, validate: bool):
+def read_quote(formdata, *, validate: bool):
     """The quote form, each chosen site's own dates (a form each) and, when
     the form validates, the planned sites: each on its own dates or on the
     common ones."""
@@ -135,7 +135,7 @@ def _read_quote(formdata, *, validate: bool):
     return form, site_forms, chosen, planned
 
 
-def _quote_facts(form) -> dict:
+def quote_facts(form) -> dict:
     return {
         "activities": form.activities.data or [],
         "country_of_origin": (form.country_of_origin.data or "").strip().upper()[:2],
@@ -147,12 +147,12 @@ def _quote_facts(form) -> dict:
 @public_page
 def quote():
     submitted = _submitted(request.args)
-    form, site_forms, chosen, planned = _read_quote(request.args, validate=submitted)
+    form, site_forms, chosen, planned = read_quote(request.args, validate=submitted)
     if not request.args and current_user.is_authenticated and current_user.company:
         form.country_of_origin.data = current_user.company.country
     result = None
     if planned:
-        facts = _quote_facts(form)
+        facts = quote_facts(form)
         plan = drafts.plan(planned, activities=facts["activities"], country_of_origin=facts["country_of_origin"] or "AZ",
                            production_type=facts["production_type"])
         result = {
@@ -181,10 +181,10 @@ def start_from_quote():
     if not current_user.is_producer:
         message = _("Only producers acting for a company can start an application. You are signed in with a staff account.")
         return render_error(403, message)
-    form, _site_forms, _chosen, planned = _read_quote(request.form, validate=True)
+    form, _site_forms, _chosen, planned = read_quote(request.form, validate=True)
     if not planned:
         return redirect(back)
-    facts = _quote_facts(form)
+    facts = quote_facts(form)
     try:
         application = drafts.draft_from_quote(current_user, planned, crew_total=form.crew.data, **facts)
     except ServiceError as error:

@@ -1,6 +1,7 @@
 """SQLAlchemy models, one module per aggregate. Importing this package
 registers every table (Alembic autogenerate relies on it)."""
 
+from permits.models.api_tokens import ApiToken
 from permits.models.applications import Application, ApplicationDocument, Booking, Document
 from permits.models.base import UTCDateTime, utcnow
 from permits.models.companies import Company, CompanyMembership
@@ -29,6 +30,7 @@ from permits.models.webhooks import WebhookDelivery, WebhookEndpoint, WebhookSta
 
 __all__ = [
     "Amendment",
+    "ApiToken",
     "Application",
     "ApplicationDocument",
     "Booking",

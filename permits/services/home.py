@@ -98,3 +98,28 @@ def group(company_ids: set[int], key: str, *, after: str | None = None, before: 
 def _cursor(row: HomeRow) -> str:
     return encode_cursor(row.application.updated_at, row.application.id)
 
+
+
+def company_page(company_ids: set[int], *, after: str | None = None, page_size: int = PAGE_SIZE,
+                 state: str | None = None) -> tuple[list[Application], str | None]:
+    """Every application of the companies (drafts too), last updated first,
+    a page after a cursor (the same keys as the groups: last update, id);
+    each with its bookings and their sites, loaded in two more queries.
+    Returns the rows and the next page's cursor (None on the last page)."""
+    query = (
+        select(Application)
+        .where(Application.company_id.in_(sorted(company_ids) or [-1]))
+        .options(selectinload(Application.bookings).joinedload(Booking.location))
+    )
+    if state:
+        query = query.where(Application.state == state)
+    position = decode_cursor(after)
+    if position is not None and position[0] is not None:
+        moment, row_id = position
+        query = query.where(or_(Application.updated_at < moment,
+                                and_(Application.updated_at == moment, Application.id < row_id)))
+    query = query.order_by(Application.updated_at.desc(), Application.id.desc()).limit(page_size + 1)
+    rows = list(db.session.execute(query).scalars())
+    more = len(rows) > page_size
+    rows = rows[:page_size]
+    return rows, (encode_cursor(rows[-1].updated_at, rows[-1].id) if more and rows else None)

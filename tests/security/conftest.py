@@ -74,6 +74,7 @@ class SecurityWorld:
     hidden_site: object
     mail_name: str
     reset_token: str
+    api_token: object = None  # the producer's personal access token (its row)
 
     def user(self, identity: str):
         return self.users[identity]
@@ -166,6 +167,10 @@ def make_world() -> SecurityWorld:
 
     hidden = LocationFactory(owner=world.owner_a, published=False, name_en="Closed quarry")
     database.session.commit()
+    from permits.services import api_tokens
+
+    api_token = api_tokens.create(world.producer, name="Matrix", scopes=["read"], expires_in_days=30).token
+    database.session.commit()
 
     users = {
         "producer": world.producer,
@@ -197,6 +202,7 @@ def make_world() -> SecurityWorld:
         hidden_site=hidden,
         mail_name=mail_names[0],
         reset_token=accounts.make_reset_token(world.producer),
+        api_token=api_token,
     )
 
 

@@ -23,7 +23,7 @@ from urllib.parse import quote, urlencode, urlsplit
 from flask import url_for
 
 from tests.security.conftest import IDENTITIES
-from tests.security.routes import ROUTES
+from tests.security.routes import API_ROUTES, ROUTES
 
 # Values that answered 500 in the black-box test, and their neighbours.
 NASTY = [
@@ -194,7 +194,7 @@ class Fuzzer:
             for rule in self.app.url_map.iter_rules():
                 if rule.endpoint == "static":
                     continue
-                route = ROUTES.get(rule.endpoint)
+                route = ROUTES.get(rule.endpoint) or API_ROUTES.get(rule.endpoint)
                 values = route.values(self.world) if route and route.values else {}
                 try:
                     url = url_for(rule.endpoint, **values)

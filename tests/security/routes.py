@@ -229,6 +229,9 @@ ROUTES: dict[str, Route] = {
     "account.profile": Route(EVERYONE),
     "account.change_password": Route(EVERYONE),
     "account.notification_preferences": Route(EVERYONE),
+    "account.create_token": Route(EVERYONE, note="POST; a token of the signed-in user only"),
+    "account.revoke_token": Route(frozenset({"producer"}), values=lambda w: {"token_id": w.api_token.id},
+                                  note="the token's own user; everyone else 404"),
     "inbox.index": Route(EVERYONE),
     "inbox.mark_all_read": Route(EVERYONE, note="POST; the user's own notices only"),
     "inbox.open_notification": Route(frozenset({"producer"}), values=lambda w: {"notification_id": w.notification.id}),
@@ -337,4 +340,54 @@ ROUTES: dict[str, Route] = {
     "webhooks.resend": Route(frozenset({"producer"}), values=webhook_delivery),
     "sites.remove_blackout": Route(frozenset({"owner_a_sup"}),
                                    values=lambda w: {"slug": w.base.site_a.slug, "blackout_id": w.blackout.id}),
+}
+
+
+# ----------------------------------------------------------------------------- the JSON API
+# API routes (endpoints "api.*") are called with a personal access token
+# (read and write scopes) of each identity, never a session cookie: a signed-in
+# browser without a token gets 401 on every operation that needs one.
+
+
+@dataclass(frozen=True)
+class ApiRoute:
+    """``allowed``: identities whose token gets a 2xx (or 405 for a GET on a
+    write-only route); every other identity's token gets 403 or 404 and
+    changes nothing. ``public``: anonymous calls succeed too (else 401).
+    ``values``/``query``: the URL values and query string from the world;
+    ``hidden``: values of an object nobody may see (404 for everybody)."""
+
+    allowed: frozenset
+    public: bool = False
+    values: Callable | None = None
+    query: Callable | None = None
+    hidden: Callable | None = None
+    note: str = ""
+
+
+def api_public(**kwargs) -> ApiRoute:
+    return ApiRoute(EVERYONE, public=True, **kwargs)
+
+
+def _quote_query(w) -> str:
+    return f"sites={w.base.site_a.slug}&start_date=2027-08-02&end_date=2027-08-03&crew=5"
+
+
+API_ROUTES: dict[str, ApiRoute] = {
+    "api.openapi_document": api_public(),
+    "api.docs": api_public(),
+    "api.list_sites": api_public(),
+    "api.get_site": api_public(values=lambda w: {"slug": w.base.site_a.slug},
+                               hidden=lambda w: {"slug": w.hidden_site.slug}),
+    "api.get_quote": api_public(query=_quote_query),
+    "api.get_scorecard": api_public(),
+    "api.verify_by_token": api_public(values=lambda w: {"token": w.permit.verification_token},
+                                      hidden=lambda w: {"token": "not-a-permit-token"}),
+    "api.verify_by_number": api_public(query=lambda w: f"number={w.permit.number}&code={w.permit.short_code}"),
+    "api.list_applications": ApiRoute(PRODUCERS, note="each producer lists their own company's"),
+    "api.get_application": ApiRoute(frozenset({"producer"}), values=draft,
+                                    note="another company's: 404; staff: 403"),
+    "api.create_application": ApiRoute(PRODUCERS, note="POST; a draft of the caller's own company"),
+    "api.put_production": ApiRoute(frozenset({"producer"}), values=draft, note="PUT with If-Match"),
+    "api.list_reviews": ApiRoute(STAFF, note="each reviewer sees their organisation's queue"),
 }

@@ -10,7 +10,7 @@ import pytest
 from flask import url_for
 
 from tests.security.conftest import changed, check_headers, snapshot, token_for
-from tests.security.routes import ROUTES
+from tests.security.routes import API_ROUTES, ROUTES
 
 WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 
@@ -40,9 +40,11 @@ def _rules(app):
 
 
 def _url(app, endpoint, sec):
-    route = ROUTES[endpoint]
+    route = ROUTES.get(endpoint) or API_ROUTES[endpoint]
     with app.test_request_context():
-        return url_for(endpoint, **(route.values(sec) if route.values else {}))
+        url = url_for(endpoint, **(route.values(sec) if route.values else {}))
+    query = getattr(route, "query", None)
+    return url + ("?" + query(sec) if query else "")
 
 
 def _actor(route) -> str | None:
@@ -102,10 +104,34 @@ def test_no_get_changes_state(app, sec, client_for):
             before = snapshot()
             response = client.get(url)
             count += 1
-            check_headers(response, authenticated=identity is not None, where=f"{identity} GET {url}")
+            # The API reads no cookie: a signed-in browser is anonymous there.
+            signed_in = identity is not None and not url.startswith("/api/")
+            check_headers(response, authenticated=signed_in, where=f"{identity} GET {url}")
             assert response.status_code < 500, f"{identity} GET {url}: {response.status_code}"
             diff = changed(before, snapshot())
             if diff and rule.endpoint not in GET_WRITES_ALLOWED:
                 writers.setdefault(rule.endpoint, []).append(f"{identity or 'anonymous'} wrote {sorted(diff)}")
     assert not writers, writers
     assert count >= 5 * 40
+
+
+@pytest.mark.parametrize("endpoint", sorted(API_ROUTES))
+def test_api_writes_ignore_a_signed_in_browsers_cookie_and_csrf_token(endpoint, app, sec, client_for):
+    """The API takes no CSRF token because no cookie authenticates it: a
+    signed-in browser's request with its cookie and a valid CSRF token is
+    anonymous (401) and writes nothing."""
+    methods = set().union(*(r.methods for r in app.url_map.iter_rules(endpoint))) & WRITE_METHODS
+    if not methods:
+        return
+    url = _url(app, endpoint, sec)
+    client = client_for(sec.user("producer"))
+    token = token_for(client, signed_in=True)
+    before = snapshot()
+    for method in sorted(methods):
+        for extra in ({"json": {"title": "Forged", "csrf_token": token}},
+                      {"data": {**PAYLOAD, "csrf_token": token}},
+                      {"json": {"title": "Forged"}, "headers": {"X-CSRFToken": token, "If-Match": "*"}}):
+            response = client.open(url, method=method, **extra)
+            assert response.status_code == 401, f"{method} {url} with the cookie: {response.status_code}"
+            assert response.mimetype == "application/problem+json"
+    assert not changed(before, snapshot()), f"{endpoint}: a cookie's request wrote"
