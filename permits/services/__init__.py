@@ -22,6 +22,17 @@ class NotFound(ServiceError):
     status_code = 404
 
 
+def version_is_stale(expected_version, current: int) -> bool:
+    """A form's row version (a hidden field: any text may come back) against
+    the row's: anything but the same whole number is stale, never an error."""
+    if expected_version is None:
+        return False
+    try:
+        return int(str(expected_version).strip()) != current
+    except ValueError:
+        return True
+
+
 class StaleVersion(ServiceError):
     """The form was built from an older row version: someone else acted first."""
 

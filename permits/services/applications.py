@@ -29,6 +29,7 @@ from permits.services import (
     ledger,
     quotes,
     summaries,
+    version_is_stale,
     workflow,
 )
 from permits.services.audit import record_event
@@ -528,7 +529,7 @@ def submit_application(application: Application, actor: User, expected_version: 
                        now: dt.datetime | None = None) -> Application:
     """The check-your-answers page: every section complete, then submit."""
     now = now or now_utc()
-    if expected_version is not None and int(expected_version) != application.version:
+    if version_is_stale(expected_version, application.version):
         raise StaleVersion(_("Someone else changed this application first. Reload the page to see the latest version."))
     ensure_editable(application, actor)
     problems = readiness(application, calendar().local_date(now))

@@ -40,7 +40,17 @@ from permits.models import (
     ReviewTask,
     User,
 )
-from permits.services import PermissionDenied, ServiceError, StaleVersion, clock, ledger, notify, summaries, turnaround
+from permits.services import (
+    PermissionDenied,
+    ServiceError,
+    StaleVersion,
+    clock,
+    ledger,
+    notify,
+    summaries,
+    turnaround,
+    version_is_stale,
+)
 from permits.services import permits as permit_service
 from permits.services.audit import event_values, record_event, record_events
 from permits.services.context import (
@@ -94,7 +104,7 @@ class WorkflowRefused(ServiceError):
 
 def check_version(row, expected_version: int | None) -> None:
     """Refuse a form built from an older version of the row (409)."""
-    if expected_version is not None and int(expected_version) != row.version:
+    if version_is_stale(expected_version, row.version):
         raise StaleVersion(_("Someone else acted on this first. Reload the page to see the latest version."))
 
 

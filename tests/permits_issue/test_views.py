@@ -2,6 +2,7 @@
 
 import datetime as dt
 
+import pytest
 from sqlalchemy import select
 
 from permits.extensions import db
@@ -84,6 +85,20 @@ def test_revoking_with_a_stale_form_is_409(db, client):
     response = post_form(client, f"/permits/{permit.id}/revoke", {"reason": "x", "version": str(application.version - 1)})
     assert response.status_code == 409
     assert "Someone else acted first" in response.data.decode()
+
+
+@pytest.mark.parametrize("version", ["NaN", "1e3", "", " ", "99999999999999999999999"])
+def test_a_row_version_that_is_not_the_rows_is_stale_whatever_its_text(db, client, version):
+    """A hidden field comes back as any text (the fuzzer sent 'NaN'): never a 500."""
+    world, _application, permit = _world_with_permit()
+    login(client, world.ministry_supervisor.email, PASSWORD)
+    response = post_form(client, f"/permits/{permit.id}/revoke", {"reason": "x", "version": version})
+    db.session.rollback()
+    if version:
+        assert response.status_code == 409 and "Someone else acted first" in response.data.decode()
+        assert permit.status == "valid"
+    else:  # no version sent: the form was not built from a row (as before)
+        assert response.status_code == 302 and permit.status == "revoked"
 
 
 def test_ministry_reviewer_sees_the_permit_but_cannot_revoke(db, client):
