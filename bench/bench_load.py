@@ -124,6 +124,11 @@ def main() -> None:
         "MAILBOX_DIR": str(tmp / "mailbox"),
         "FLASK_APP": "permits",
         "PYTHONPATH": f"{ROOT}{os.pathsep}{ROOT / 'bench'}",
+        # The simulated people send X-Forwarded-For (locustfile.own_address), as a proxy would.
+        "TRUSTED_PROXIES": "1",
+        # A simulated producer files a complete application every few seconds, hundreds of times what a
+        # person does; the per-account upload budget (30 an hour) would refuse them after the first minutes.
+        "UPLOAD_RATE_LIMIT": "100000 per hour",
     }
     env.pop("FLASK_DEBUG", None)
     redis = web = worker = None
