@@ -28,6 +28,7 @@ import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
 from bench_ceiling import BIN, database_url, free_port, stop, wait_for  # noqa: E402
@@ -50,6 +51,36 @@ def admin(statement: str) -> None:
                            isolation_level="AUTOCOMMIT")
     with engine.connect() as conn:
         conn.execute(text(statement))
+    engine.dispose()
+
+
+PRODUCER_COMPANIES = 100
+
+
+def add_producers(count: int = PRODUCER_COMPANIES) -> None:
+    """``count`` more production companies, each with one producer (the demo's password): the
+    simulated producers are spread over them, so that no company reaches its 100 live documents
+    (services/documents.py) within the run, as a few demo companies would."""
+    import datetime as dt
+
+    from sqlalchemy import insert, select
+
+    from permits.models import Company, CompanyMembership, User
+
+    engine = create_engine(database_url(DB_NAME).replace("postgresql://", "postgresql+psycopg://", 1))
+    now = dt.datetime.now(dt.UTC)
+    with engine.begin() as conn:
+        password_hash = conn.execute(
+            select(User.password_hash).join(CompanyMembership, CompanyMembership.user_id == User.id).limit(1)).scalar_one()
+        company_ids = conn.execute(insert(Company.__table__).returning(Company.id, sort_by_parameter_order=True), [
+            {"legal_name": f"Load Studio {i} LLC", "country": "AZ", "created_at": now} for i in range(count)]).scalars().all()
+        user_ids = conn.execute(insert(User.__table__).returning(User.id, sort_by_parameter_order=True), [
+            {"email": f"load.producer{i}@bench.test", "email_normalised": f"load.producer{i}@bench.test",
+             "name": f"Load Producer {i}", "language": "en", "password_hash": password_hash, "created_at": now}
+            for i in range(count)]).scalars().all()
+        conn.execute(insert(CompanyMembership.__table__), [
+            {"user_id": user_id, "company_id": company_id, "role": "owner", "created_at": now}
+            for user_id, company_id in zip(user_ids, company_ids, strict=True)])
     engine.dispose()
 
 
@@ -139,6 +170,7 @@ def main() -> None:
                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         for command in (["db", "upgrade", "heads"], ["seed-demo"]):
             subprocess.run([str(BIN / "flask"), *command], cwd=ROOT, env=env, check=True, capture_output=True)
+        add_producers()
         web = subprocess.Popen(
             [str(BIN / "gunicorn"), "-c", str(ROOT / "deploy" / "gunicorn.conf.py"), "--workers", "2", "--threads", "4",
              "--bind", f"127.0.0.1:{port}", "--access-logfile", "/dev/null", "bench_wsgi:create_app()"],
