@@ -67,8 +67,26 @@ class ProductRequest(Request):
     parameter_storage_class = CleanParameters
 
 
+def _up_to(limit: int) -> str:
+    """A regular expression of the whole numbers 1 to ``limit``, without leading zeros."""
+    digits = str(limit)
+    parts = [f"[1-9]\\d{{0,{len(digits) - 2}}}"] if len(digits) > 1 else []
+    for position, digit in enumerate(digits):
+        low = "1" if position == 0 else "0"
+        if int(digit) > int(low):
+            rest = len(digits) - position - 1
+            parts.append(digits[:position] + f"[{low}-{int(digit) - 1}]" + (f"\\d{{{rest}}}" if rest else ""))
+    parts.append(digits)
+    return "(?:" + "|".join(parts) + ")"
+
+
 class IdConverter(IntegerConverter):
-    """A row id in a URL: 1 to MAX_ID; anything else matches no route (404)."""
+    """A row id in a URL: 1 to MAX_ID; anything else matches no route (404).
+    The range is in the pattern too: a path whose id is out of range matches
+    no rule at all, so it is never a 405 because another method of that path
+    exists (the router checks the methods before the converter's range)."""
+
+    regex = _up_to(MAX_ID)
 
     def __init__(self, url_map, *args, **kwargs):
         super().__init__(url_map, min=1, max=MAX_ID)

@@ -29,6 +29,7 @@ bp = Blueprint("api", __name__)
 # The largest JSON body the API reads (uploads have their own limit).
 MAX_JSON_BYTES = 256 * 1024
 JSON_TYPES = ("application/json", "application/merge-patch+json")
+FORM_TYPE = "multipart/form-data"
 
 DESCRIPTION = """\
 The film permits single window of Azerbaijan, for programs.
@@ -43,7 +44,9 @@ personal access token, made on the account page (*API tokens*), sent as
 each field under `errors`. Problem types: `about:blank` (the status says it
 all), and under `/api/v1/problems/`: `validation-error`, `invalid-json`,
 `unsupported-media-type`, `invalid-token`, `insufficient-scope`,
-`refused` (a rule of the process refused the action), `stale-version`
+`refused` (a rule of the process refused the action), `not-ready` (a
+draft that cannot be submitted yet: `errors` names each section and what it
+misses), `stale-version`
 (412: the `If-Match` row version is not the current one),
 `precondition-required` (428), `rate-limited` (429).
 
@@ -86,13 +89,26 @@ class ProductPlugin(FlaskPlugin):
                 parsed_query = self.model_adapter.validate_obj(query, get_multidict_items(request.args, query))
             except ValidationError as error:
                 raise problems.invalid_fields(error, "query") from None
-        if json is not None:
+        parsed_form = None
+        if form is not None and (json is None or request.mimetype == FORM_TYPE):
+            # A multipart body (files): its size is the app's MAX_CONTENT_LENGTH (413).
+            if request.mimetype != FORM_TYPE:
+                raise problems.unsupported_media_type(request.mimetype, accepted=FORM_TYPE)
+            items = get_multidict_items(request.form, form)
+            items.update(get_multidict_items(request.files, form) if request.files else {})
+            try:
+                parsed_form = self.model_adapter.validate_obj(form, _clean(items))
+            except UnicodeError:
+                raise problems.validation_problem([{"field": "body", "in": "body", "detail": "Text must be UTF-8."}]) from None
+            except ValidationError as error:
+                raise problems.invalid_fields(error, "body") from None
+        elif json is not None:
             body = read_json_body(request)
             try:
                 parsed_json = self.model_adapter.validate_obj(json, body)
             except ValidationError as error:
                 raise problems.invalid_fields(error, "body") from None
-        request.context = Context(parsed_query, parsed_json, None, None, None)
+        request.context = Context(parsed_query, parsed_json, parsed_form, None, None)
 
 
 def read_json_body(request):
@@ -124,7 +140,7 @@ def _clean(value):
         return [_clean(item) for item in value]
     if isinstance(value, dict):
         return {_clean(key): _clean(item) for key, item in value.items()}
-    return value
+    return value  # a number, a boolean, null; an uploaded file (its bytes are the service's)
 
 
 def _no_constant(name: str):

@@ -14,20 +14,26 @@ from permits.api.problems import ProblemDetails, document_problems
 
 # Response headers the document names, by operation (the function's name).
 RESPONSE_HEADERS: dict[str, dict[str, dict[str, dict]]] = {}
+# Bodies that are not JSON (a PDF), by operation: status -> media type.
+RESPONSE_MEDIA: dict[str, dict[str, str]] = {}
 
 HEADER_DOCS = {
     "ETag": {"schema": {"type": "string"}, "description": "The row version, quoted: send it back as If-Match."},
     "Link": {"schema": {"type": "string"}, "description": 'The next page: <url>; rel="next" (absent on the last page).'},
     "Location": {"schema": {"type": "string"}, "description": "The new resource."},
+    "Content-Disposition": {"schema": {"type": "string"}, "description": "attachment, with the file's name."},
+    "Retry-After": {"schema": {"type": "integer"}, "description": "Seconds to wait."},
 }
 
 
 def operation(*, tags: tuple[str, ...], responses: dict[int, object], scope: str | None = None,
-              errors: tuple[int, ...] = (), headers: dict[int, tuple[str, ...]] | None = None):
+              errors: tuple[int, ...] = (), headers: dict[int, tuple[str, ...]] | None = None,
+              media: dict[int, str] | None = None):
     """``responses``: status -> model (None: no body model); ``scope``: the
     token scope needed (None: public, a token optional); ``errors``: the
     problem statuses the operation may answer besides 401/403 (with a scope),
-    422 and 429, which every operation declares."""
+    422 and 429, which every operation declares; ``media``: status -> the
+    media type of a body that is not JSON (a file)."""
     problems = set(errors) | {429}
     if scope is not None:
         problems |= {401, 403}
@@ -44,6 +50,8 @@ def operation(*, tags: tuple[str, ...], responses: dict[int, object], scope: str
         if headers:
             RESPONSE_HEADERS[view.__name__] = {str(status): {name: HEADER_DOCS[name] for name in names}
                                               for status, names in headers.items()}
+        if media:
+            RESPONSE_MEDIA[view.__name__] = {str(status): kind for status, kind in media.items()}
         validated = spec.validate(resp=response, tags=list(tags), security=security)(view)
         return requires(scope)(validated) if scope is not None else validated
 
@@ -58,6 +66,10 @@ def document_headers(document: dict) -> None:
                 response = operation_.get("responses", {}).get(status)
                 if response is not None:
                     response.setdefault("headers", {}).update(headers)
+            for status, kind in RESPONSE_MEDIA.get(operation_.get("operationId"), {}).items():
+                response = operation_.get("responses", {}).get(status)
+                if response is not None:
+                    response["content"] = {kind: {"schema": {"type": "string", "contentMediaType": kind}}}
 
 
 def document() -> dict:

@@ -137,9 +137,9 @@ def invalid_json(error: Exception | None = None) -> Problem:
     return Problem(400, detail, kind="invalid-json", title="The body is not JSON")
 
 
-def unsupported_media_type(mimetype: str | None) -> Problem:
-    return Problem(415, "Send the request body as application/json.", kind="unsupported-media-type",
-                   title="Unsupported media type", headers={"Accept-Post": "application/json"})
+def unsupported_media_type(mimetype: str | None, accepted: str = "application/json") -> Problem:
+    return Problem(415, f"Send the request body as {accepted}.", kind="unsupported-media-type",
+                   title="Unsupported media type", headers={"Accept-Post": accepted})
 
 
 def too_large(limit: int) -> Problem:

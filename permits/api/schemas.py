@@ -293,6 +293,7 @@ class ReviewInfo(Document):
     clock: ReviewClock
     conditions: list[str]
     reason: str
+    version: int = Field(description="The review's row version: If-Match of an answer to its request for information.")
 
 
 class TimelineEvent(Document):

@@ -629,7 +629,7 @@ def upload_document(application: Application):
         try:
             if upload is None:
                 raise ServiceError(_("Choose a file to upload."), field="file")
-            document = documents.upload_to_application(
+            document = drafts.add_draft_document(
                 application, current_user, upload, kind=form.kind.data, expires_on=form.expires_on.data,
                 insured_name=form.insured_name.data or "", in_passport=bool(form.keep.data),
             )
@@ -650,7 +650,10 @@ def detach_document(application: Application, document_id: int):
     document = document_for_user_or_404(document_id, application)
     if not f.EmptyForm().validate_on_submit():
         abort(400)
-    documents.detach(application, current_user, document)
+    try:
+        drafts.remove_draft_document(application, current_user, document)
+    except ServiceError as error:
+        return refused(error)
     db.session.commit()
     flash(_("“%(name)s” removed from this application.", name=document.original_filename), "success")
     return redirect(url_for("portal.documents_section", application_id=application.id))

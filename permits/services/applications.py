@@ -20,7 +20,7 @@ from sqlalchemy.orm import contains_eager
 from permits.countries import is_country
 from permits.extensions import db
 from permits.formats import date_text
-from permits.models import Application, Booking, Location, User
+from permits.models import Application, Booking, Document, Location, User
 from permits.services import (
     PermissionDenied,
     ServiceError,
@@ -394,10 +394,18 @@ def declare(application: Application, actor: User, *, name: str, confirmed: bool
     return application
 
 
+def _changed(application: Application) -> None:
+    """A change of the draft's items (a booking, a document) is a change of
+    the draft: its row version moves (and its last update), so a form or a
+    program holding the old version is told someone changed it."""
+    application.updated_at = now_utc()
+
+
 def add_site_booking(application: Application, actor: User, location: Location, **kwargs) -> Booking:
     """Add a booking from the task list: the sites section is open again."""
     booking = add_booking(application, actor, location, **kwargs)
     _reopen(application, "sites")
+    _changed(application)
     db.session.flush()
     return booking
 
@@ -405,8 +413,29 @@ def add_site_booking(application: Application, actor: User, location: Location, 
 def remove_site_booking(application: Application, actor: User, booking: Booking) -> None:
     remove_booking(application, actor, booking)
     _reopen(application, "sites")
+    _changed(application)
     db.session.flush()
     db.session.refresh(application)
+
+
+def add_draft_document(application: Application, actor: User, upload: documents.Upload, *, kind: str,
+                       expires_on: dt.date | None = None, insured_name: str = "",
+                       in_passport: bool = False) -> Document:
+    """Upload a file to the draft's documents (and to the passport if asked)."""
+    ensure_editable(application, actor)
+    document = documents.upload_to_application(application, actor, upload, kind=kind, expires_on=expires_on,
+                                               insured_name=insured_name, in_passport=in_passport)
+    _changed(application)
+    db.session.flush()
+    return document
+
+
+def remove_draft_document(application: Application, actor: User, document: Document) -> None:
+    """Take a document off the draft (the passport keeps its own)."""
+    ensure_editable(application, actor)
+    documents.detach(application, actor, document)
+    _changed(application)
+    db.session.flush()
 
 
 def draft_for_site(actor: User) -> Application:
@@ -548,12 +577,15 @@ def submit_application(application: Application, actor: User, expected_version: 
 
 
 def answer_request(review, actor: User, body: str, uploads: list, expected_version: int | None,
-                   now: dt.datetime | None = None):
-    """The producer answers a request for information, with documents."""
+                   now: dt.datetime | None = None, kept: list | tuple = ()):
+    """The producer answers a request for information, with documents: files
+    uploaded now and ``kept`` ones (the company's documents, by row)."""
     message = workflow.provide_information(review, actor, body, expected_version, now=now)
     application = review.application
     for upload in uploads:
         documents.upload_to_application(application, actor, upload, kind="other", message_id=message.id)
+    for document in kept:
+        documents.attach(application, actor, document, message_id=message.id)
     return message
 
 

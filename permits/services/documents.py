@@ -139,6 +139,14 @@ def download_name(document: Document) -> str:
 # ----------------------------------------------------------------------------- uploads
 
 
+class UnsupportedFile(ServiceError):
+    """The bytes are not of a kind we accept (a form shows it next to the field)."""
+
+
+class FileTooLarge(ServiceError):
+    """The file is larger than we keep."""
+
+
 @dataclass
 class Upload:
     """What a view hands to the service: the stream and the browser's name."""
@@ -168,12 +176,12 @@ def store(actor: User, upload: Upload, *, kind: str, in_passport: bool = False, 
     if not data:
         raise ServiceError(_("The file is empty."), field=field)
     if len(data) > limit:
-        raise ServiceError(
+        raise FileTooLarge(
             _("The file is larger than %(mb)d MB. Send a smaller file.", mb=max(1, limit // (1024 * 1024))), field=field
         )
     content_type = sniff(data[:16], data[-1024:])
     if content_type is None:
-        raise ServiceError(_("The file must be a PDF, JPEG or PNG. Other kinds of file are refused."), field=field)
+        raise UnsupportedFile(_("The file must be a PDF, JPEG or PNG. Other kinds of file are refused."), field=field)
     if kind in EXPIRING_KINDS and expires_on is None:
         if kind == "insurance":
             raise ServiceError(_("Enter the date the insurance ends."), field="expires_on")

@@ -355,7 +355,10 @@ class ApiRoute:
     write-only route); every other identity's token gets 403 or 404 and
     changes nothing. ``public``: anonymous calls succeed too (else 401).
     ``values``/``query``: the URL values and query string from the world;
-    ``hidden``: values of an object nobody may see (404 for everybody)."""
+    ``hidden``: values of an object nobody may see (404 for everybody);
+    ``body``: the request's body for a write (keyword arguments of the test
+    client: ``json=`` or a multipart ``data=``), sent by every identity, so
+    that a refusal is the authorization's, not the body's (``{}`` if none)."""
 
     allowed: frozenset
     public: bool = False
@@ -363,6 +366,7 @@ class ApiRoute:
     query: Callable | None = None
     hidden: Callable | None = None
     note: str = ""
+    body: Callable | None = None
 
 
 def api_public(**kwargs) -> ApiRoute:
@@ -371,6 +375,47 @@ def api_public(**kwargs) -> ApiRoute:
 
 def _quote_query(w) -> str:
     return f"sites={w.base.site_a.slug}&start_date=2027-08-02&end_date=2027-08-03&crew=5"
+
+
+def _new_booking(w) -> dict:
+    return {"json": {"site": w.base.site_a.slug, "first_day": "2027-08-10", "last_day": "2027-08-11", "crew_on_site": 5}}
+
+
+def _new_document(w) -> dict:
+    import io
+
+    from tests.security.conftest import pdf_bytes
+
+    return {"data": {"kind": "synopsis", "file": (io.BytesIO(pdf_bytes("synopsis")), "synopsis.pdf")},
+            "content_type": "multipart/form-data"}
+
+
+def _ready_draft(w) -> dict:
+    """The world's draft with every section completed (through the services)."""
+    from permits.extensions import db
+    from permits.services import applications
+    from tests.portal.conftest import attach_needed_documents
+
+    producer, application = w.base.producer, w.draft
+    applications.save_contacts(application, producer, contact_name="Ana", contact_email="ana@example.test",
+                               contact_phone="+994 12 000 00 00", complete=True)
+    applications.save_production(application, producer, title="The Silk Road", production_type="feature",
+                                 country_of_origin="FR", synopsis="A caravan crosses the old city at dawn.", complete=True)
+    applications.mark_section(application, producer, "sites", True)
+    applications.save_activities(application, producer, activities=[], safety_notes="", complete=True)
+    applications.save_crew(application, producer, crew_total=40, equipment_notes="", complete=True)
+    attach_needed_documents(application, producer, w.document.expires_on)
+    applications.mark_section(application, producer, "documents", True)
+    applications.declare(application, producer, name="Ana Producer", confirmed=True)
+    db.session.commit()
+    return {"application_id": application.id}
+
+
+def _rendered_permit(w) -> dict:
+    from tests.permits_issue.helpers import render_pending
+
+    render_pending(w.permit)
+    return {"application_id": w.approved.id}
 
 
 API_ROUTES: dict[str, ApiRoute] = {
@@ -390,4 +435,32 @@ API_ROUTES: dict[str, ApiRoute] = {
     "api.create_application": ApiRoute(PRODUCERS, note="POST; a draft of the caller's own company"),
     "api.put_production": ApiRoute(frozenset({"producer"}), values=draft, note="PUT with If-Match"),
     "api.list_reviews": ApiRoute(STAFF, note="each reviewer sees their organisation's queue"),
+    # The producers' writes (If-Match: "*" on every call): the draft's sections, bookings and documents...
+    "api.put_contacts": ApiRoute(frozenset({"producer"}), values=draft, note="PUT with If-Match"),
+    "api.put_activities": ApiRoute(frozenset({"producer"}), values=draft, note="PUT with If-Match"),
+    "api.put_crew": ApiRoute(frozenset({"producer"}), values=draft, note="PUT with If-Match"),
+    "api.put_declaration": ApiRoute(frozenset({"producer"}), values=draft, note="PUT with If-Match",
+                                    body=lambda w: {"json": {"declaration_name": "Ana Producer", "confirm": True}}),
+    "api.put_section": ApiRoute(frozenset({"producer"}), values=lambda w: {"application_id": w.draft.id, "section": "sites"},
+                                body=lambda w: {"json": {"complete": False}}),
+    "api.get_sections": ApiRoute(frozenset({"producer"}), values=draft),
+    "api.add_booking": ApiRoute(frozenset({"producer"}), values=draft, body=_new_booking),
+    "api.delete_booking": ApiRoute(frozenset({"producer"}),
+                                   values=lambda w: {"application_id": w.draft.id, "booking_id": w.draft.bookings[0].id}),
+    "api.list_documents": ApiRoute(frozenset({"producer"}), values=draft),
+    "api.upload_document": ApiRoute(frozenset({"producer"}), values=draft, body=_new_document, note="multipart"),
+    "api.delete_document": ApiRoute(frozenset({"producer"}),
+                                    values=lambda w: {"application_id": w.draft.id, "document_id": w.document.id}),
+    # ... submission (the world's draft made complete first), and after it.
+    "api.submit_application": ApiRoute(frozenset({"producer"}), values=_ready_draft),
+    "api.withdraw_application": ApiRoute(frozenset({"producer"}), values=lambda w: {"application_id": w.in_review.id}),
+    "api.answer_request": ApiRoute(frozenset({"producer"}),
+                                   values=lambda w: {"application_id": w.in_review.id, "review_id": w.info_review.id},
+                                   body=lambda w: {"json": {"body": "Nizami street, from 10:00 to 12:00."}},
+                                   note="If-Match is the review's version"),
+    "api.get_permit_pdf": ApiRoute(frozenset({"producer"}), values=_rendered_permit,
+                                   note="staff read permits on their pages, not through the producers' API"),
+    "api.list_invoices": ApiRoute(frozenset({"producer"}), values=lambda w: {"application_id": w.approved.id}),
+    "api.get_invoice_pdf": ApiRoute(frozenset({"producer"}),
+                                    values=lambda w: {"application_id": w.approved.id, **fee_invoice(w)}),
 }

@@ -156,11 +156,15 @@ def _api_url(app, endpoint: str, route, sec, values=None) -> str:
     return url + ("?" + route.query(sec) if route.query else "")
 
 
-def _api_call(client, method: str, url: str, token: str | None):
+def _api_call(client, method: str, url: str, token: str | None, body: dict | None = None):
     headers = {"Authorization": f"Bearer {token}"} if token else {}
     if method == "GET":
         return client.get(url, headers=headers)
-    return client.open(url, method=method, json={}, headers={**headers, "If-Match": "*"})
+    return client.open(url, method=method, headers={**headers, "If-Match": "*"}, **(body or {"json": {}}))
+
+
+def _body(route, sec, method: str) -> dict | None:
+    return route.body(sec) if route.body is not None and method != "GET" else None
 
 
 @pytest.mark.parametrize("endpoint", sorted(API_ROUTES))
@@ -193,7 +197,7 @@ def test_api_route(endpoint, app, sec, client_for):
         # Those allowed: 2xx, by the route's own methods.
         for identity in sorted(route.allowed):
             for method in ["GET"] if "GET" in methods else writes:
-                response = _api_call(client_for(None), method, url, tokens[identity])
+                response = _api_call(client_for(None), method, url, tokens[identity], _body(route, sec, method))
                 check_headers(response, authenticated=True, where=f"{identity} {method} {url}")
                 if not 200 <= response.status_code < 300:
                     problems.append(f"{identity} {method} {url}: {response.status_code} {response.get_data(as_text=True)[:200]}")
@@ -202,7 +206,7 @@ def test_api_route(endpoint, app, sec, client_for):
         before = snapshot()
         for identity in sorted(set(IDENTITIES) - route.allowed):
             for method in (["GET"] if "GET" in methods else []) + writes:
-                response = _api_call(client_for(None), method, url, tokens[identity])
+                response = _api_call(client_for(None), method, url, tokens[identity], _body(route, sec, method))
                 check_headers(response, authenticated=True, where=f"{identity} {method} {url}")
                 if response.status_code not in DENIED or response.mimetype != "application/problem+json":
                     problems.append(f"{identity} {method} {url}: {response.status_code}, expected a 403/404 problem")
@@ -210,7 +214,7 @@ def test_api_route(endpoint, app, sec, client_for):
         for identity in (None, "producer", "ministry_sup"):
             client = client_for(sec.user(identity) if identity else None)
             for method in (["GET"] if "GET" in methods else []) + writes:
-                response = _api_call(client, method, url, None)
+                response = _api_call(client, method, url, None, _body(route, sec, method))
                 who = f"{identity or 'anonymous'} (no token) {method} {url}"
                 check_headers(response, authenticated=False, where=who)  # the cookie is not read
                 expected = 200 if route.public and method == "GET" else 401

@@ -34,6 +34,24 @@ def test_every_integer_in_a_route_is_an_id_bound_to_the_columns_range(app):
     assert len(ids) > 30
 
 
+def test_the_id_pattern_matches_exactly_the_columns_range():
+    """Out of range, an id matches no rule: never a 405 because the path has
+    another method (the router compares methods before the converter's range)."""
+    import re
+
+    from permits.inputs import _up_to
+    from permits.models.base import MAX_ID
+
+    pattern = re.compile(IdConverter.regex + r"\Z")
+    for value in ("1", "9", "10", "999999999", "1000000000", "1999999999", str(MAX_ID - 1), str(MAX_ID)):
+        assert pattern.match(value), value
+    for value in ("0", "007", "-1", str(MAX_ID + 1), "2200000000", "9999999999", str(HUGE), "1e3", " 1"):
+        assert not pattern.match(value), value
+    for limit in (1, 9, 10, 99, 100, 305, 1000):
+        small = re.compile(_up_to(limit) + r"\Z")
+        assert [n for n in range(1200) if small.match(str(n))] == list(range(1, limit + 1))
+
+
 def _allowed_identity(route) -> str:
     for identity in ("producer", "ministry", "owner_a", "owner_a_sup", "ministry_sup", "finance", "admin"):
         if identity in route.allowed:
