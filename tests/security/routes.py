@@ -363,6 +363,34 @@ class ApiRoute:
     query: Callable | None = None
     hidden: Callable | None = None
     note: str = ""
+    # The JSON body of a write (default {}), and statuses besides 2xx that
+    # prove an allowed identity got past the authorization: an action on a
+    # review that the first allowed identity took already is a 409.
+    json: Callable | None = None
+    also_passed: frozenset = frozenset()
+
+
+def flagged_final_review(w) -> dict:
+    """A final review opened because the owner of site B refused (made once):
+    the commission rejects, or drops the refused site."""
+    import datetime as dt
+
+    from permits.extensions import db
+    from permits.models import ReviewTask
+    from permits.services import workflow
+    from tests.services.scenario import MONDAY, approve_all, open_reviews, submitted
+
+    final = db.session.query(ReviewTask).filter_by(kind="ministry_final", flagged=True).first()
+    if final is None:
+        world = w.base
+        application = submitted(world, start=dt.date(2027, 10, 4))
+        approve_all(world, application, "ministry_screening")
+        for review in open_reviews(application):
+            action = "reject" if review.organisation_id == world.owner_b.id else "approve"
+            workflow.decide(review, world.reviewer_for(review), action, reason="Closed for works", now=MONDAY)
+        db.session.commit()
+        [final] = open_reviews(application, "ministry_final")
+    return {"review_id": final.id}
 
 
 def api_public(**kwargs) -> ApiRoute:
@@ -390,4 +418,16 @@ API_ROUTES: dict[str, ApiRoute] = {
     "api.create_application": ApiRoute(PRODUCERS, note="POST; a draft of the caller's own company"),
     "api.put_production": ApiRoute(frozenset({"producer"}), values=draft, note="PUT with If-Match"),
     "api.list_reviews": ApiRoute(STAFF, note="each reviewer sees their organisation's queue"),
+    "api.get_review": ApiRoute(STAFF_OF_IN_REVIEW, values=lambda w: {"review_id": w.owner_a_review.id},
+                               note="its organisation, and the film commission which sees every review; others 404"),
+    "api.claim_review": ApiRoute(OWNER_A_ACTS, values=lambda w: {"review_id": w.owner_a_review.id},
+                                 also_passed=frozenset({409}), note="the second one finds it taken: 409"),
+    "api.release_review": ApiRoute(OWNER_A_ACTS, values=lambda w: {"review_id": w.owner_a_review.id},
+                                   also_passed=frozenset({409}), note="nobody holds it: 409 (not 403)"),
+    "api.decide_review": ApiRoute(OWNER_A_ACTS, values=lambda w: {"review_id": w.owner_a_review.id},
+                                  json=lambda w: {"action": "request_information", "reason": "Which gate?"},
+                                  also_passed=frozenset({409}), note="the commission sees it but may not decide: 403"),
+    "api.drop_refused_sites": ApiRoute(frozenset({"ministry", "ministry_sup"}), values=flagged_final_review,
+                                       also_passed=frozenset({409}),
+                                       note="the commission's reviewers; its finance officer 403; the owners 404"),
 }
