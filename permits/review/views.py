@@ -366,6 +366,11 @@ def claim(review_id: int):
         return _stale(review)
     if form.expected_version() != review.version:
         return _stale(review)
+    if releasing:
+        # Only the reviewer who holds it gives it back (the button's rule, and the API's).
+        refusal = review_actions.refusal(review, _user(), "release")
+        if refusal is not None:
+            return _refused(refusal, review)
     if not form.confirmed:
         title = _("Give the review back to the queue") if releasing else _("Take this review")
         return _confirm(review, title, form, [], endpoint="review.release" if releasing else "review.claim")

@@ -337,3 +337,20 @@ def test_the_final_rejection_of_a_flagged_application(app, world, api):
     assert response.status_code == 200
     db.session.rollback()
     assert db.session.get(Application, application.id).state == "rejected"
+
+
+def test_the_page_gives_a_review_back_under_the_same_rule(app, world, client):
+    """The release form of the page refuses a colleague's review as the API does."""
+    from tests.helpers import csrf_token
+    from tests.security.conftest import sign_in_fast
+
+    review = _owner_a_review(world)
+    workflow.claim(review, world.owner_a_reviewer)
+    db.session.commit()
+    review = _fresh(review.id)
+    sign_in_fast(client, world.owner_a_supervisor)
+    token = csrf_token(client.get(f"/review/tasks/{review.id}").data)
+    response = client.post(f"/review/tasks/{review.id}/release",
+                           data={"csrf_token": token, "version": review.version, "confirm": "yes"})
+    assert response.status_code == 409
+    assert _fresh(review.id).assignee_id == world.owner_a_reviewer.id
