@@ -60,19 +60,20 @@ from permits.services import (
     money_documents,
     payments,
     queues,
+    review_actions,
     reviewer_notes,
     sites,
     workflow,
 )
-from permits.services.context import calendar, now_utc, staff_role
+from permits.services.context import calendar, now_utc
 from permits.services.permits import producer_language
 from permits.storage import storage
 from permits.templating import local_datetime
-from workflows import current_definition, get_definition
+from workflows import current_definition
 
 bp = Blueprint("review", __name__)
 
-DECISION_ACTIONS = ("approve", "approve_with_conditions", "request_information", "reject")
+DECISION_ACTIONS = review_actions.DECISION_ORDER
 INLINE_TYPES = ("application/pdf", "image/png", "image/jpeg", "image/gif", "image/webp", "text/plain")
 
 
@@ -96,13 +97,8 @@ def _user() -> User:
     return current_user._get_current_object()
 
 
-def _role_in(organisation_id: int):
-    return staff_role(_user(), organisation_id)
-
-
 def _is_supervisor_of(organisation_id: int) -> bool:
-    role = _role_in(organisation_id)
-    return role is not None and role.value in ("supervisor", "admin")
+    return review_actions.is_supervisor(_user(), organisation_id)
 
 
 def _filters(form: FilterForm) -> queues.Filters:
@@ -140,32 +136,17 @@ def _application_for_staff_or_404(application_id: int) -> Application:
     return application
 
 
-def _allowed_actions(review: ReviewTask) -> tuple[str, ...]:
-    role = _role_in(review.organisation_id)
-    if role is None:
-        return ()
-    definition = get_definition(review.application.definition_version)
-    try:
-        return definition.allowed_review_actions(review.kind, review.state, role)
-    except (KeyError, ValueError):
-        return ()
-
-
 def _is_final(review: ReviewTask) -> bool:
-    """The review that decides the whole application (the definition's final stage)."""
-    return get_definition(review.application.definition_version).stage_of(review.kind) == "final"
+    return review_actions.is_final(review)
 
 
-def _decision_actions(review: ReviewTask, actions: tuple[str, ...] | None = None) -> list[str]:
-    """The decisions offered: a flagged final review only rejects (or drops sites)."""
-    actions = _allowed_actions(review) if actions is None else actions
-    flagged = _is_final(review) and review.application.needs_ministry_decision
-    return [a for a in DECISION_ACTIONS if a in actions and not (flagged and a != "reject")]
+def _decision_actions(review: ReviewTask) -> list[str]:
+    """The decisions offered (permits.services.review_actions: the API offers the same)."""
+    return review_actions.decision_actions(review, _user())
 
 
 def _producer_due(review: ReviewTask) -> dt.datetime:
-    definition = get_definition(review.application.definition_version)
-    return calendar().add_business_days(now_utc(), definition.info_response_business_days)
+    return review_actions.producer_due(review)
 
 
 def _assignable(organisation_id: int) -> list[tuple[int, str]]:
@@ -295,10 +276,9 @@ def _review_page(review: ReviewTask, *, status: int = 200, note_form=None, messa
     own_orgs = organisation_ids(user)
     now = now_utc()
     grids, conflicts = _booking_calendar(application, calendar().local_date(now))
-    can_act = review.organisation_id in own_orgs
-    actions = _allowed_actions(review)
+    offer = review_actions.offer(review, user)
     supervisor = _is_supervisor_of(review.organisation_id)
-    if assign_form is None and supervisor and review.is_open:
+    if assign_form is None and offer.assign:
         assign_form = AssignForm(formdata=None, version=review.version, assignee=review.assignee_id or 0)
     if assign_form is not None:
         assign_form.assignee.choices = [(0, _("Nobody (unassigned)")), *_assignable(review.organisation_id)]
@@ -315,8 +295,8 @@ def _review_page(review: ReviewTask, *, status: int = 200, note_form=None, messa
             conflicts=conflicts,
             events=_events(application.id),
             messages=reviewer_notes.messages_for(review, own_orgs),
-            can_act=can_act,
-            actions=actions,
+            can_act=offer.can_act,
+            offer=offer,
             supervisor=supervisor,
             claim_form=ClaimForm(formdata=None, version=review.version),
             assign_form=assign_form,
@@ -325,9 +305,9 @@ def _review_page(review: ReviewTask, *, status: int = 200, note_form=None, messa
             message_form=message_form or NoteForm(formdata=None),
             refused=refused,
             final_review=final,
-            show_drop=(final and review.is_open and application.needs_ministry_decision and can_act),
+            show_drop=offer.drop_sites,
             ministry_viewer=is_ministry(user),
-            decision_actions=_decision_actions(review, actions),
+            decision_actions=list(offer.decisions),
             today=calendar().local_date(now),
             review_documents=documents.documents_for_review(application, review.kind),
             document_kinds=documents.DOCUMENT_KINDS,
@@ -386,6 +366,11 @@ def claim(review_id: int):
         return _stale(review)
     if form.expected_version() != review.version:
         return _stale(review)
+    if releasing:
+        # Only the reviewer who holds it gives it back (the button's rule, and the API's).
+        refusal = review_actions.refusal(review, _user(), "release")
+        if refusal is not None:
+            return _refused(refusal, review)
     if not form.confirmed:
         title = _("Give the review back to the queue") if releasing else _("Take this review")
         return _confirm(review, title, form, [], endpoint="review.release" if releasing else "review.claim")

@@ -367,6 +367,33 @@ class ApiRoute:
     hidden: Callable | None = None
     note: str = ""
     body: Callable | None = None
+    # Statuses besides 2xx that prove an allowed identity got past the
+    # authorization: an action on a review that the first allowed identity
+    # took already is a 409.
+    also_passed: frozenset = frozenset()
+
+
+def flagged_final_review(w) -> dict:
+    """A final review opened because the owner of site B refused (made once):
+    the commission rejects, or drops the refused site."""
+    import datetime as dt
+
+    from permits.extensions import db
+    from permits.models import ReviewTask
+    from permits.services import workflow
+    from tests.services.scenario import MONDAY, approve_all, open_reviews, submitted
+
+    final = db.session.query(ReviewTask).filter_by(kind="ministry_final", flagged=True).first()
+    if final is None:
+        world = w.base
+        application = submitted(world, start=dt.date(2027, 10, 4))
+        approve_all(world, application, "ministry_screening")
+        for review in open_reviews(application):
+            action = "reject" if review.organisation_id == world.owner_b.id else "approve"
+            workflow.decide(review, world.reviewer_for(review), action, reason="Closed for works", now=MONDAY)
+        db.session.commit()
+        [final] = open_reviews(application, "ministry_final")
+    return {"review_id": final.id}
 
 
 def api_public(**kwargs) -> ApiRoute:
@@ -463,4 +490,16 @@ API_ROUTES: dict[str, ApiRoute] = {
     "api.list_invoices": ApiRoute(frozenset({"producer"}), values=lambda w: {"application_id": w.approved.id}),
     "api.get_invoice_pdf": ApiRoute(frozenset({"producer"}),
                                     values=lambda w: {"application_id": w.approved.id, **fee_invoice(w)}),
+    "api.get_review": ApiRoute(STAFF_OF_IN_REVIEW, values=lambda w: {"review_id": w.owner_a_review.id},
+                               note="its organisation, and the film commission which sees every review; others 404"),
+    "api.claim_review": ApiRoute(OWNER_A_ACTS, values=lambda w: {"review_id": w.owner_a_review.id},
+                                 also_passed=frozenset({409}), note="the second one finds it taken: 409"),
+    "api.release_review": ApiRoute(OWNER_A_ACTS, values=lambda w: {"review_id": w.owner_a_review.id},
+                                   also_passed=frozenset({409}), note="nobody holds it: 409 (not 403)"),
+    "api.decide_review": ApiRoute(OWNER_A_ACTS, values=lambda w: {"review_id": w.owner_a_review.id},
+                                  body=lambda w: {"json": {"action": "request_information", "reason": "Which gate?"}},
+                                  also_passed=frozenset({409}), note="the commission sees it but may not decide: 403"),
+    "api.drop_refused_sites": ApiRoute(frozenset({"ministry", "ministry_sup"}), values=flagged_final_review,
+                                       also_passed=frozenset({409}),
+                                       note="the commission's reviewers; its finance officer 403; the owners 404"),
 }
