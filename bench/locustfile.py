@@ -20,10 +20,15 @@ import re
 from html.parser import HTMLParser
 from urllib.parse import urlsplit
 
+import gevent
 from locust import HttpUser, between, task
 
 PASSWORD = os.environ.get("BENCH_PASSWORD", "film-permit-demo-2027")
 # "e-mail|company's legal name" (the insurance certificate names the company).
+# Seconds a person takes to fill in a form before sending it (a producer's section, a reviewer's decision).
+# People take far longer; without any pause, each simulated producer sends a whole application's twenty
+# requests back to back every few seconds. BENCH_FILL_SECONDS="0,0" removes the pause.
+FILL_SECONDS = tuple(float(x) for x in os.environ.get("BENCH_FILL_SECONDS", "1,3").split(","))
 PRODUCERS = [e for e in os.environ.get("BENCH_PRODUCERS", "").split(",") if e]
 REVIEWERS = [e for e in os.environ.get("BENCH_REVIEWERS", "").split(",") if e]
 SLUGS = [s for s in os.environ.get("BENCH_SLUGS", "").split(",") if s]
@@ -129,10 +134,12 @@ class SignedIn(HttpUser):
         self.post_form(page, "/auth/login", {"email": self.email, "password": PASSWORD}, "/auth/login [POST]")
 
     def post_form(self, page, action_part: str, values: dict, name: str, files=None):
-        """Post the page's form (a response) whose action contains ``action_part``."""
+        """Post the page's form (a response) whose action contains ``action_part``,
+        after the time a person takes to fill it in."""
         form = form_with(page, action_part)
         if form is None:
             return None
+        gevent.sleep(random.uniform(*FILL_SECONDS))
         return self.client.post(form["target"], data=fill(form, values), files=files, name=name)
 
 
