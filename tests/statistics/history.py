@@ -14,6 +14,7 @@ from permits.extensions import db
 from permits.models import Application, Booking, Location, MoneyEntry, ReviewTurnaround
 from permits.services.context import calendar
 from permits.services.statistics import MONEY_KINDS, OUTCOMES, Turnaround, percentile
+from tests import clock
 from workflows import (
     ABANDONED_APPLICATION_STATES,
     ISSUED_APPLICATION_STATES,
@@ -32,7 +33,7 @@ def _dialect() -> str:
 def _local_month(column):
     if _dialect() == "postgresql":
         return func.to_char(func.timezone(calendar().tz, column), "YYYY-MM")
-    offset = int(dt.datetime.now(calendar().zone).utcoffset().total_seconds() // 60)
+    offset = int(clock.now().astimezone(calendar().zone).utcoffset().total_seconds() // 60)
     return func.strftime("%Y-%m", column, f"{offset:+d} minutes")
 
 

@@ -20,6 +20,7 @@ from permits.extensions import db as database
 from permits.models import WebhookDelivery, WebhookStatus, WorkflowEvent
 from permits.notifications import webhooks as webhook_delivery
 from permits.services import audit, webhooks, workflow
+from tests import clock
 from tests.services.scenario import MONDAY, approve_all, build_world, open_reviews, submitted
 from tests.webhooks.conftest import deliveries, endpoint_for
 from workflows import get_definition, registered_versions
@@ -149,7 +150,7 @@ def test_a_receiver_answering_500_gets_the_same_delivery_again_later_then_200(db
     [delivery] = deliveries(endpoint.id)
     assert delivery.status == WebhookStatus.FAILED
     assert (delivery.response_status, delivery.response_body, delivery.attempts) == (500, "busy, try later", 1)
-    now = webhook_delivery.utcnow()
+    now = clock.now()
     # Back-off with jitter: 30 s × 2^0 × [0.5, 1.5).
     assert now + dt.timedelta(seconds=14) <= delivery.next_attempt_at <= now + dt.timedelta(seconds=46)
     assert relay() == 0  # not due yet
