@@ -216,6 +216,14 @@ def start_worker(worker_database, tmp_root):
         worker.stop()
 
 
+def real_clock_environment() -> dict[str, str]:
+    """The environment without libfaketime (CI's faked-date passes preload it):
+    a server the test starts keeps the real clock, and Debian's libfaketime
+    0.9.10 can hang a threaded server such as redis-server at its start."""
+    faked = ("LD_PRELOAD", "FAKETIME", "DONT_FAKE_MONOTONIC", "FAKETIME_DONT_FAKE_MONOTONIC", "FAKETIME_NO_CACHE")
+    return {name: value for name, value in os.environ.items() if name not in faked}
+
+
 class PrivateRedis:
     """A redis-server of the test's own on a free port, which it may stop and
     start again (on the same port, so the apps' URLs stay right)."""
@@ -230,7 +238,7 @@ class PrivateRedis:
         self.process = subprocess.Popen(
             ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
              "--dir", str(self.folder)],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=real_clock_environment(),
         )
         assert wait_for(lambda: redis_up(self.url) or self.process.poll() is not None, timeout=30)
         assert self.process.poll() is None, f"private redis-server did not start on port {self.port}"

@@ -6,6 +6,7 @@ whatever the number of permits."""
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import json
 
@@ -14,7 +15,21 @@ from sqlalchemy import event
 
 from permits.extensions import db as database
 from permits.services import opendata, workflow
+from tests import clock
 from tests.services.scenario import MONDAY, approve_all, build_world, open_reviews, submitted
+
+# The scenario decides and pays at MONDAY (tests/services/scenario.py); the
+# feed's world lives that day, whatever moment the suite runs at (CI moves it
+# to hard ones), so that submitting, issuing and revoking share one day file.
+TODAY = clock.CALENDAR.local_date(MONDAY).isoformat()
+YESTERDAY = (clock.CALENDAR.local_date(MONDAY) - dt.timedelta(days=1)).isoformat()
+TOMORROW = (clock.CALENDAR.local_date(MONDAY) + dt.timedelta(days=1)).isoformat()
+
+
+@pytest.fixture(autouse=True)
+def on_monday():
+    with clock.freeze(MONDAY):
+        yield
 
 PERSONAL = {
     "contact_name": "Nigar Personal-Contact",
@@ -95,11 +110,11 @@ def test_the_json_feed_has_a_row_per_permitted_booking_with_blds_fields(client, 
     assert gone["PermitNum"] == (revoked.permit_record[0] if isinstance(revoked.permit_record, list) else revoked.permit_record).number
     assert {row["PermitNum"] for row in by_status["valid"]} == numbers
     assert gone["StatusCurrentMapped"] == "Permit Cancelled"
-    assert gone["StatusDate"] == "2027-04-19"
+    assert gone["StatusDate"] == TODAY
     first = by_status["valid"][0]
-    assert first["PermitNum"].startswith("AZP-2027-")
+    assert first["PermitNum"].startswith(f"AZP-{MONDAY.year}-")
     assert first["PermitType"] == "Filming" and first["WorkClass"] == "feature"
-    assert first["AppliedDate"] == first["IssuedDate"] == "2027-04-19"
+    assert first["AppliedDate"] == first["IssuedDate"] == TODAY
     assert first["ShootStartDate"] == "2027-06-07" and first["ExpiresDate"] == "2027-06-09"
     assert (first["DailyStartTime"], first["DailyEndTime"]) == ("08:00", "20:00")
     assert {row["OriginalAddress1"] for row in by_status["valid"]} == {"Maiden Tower", "Yanar Dag"}
@@ -145,21 +160,21 @@ def test_the_csv_has_the_same_rows_streamed_and_is_safe_in_a_spreadsheet(client,
 
 def test_a_day_file_lists_the_permits_issued_or_changed_that_day(client, world, permits):
     for fmt in ("json", "csv"):
-        response = _get(client, f"/open-data/permits/2027-04-19.{fmt}")
+        response = _get(client, f"/open-data/permits/{TODAY}.{fmt}")
         assert response.status_code == 200
         _no_personal_data(response.get_data(as_text=True), world)
-    day = _get(client, "/open-data/permits/2027-04-19.json").get_json()
-    assert day["date"] == "2027-04-19"
+    day = _get(client, f"/open-data/permits/{TODAY}.json").get_json()
+    assert day["date"] == TODAY
     assert sorted(row["StatusCurrent"] for row in day["data"]) == ["revoked", "valid", "valid"]
-    assert _get(client, "/open-data/permits/2027-04-18.json").get_json()["data"] == []
-    rows = list(csv.DictReader(io.StringIO(_get(client, "/open-data/permits/2027-04-19.csv").get_data(as_text=True))))
+    assert _get(client, f"/open-data/permits/{YESTERDAY}.json").get_json()["data"] == []
+    rows = list(csv.DictReader(io.StringIO(_get(client, f"/open-data/permits/{TODAY}.csv").get_data(as_text=True))))
     assert len(rows) == 3
-    for bad in ("2027-04-20.json", "2027-02-30.csv", "19-04-2027.csv", "2027-04-19.xml", "1999-01-01.csv"):
+    for bad in (f"{TOMORROW}.json", "2027-02-30.csv", "19-04-2027.csv", f"{TODAY}.xml", "1999-01-01.csv"):
         assert _get(client, f"/open-data/permits/{bad}").status_code == 404, bad
 
 
 def test_a_client_that_has_the_answer_gets_304(client, world, permits):
-    for url in ("/open-data/permits.json", "/open-data/permits/2027-04-18.csv", "/open-data/permits/2027-04-19.json"):
+    for url in ("/open-data/permits.json", f"/open-data/permits/{YESTERDAY}.csv", f"/open-data/permits/{TODAY}.json"):
         first = _get(client, url)
         assert first.headers["ETag"]
         again = _get(client, url, **{"If-None-Match": first.headers["ETag"]})
@@ -174,7 +189,7 @@ def test_the_page_links_the_files_and_explains_every_field(client, world, langua
     assert f'lang="{language}"' in page
     for name in opendata.FIELD_NAMES:
         assert f"<code>{name}</code>" in page
-    for link in ("/open-data/permits.csv", "/open-data/permits.json", "/open-data/permits/2027-04-18.csv"):
+    for link in ("/open-data/permits.csv", "/open-data/permits.json", f"/open-data/permits/{YESTERDAY}.csv"):
         assert link in page
 
 
@@ -197,8 +212,8 @@ def _statements(client, url: str) -> int:
 
 
 def test_every_file_takes_the_same_statements_whatever_the_number_of_permits(client, world):
-    urls = ("/open-data/permits.json?limit=1000", "/open-data/permits.csv", "/open-data/permits/2027-04-19.json",
-            "/open-data/permits/2027-04-19.csv", "/open-data/")
+    urls = ("/open-data/permits.json?limit=1000", "/open-data/permits.csv", f"/open-data/permits/{TODAY}.json",
+            f"/open-data/permits/{TODAY}.csv", "/open-data/")
     _approved(world)
     few = {url: _statements(client, url) for url in urls}
     for n in range(4):
