@@ -25,17 +25,20 @@ every parameter of the request.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from flask_babel import get_translations, ngettext
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from markupsafe import escape
+from markupsafe import Markup, escape
 from wtforms import FieldList, HiddenField, PasswordField, SelectField, StringField, TextAreaField
 from wtforms.fields.core import UnboundField
 from wtforms.validators import Length, ValidationError
+from wtforms.widgets import Select, html_params
 
 from permits.countries import country_choices, is_country
 from permits.inputs import coerce_id, optional_id
+from permits.models.base import current_language
 
 __all__ = ["BaseForm", "CountryField", "ShootDates", "coerce_id", "collapse_whitespace", "optional_id"]
 
@@ -223,13 +226,44 @@ class BaseForm(FlaskForm):
             return field
 
 
+@lru_cache(maxsize=64)
+def _country_options(language: str, placeholder: str) -> tuple[tuple[str, str, str], ...]:
+    """Each country's <option>, not chosen and chosen, in the language: the
+    same ~250 options on every form that asks for a country, escaped once."""
+    options = []
+    for code, name in [("", placeholder), *country_choices(language)]:
+        value, label = html_params(value=code), escape(name)
+        options.append((code, f"<option {value}>{label}</option>", f"<option selected {value}>{label}</option>"))
+    return tuple(options)
+
+
+class CountrySelect(Select):
+    """WTForms' select, with the country options rendered once per language
+    (WTForms renders each option's attributes anew on every page)."""
+
+    def __call__(self, field, **kwargs):
+        kwargs.setdefault("id", field.id)
+        flags = getattr(field, "flags", {})
+        for name in dir(flags):
+            if name in self.validation_attrs and name not in kwargs:
+                kwargs[name] = getattr(flags, name)
+        chosen = field.data
+        options = "".join(selected if code == chosen else plain
+                          for code, plain, selected in _country_options(field.language, field.placeholder))
+        return Markup(f"<select {html_params(name=field.name, **kwargs)}>{options}</select>")  # noqa: S704 (escaped above)
+
+
 class CountryField(SelectField):
     """A country of ISO 3166-1, chosen from the list in the reader's language
     (Azerbaijan first); any other value is an error naming the field."""
 
+    widget = CountrySelect()
+
     def __init__(self, label=None, validators=None, *, placeholder=None, **kwargs):
         super().__init__(label, validators, **kwargs)
-        self.choices = [("", str(placeholder or _l("Choose a country"))), *country_choices()]
+        self.language = current_language()
+        self.placeholder = str(placeholder or _l("Choose a country"))
+        self.choices = [("", self.placeholder), *country_choices(self.language)]
 
     def pre_validate(self, form):
         if self.data and not is_country(self.data):

@@ -161,3 +161,24 @@ def test_a_too_long_title_is_an_error_that_names_the_limit_not_cut(client, app):
     assert "Title of the production: up to 255 characters; this has 100000." in body
     with app.app_context():
         assert db.session.get(Application, draft_id).title == "Short"
+
+
+@pytest.mark.parametrize("language", ["az", "en", "ru"])
+@pytest.mark.parametrize("chosen", ["FR", "AZ", "", None, "fr", "XX"])
+def test_the_country_select_renders_as_wtforms_would_from_options_made_once(app, language, chosen):
+    """CountryField renders its ~250 options from a per-language cache: the
+    page is byte for byte WTForms' own select, the reader's choice marked."""
+    from wtforms.validators import InputRequired
+    from wtforms.widgets import Select
+
+    from permits.forms import CountryField
+
+    class CompanyForm(BaseForm):
+        country = CountryField("Country", validators=[InputRequired()], placeholder="Pick <one> & go")
+
+    with app.test_request_context("/", headers={"Accept-Language": language}):
+        form = CompanyForm(data={"country": chosen}, meta={"csrf": False})
+        ours = str(form.country(**{"class": "govuk-select", "aria-describedby": "hint"}))
+        assert ours == str(Select()(form.country, **{"class": "govuk-select", "aria-describedby": "hint"}))
+        assert "Pick &lt;one&gt; &amp; go" in ours
+        assert ours.count(" selected ") == (1 if chosen in ("FR", "AZ", "") else 0)
