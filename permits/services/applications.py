@@ -39,7 +39,7 @@ from permits.services.context import (
     definition_of,
     facts_for,
     now_utc,
-    organisation_for,
+    organisations_for,
     process_for,
     producer_role,
 )
@@ -651,11 +651,8 @@ def review_organisations(reviews, route: str = STANDARD, sites=()) -> list[Revie
     defn = current_definition()
     sites = list(dict.fromkeys(sites))
     result = []
-    for required in reviews:
-        try:
-            organisation = organisation_for(required)
-        except ServiceError:
-            organisation = None
+    reviews = list(reviews)
+    for required, organisation in zip(reviews, organisations_for(reviews), strict=True):
         kind = defn.review_kind(required.kind_code)
         instant = route == FAST_TRACK and kind.approved_by_standing_consent
         owned = tuple(site for site in sites

@@ -141,6 +141,25 @@ def facts_for(application: Application, bookings=None) -> ApplicationFacts:
     )
 
 
+def organisations_for(reviews) -> list[Organisation | None]:
+    """The organisation that holds each required review (None where none of
+    its kind is set up), in two queries whatever the number of reviews: the
+    named owners by id, the other kinds' first organisation each."""
+    owner_ids = {int(required.owner_org_id) for required in reviews if required.owner_org_id is not None}
+    kinds = {required.org_kind for required in reviews if required.owner_org_id is None}
+    owners = {}
+    if owner_ids:
+        owners = {o.id: o for o in db.session.execute(select(Organisation).where(Organisation.id.in_(owner_ids))).scalars()}
+    first_of_kind: dict[str, Organisation] = {}
+    if kinds:
+        for organisation in db.session.execute(
+            select(Organisation).where(Organisation.kind.in_(kinds)).order_by(Organisation.id)
+        ).scalars():
+            first_of_kind.setdefault(organisation.kind, organisation)
+    return [owners.get(int(required.owner_org_id)) if required.owner_org_id is not None
+            else first_of_kind.get(required.org_kind) for required in reviews]
+
+
 def organisation_for(required: RequiredReview) -> Organisation:
     """The organisation that holds a required review."""
     if required.owner_org_id is not None:
