@@ -25,6 +25,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -115,6 +116,21 @@ def children(pid: int) -> list[int]:
     return [int(p) for p in out.split()]
 
 
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process and its reaped children, in seconds."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    utime, stime, cutime, cstime = (int(x) for x in fields[11:15])
+    return (utime + stime + cutime + cstime) / os.sysconf("SC_CLK_TCK")
+
+
+def postgres_pids() -> list[int]:
+    out = subprocess.run(["pgrep", "-f", f"postgres: .* {DB_NAME} "], capture_output=True, text=True).stdout
+    return [int(p) for p in out.split()]
+
+
 def report(prefix: Path) -> None:
     rows = list(csv.DictReader(prefix.with_name(prefix.name + "_stats.csv").open()))
     total = next(r for r in rows if r["Name"] == "Aggregated")
@@ -186,13 +202,28 @@ def main() -> None:
         prefix = tmp / "locust"
         print(f"locust: {args.users} users, spawn rate {args.spawn_rate}/s, {args.time}; gunicorn 2 workers × 4 threads; "
               f"PostgreSQL {DB_NAME}")
-        subprocess.run(
+        load = subprocess.Popen(
             [str(locust), "-f", str(ROOT / "bench" / "locustfile.py"), "--headless", "-u", str(args.users),
              "-r", str(args.spawn_rate), "-t", args.time, "--host", base, "--csv", str(prefix), "--only-summary",
              "--loglevel", "WARNING"],
-            cwd=ROOT, env={**env, **accounts()}, check=False, stdout=subprocess.DEVNULL, stderr=(tmp / "locust.log").open("w"),
+            cwd=ROOT, env={**env, **accounts()}, stdout=subprocess.DEVNULL, stderr=(tmp / "locust.log").open("w"),
         )
+        # Where the machine's CPU went during the run (the load generator shares it with the product).
+        groups = {"web workers": lambda: children(web.pid), "celery worker": lambda: [worker.pid, *children(worker.pid)],
+                  "locust (load generator)": lambda: [load.pid], "redis": lambda: [redis.pid]}
+        seen: dict[str, dict[int, float]] = {name: {} for name in [*groups, "postgresql backends"]}
+        started = time.monotonic()
+        while load.poll() is None:
+            for name, pids in [*groups.items(), ("postgresql backends", postgres_pids)]:
+                for pid in pids():
+                    seen[name][pid] = max(seen[name].get(pid, 0.0), cpu_seconds(pid))
+            time.sleep(1)
+        elapsed = time.monotonic() - started
         report(prefix)
+        print(f"\nCPU during the run ({elapsed:.0f} s, {os.cpu_count()} cores = {elapsed * os.cpu_count():.0f} core-seconds):")
+        for name, per_pid in seen.items():
+            used = sum(per_pid.values())
+            print(f"  {name:28} {used:8.1f} core-s  {100 * used / elapsed:5.1f}% of one core")
         workers = children(web.pid)
         print("web workers' resident memory: " + ", ".join(f"{rss_mb(pid):.0f} MB" for pid in workers))
         engine = create_engine(database_url(DB_NAME).replace("postgresql://", "postgresql+psycopg://", 1))
