@@ -8,6 +8,7 @@ from flask import Blueprint, Response, abort, flash, redirect, render_template, 
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload, selectinload
 
 from permits.errors import refused, render_error
 from permits.extensions import db
@@ -47,8 +48,12 @@ def catalogue_helpers():
     }
 
 
-def _site_or_404(slug: str) -> Location:
-    location = db.session.execute(select(Location).where(Location.slug == slug)).scalar_one_or_none()
+# The site's page shows the owner, every photo and the closures: loaded with the site, not on first touch.
+_SITE_PAGE = (joinedload(Location.owner), selectinload(Location.photos), selectinload(Location.blackouts))
+
+
+def _site_or_404(slug: str, *, options=()) -> Location:
+    location = db.session.execute(select(Location).where(Location.slug == slug).options(*options)).scalar_one_or_none()
     if location is None or not location.published:
         abort(404)
     return location
@@ -200,7 +205,7 @@ def start_from_quote():
 @bp.route("/<slug>")
 @public_page
 def site(slug: str):
-    location = _site_or_404(slug)
+    location = _site_or_404(slug, options=_SITE_PAGE)
     today = _today()
     first = site_calendars.month_of(request.args.get("month"), today)
     weeks = site_calendars.site_month(location, first, today)
