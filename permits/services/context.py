@@ -161,13 +161,8 @@ def organisations_for(reviews) -> list[Organisation | None]:
 
 
 def organisation_for(required: RequiredReview) -> Organisation:
-    """The organisation that holds a required review."""
-    if required.owner_org_id is not None:
-        organisation = db.session.get(Organisation, int(required.owner_org_id))
-    else:
-        organisation = db.session.execute(
-            select(Organisation).where(Organisation.kind == required.org_kind).order_by(Organisation.id).limit(1)
-        ).scalar_one_or_none()
+    """The organisation that holds a required review (the rule of :func:`organisations_for`)."""
+    [organisation] = organisations_for([required])
     if organisation is None:
         raise ServiceError(
             _("No organisation of kind %(kind)s is set up to review applications. Ask an administrator.",
