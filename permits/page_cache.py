@@ -9,14 +9,17 @@ Modified`` without the page being read at all.
 
 What keeps it right:
 
-- **Invalidation by the writes.** Every committed transaction that wrote a
-  row of a table the public pages read (:data:`PUBLIC_TABLES`: sites, photos,
-  blackouts, bookings, applications that left the draft stage, permits,
-  organisations, companies, turnaround and statistics rows...) increments one counter in
-  Redis after the commit; the counter is part of every key and ETag, so all
-  the kept pages are stale at once. Nothing is written to the database for
-  it (no hot row that every write would lock). Edits of drafts, sign-ins,
-  notices and e-mails do not touch it.
+- **Invalidation by the writes, by scope.** A page reads some scopes of the
+  data (:data:`TABLE_SCOPES`): the sites (sites, photos, closures, owners),
+  the shoots (applications that left the draft stage, their bookings,
+  amendments and permits), one site's shoots, the statistics. Every
+  committed transaction that wrote such rows increments the counters of
+  their scopes in Redis after the commit (a shoot's rows also the counter of
+  each site it is at: a submission at one site leaves every other site's
+  page kept); a page's key and ETag hold the counters of the scopes it
+  reads, so it is stale as soon as one of them moves. Nothing is written to
+  the database for it (no hot row that every write would lock). Edits of
+  drafts, sign-ins, notices and e-mails move no counter.
 - **The hour** is part of every key: what depends on the day (a site's
   calendar, the quote's lead times, a permit that expires) is re-rendered
   when the commission's local hour changes.
@@ -49,30 +52,46 @@ import time
 from flask import Flask, current_app, g, make_response, request, session
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
-from sqlalchemy import event
+from sqlalchemy import event, or_, select
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.util import identity_key
 
 log = logging.getLogger(__name__)
 
-# The tables whose rows the public pages show.
-PUBLIC_TABLES = frozenset({
-    "locations",
-    "location_blackouts",
-    "location_photos",
-    "bookings",
-    "applications",
-    "amendments",
-    "permits",
-    "permit_versions",
-    "organisations",
-    "companies",
-    "review_turnarounds",
-    "statistics_summaries",
-})
+# The scopes of what the public pages show. SHOOTS moves with every write of
+# a shoot, wherever it is; a site's page reads its own shoots' scope
+# (site_scope) and SHOOTS_EVERYWHERE, which moves when a write's sites are
+# not known (a bulk statement) or it shows at every site (a company's name).
+SITES, SHOOTS, SHOOTS_EVERYWHERE, STATISTICS = "sites", "shoots", "shoots:everywhere", "statistics"
+# What a page that names no scope reads: everything (SHOOTS covers every site's).
+EVERY_SCOPE = (SITES, SHOOTS, STATISTICS)
+# The tables whose rows the public pages show, and the scopes a write of one moves.
+TABLE_SCOPES = {
+    "locations": (SITES,),
+    "location_blackouts": (SITES,),
+    "location_photos": (SITES,),
+    "organisations": (SITES,),
+    "companies": (SHOOTS, SHOOTS_EVERYWHERE),
+    "applications": (SHOOTS,),
+    "bookings": (SHOOTS,),
+    "amendments": (SHOOTS,),
+    "permits": (SHOOTS,),
+    "permit_versions": (SHOOTS,),
+    "review_turnarounds": (STATISTICS,),
+    "statistics_summaries": (STATISTICS,),
+}
+PUBLIC_TABLES = frozenset(TABLE_SCOPES)
+
+
+def site_scope(slug: str) -> str:
+    """The scope of the shoots at one site (its page's calendar and permits)."""
+    return f"shoots:{slug}"
+
+
 # Where the visitor's CSRF token goes in a kept page. Letters and digits
 # only, so that autoescaping leaves it as it is.
 CSRF_PLACEHOLDER = "publicpagecsrfplaceholder7c1e9d"
-VERSION_KEY = "public-pages:version"
+VERSION_PREFIX = "public-pages:version:"
 PAGE_PREFIX = "public-pages:page:"
 # Headers a view sets that belong to the page (kept with it).
 KEPT_HEADERS = ("Content-Type", "X-Robots-Tag", "Referrer-Policy", "Content-Language")
@@ -98,18 +117,21 @@ class PageStore:
         self._paused_until = time.monotonic() + PAUSE_AFTER_FAILURE
         log.warning("Public page cache: Redis did not answer (%s); rendering pages for %ss", what, PAUSE_AFTER_FAILURE)
 
-    def version(self) -> int | None:
+    def versions(self, scopes: tuple[str, ...]) -> tuple[int, ...] | None:
         if not self._available():
             return None
         try:
-            return int(self.redis.get(VERSION_KEY) or 0)
+            return tuple(int(v or 0) for v in self.redis.mget([VERSION_PREFIX + scope for scope in scopes]))
         except Exception:
             self._failed("version")
             return None
 
-    def bump(self) -> None:
+    def bump(self, scopes) -> None:
         try:
-            self.redis.incr(VERSION_KEY)
+            pipe = self.redis.pipeline(transaction=False)
+            for scope in sorted(scopes):
+                pipe.incr(VERSION_PREFIX + scope)
+            pipe.execute()
         except Exception:
             # The kept pages stay until they expire (PUBLIC_PAGE_CACHE_SECONDS).
             log.exception("Public page cache: could not mark the pages stale after a commit")
@@ -161,20 +183,27 @@ def _etag(key: str) -> str:
     return hashlib.sha256(f"{key}|{token}".encode()).hexdigest()[:32]
 
 
-def public_page(view):
-    """Serve this view's page from the shared cache to anonymous visitors."""
+def public_page(view=None, *, scopes=None):
+    """Serve this view's page from the shared cache to anonymous visitors.
+
+    ``scopes``: what the page reads, a function of the view's arguments (and
+    the request) giving scope names; without it, every scope."""
+    if view is None:
+        return functools.partial(public_page, scopes=scopes)
 
     @functools.wraps(view)
     def wrapper(*args, **kwargs):
         pages = store()
         if pages is None or not _servable():
             return view(*args, **kwargs)
-        version = pages.version()
-        if version is None:
+        read = tuple(scopes(*args, **kwargs)) if scopes is not None else EVERY_SCOPE
+        versions = pages.versions(read)
+        if versions is None:
             return view(*args, **kwargs)
         from flask_babel import get_locale
 
-        key_text = f"{version}|{get_locale()}|{_local_hour()}|{request.full_path}"
+        stamp = ",".join(f"{scope}={version}" for scope, version in zip(read, versions, strict=True))
+        key_text = f"{stamp}|{get_locale()}|{_local_hour()}|{request.full_path}"
         key = hashlib.sha256(key_text.encode()).hexdigest()
         if request.if_none_match.contains(_etag(key)):
             return _finish(make_response("", 304), key)
@@ -237,15 +266,42 @@ def csrf_token() -> str:
 # ----------------------------------------------------------------------------- invalidation
 
 
-def _touches_public_rows(session: Session) -> bool:
+# The shoot tables: a row's sites are those of its application's bookings.
+_SHOOT_TABLES = frozenset({"applications", "bookings", "amendments", "permits", "permit_versions"})
+
+
+def _scopes_written(session: Session) -> set[str]:
+    """The scopes of the public rows this flush writes (draft-only rows move none)."""
+    scopes: set[str] = set()
+    applications: set[int] = set()
+    permits: set[int] = set()
+    locations: set[int] = set()
     for instance in (*session.new, *session.dirty, *session.deleted):
         table = getattr(instance, "__tablename__", None)
         if table not in PUBLIC_TABLES:
             continue
         if table == "applications" and _is_unseen_draft(instance, session):
             continue
-        return True
-    return False
+        if table == "bookings" and _is_draft_booking(instance, session):
+            continue
+        scopes.update(TABLE_SCOPES[table])
+        if table not in _SHOOT_TABLES:
+            continue
+        if table == "applications":
+            applications.add(instance.id)
+        elif table == "permit_versions":
+            permits.add(instance.permit_id)
+        else:
+            applications.add(instance.application_id)
+            if table == "bookings":
+                locations.add(instance.location_id)
+    if applications or permits or locations:
+        slugs = _slugs_of(session, applications - {None}, permits - {None}, locations - {None})
+        if slugs is None:
+            scopes.add(SHOOTS_EVERYWHERE)
+        else:
+            scopes.update(site_scope(slug) for slug in slugs)
+    return scopes
 
 
 def _is_unseen_draft(application, session: Session) -> bool:
@@ -255,26 +311,59 @@ def _is_unseen_draft(application, session: Session) -> bool:
     return application.state == "draft" and not inspect(application).attrs.state.history.deleted
 
 
+def _is_draft_booking(booking, session: Session) -> bool:
+    """A booking of a draft (known to this session) is on no public page."""
+    from permits.models import Application
+
+    application = session.identity_map.get(identity_key(Application, booking.application_id))
+    return application is not None and _is_unseen_draft(application, session)
+
+
+def _slugs_of(session: Session, applications: set[int], permits: set[int], locations: set[int]) -> set[str] | None:
+    """The sites of these applications', permits' and bookings' shoots (one
+    statement, on the flush's own connection); None when it cannot tell."""
+    from permits.models import Booking, Location, Permit
+
+    of_applications = select(Booking.location_id).where(
+        or_(Booking.application_id.in_(applications),
+            Booking.application_id.in_(select(Permit.application_id).where(Permit.id.in_(permits))))
+    )
+    try:
+        return set(session.connection().execute(
+            select(Location.slug).where(or_(Location.id.in_(locations), Location.id.in_(of_applications)))
+        ).scalars())
+    except Exception:  # the flush goes on; every site's page is marked stale instead
+        log.exception("Public page cache: could not tell which sites a write is at")
+        return None
+
+
+def _caching() -> bool:
+    from flask import has_app_context
+
+    return has_app_context() and store() is not None
+
+
 def _after_flush(session: Session, _flush_context) -> None:
-    if not session.info.get(_CHANGED) and _touches_public_rows(session):
-        session.info[_CHANGED] = True
+    if not _caching():  # nothing to mark stale (and no statement to spend on finding out)
+        return
+    if scopes := _scopes_written(session):
+        session.info.setdefault(_CHANGED, set()).update(scopes)
 
 
 def _do_orm_execute(state) -> None:
     if not (state.is_insert or state.is_update or state.is_delete):
         return
-    table = getattr(state.statement, "table", None)
-    if getattr(table, "name", None) in PUBLIC_TABLES:
-        state.session.info[_CHANGED] = True
+    table = getattr(getattr(state.statement, "table", None), "name", None)
+    if table in PUBLIC_TABLES and _caching():
+        # A statement on many rows: their sites are not known.
+        scopes = {*TABLE_SCOPES[table], SHOOTS_EVERYWHERE} if table in _SHOOT_TABLES else set(TABLE_SCOPES[table])
+        state.session.info.setdefault(_CHANGED, set()).update(scopes)
 
 
 def _after_commit(session: Session) -> None:
-    if not session.info.pop(_CHANGED, False):
-        return
-    from flask import has_app_context
-
-    if has_app_context() and (pages := store()) is not None:
-        pages.bump()
+    scopes = session.info.pop(_CHANGED, None)
+    if scopes and _caching():
+        store().bump(scopes)
 
 
 def _after_transaction_end(session: Session, transaction) -> None:
@@ -285,7 +374,7 @@ def _after_transaction_end(session: Session, transaction) -> None:
 def mark_changed() -> None:
     """For writes that bypass the session (a rebuild by raw SQL, the demo seed)."""
     if (pages := store()) is not None:
-        pages.bump()
+        pages.bump({*EVERY_SCOPE, SHOOTS_EVERYWHERE})
 
 
 _listening = False

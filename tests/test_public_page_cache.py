@@ -7,6 +7,7 @@ pages rendered as before."""
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import re
 
 import pytest
@@ -14,8 +15,9 @@ import redis
 from sqlalchemy import event
 
 from permits.extensions import db as database
-from permits.page_cache import CSRF_PLACEHOLDER, VERSION_KEY
-from permits.services import workflow
+from permits.page_cache import CSRF_PLACEHOLDER, VERSION_PREFIX
+from permits.services import applications, workflow
+from tests.factories import LocationFactory
 from tests.helpers import csrf_token, login
 from tests.notifications.conftest import private_redis  # noqa: F401  (the fixture)
 from tests.permits_issue.helpers import approved
@@ -71,8 +73,15 @@ def _main(response) -> str:
     return text[text.index("<main"):text.index("</main>")]
 
 
-def _version(redis_url) -> int:
-    return int(redis.Redis.from_url(redis_url).get(VERSION_KEY) or 0)
+def _versions(redis_url) -> dict[str, int]:
+    """Every scope's counter (permits/page_cache.py: TABLE_SCOPES)."""
+    client = redis.Redis.from_url(redis_url)
+    keys = sorted(client.scan_iter(match=VERSION_PREFIX + "*"))
+    return {key.decode().removeprefix(VERSION_PREFIX): int(value) for key, value in zip(keys, client.mget(keys))} if keys else {}
+
+
+def _moved(before: dict[str, int], after: dict[str, int]) -> set[str]:
+    return {scope for scope, version in after.items() if version != before.get(scope, 0)}
 
 
 @pytest.mark.parametrize("url", PUBLIC_URLS)
@@ -118,12 +127,12 @@ def test_a_write_that_changes_a_site_shows_at_once(cached_app, world, redis_url)
     assert "Maiden Tower" in _main(browser.get("/sites/"))
     site_page = browser.get(f"/sites/{world.site_a.slug}")
     assert "Maiden Tower" in _main(site_page)
-    before = _version(redis_url)
+    before = _versions(redis_url)
     with cached_app.app_context():
         site = database.session.get(type(world.site_a), world.site_a.id)
         site.name_en = "Gyz Galasy"
         database.session.commit()
-    assert _version(redis_url) == before + 1
+    assert _moved(before, _versions(redis_url)) == {"sites"}
     assert "Gyz Galasy" in _main(browser.get("/sites/"))
     assert "Gyz Galasy" in _main(browser.get(f"/sites/{world.site_a.slug}"))
 
@@ -147,24 +156,76 @@ def test_editing_a_draft_leaves_the_pages_kept_and_submitting_it_does_not(cached
     with cached_app.app_context():
         application = draft(world)
         database.session.commit()
-        before = _version(redis_url)
+        before = _versions(redis_url)
         application.title = "A new working title"
+        applications.add_booking(application, world.producer, world.site_a, start=dt.date(2027, 7, 5),
+                                 end=dt.date(2027, 7, 6), crew_on_site=10)
         database.session.commit()
-        assert _version(redis_url) == before, "a draft is on no public page"
+        assert _moved(before, _versions(redis_url)) == set(), "a draft and its bookings are on no public page"
         workflow.submit(application, world.producer, now=MONDAY)
         database.session.commit()
-        assert _version(redis_url) > before
+        moved = _moved(before, _versions(redis_url))
+        assert {"shoots", f"shoots:{world.site_a.slug}", f"shoots:{world.site_b.slug}"} <= moved
+        assert "sites" not in moved and "shoots:everywhere" not in moved
 
 
 def test_a_rolled_back_write_leaves_the_pages_kept(cached_app, world, redis_url):
-    before = _version(redis_url)
+    before = _versions(redis_url)
     with cached_app.app_context():
         site = database.session.get(type(world.site_a), world.site_a.id)
         site.name_en = "Not saved"
         database.session.flush()
         database.session.rollback()
         database.session.commit()
-    assert _version(redis_url) == before
+    assert _versions(redis_url) == before
+
+
+def test_a_shoot_at_one_site_makes_that_sites_page_stale_and_leaves_the_others_kept(cached_app, world):
+    # (The world's own application context is the test's: its session made the world.)
+    third = LocationFactory(owner=world.site_b.owner, name_en="Gobustan")
+    database.session.commit()
+    third_slug = third.slug
+    browser = _browser(cached_app)
+    pages = {slug: browser.get(f"/sites/{slug}?month=2027-06")
+             for slug in (world.site_a.slug, world.site_b.slug, third_slug)}
+    assert all("Pencil hold" not in _main(page).split("<tbody", 1)[1] for page in pages.values())
+    catalogue = browser.get("/sites/")
+    with cached_app.app_context():
+        application = draft(world, sites=[world.site_a])  # its bookings: on no public page yet
+        with _counted(cached_app) as statements:
+            assert _main(browser.get(f"/sites/{world.site_a.slug}?month=2027-06")) == _main(pages[world.site_a.slug])
+        assert statements == []
+        workflow.submit(application, world.producer, now=MONDAY)
+        database.session.commit()
+    with _counted(cached_app) as statements:
+        held = browser.get(f"/sites/{world.site_a.slug}?month=2027-06")
+    assert statements, "the site with the new shoot is rendered again"
+    assert "Pencil hold" in _main(held).split("<tbody", 1)[1]
+    with _counted(cached_app) as statements:
+        others = [browser.get(f"/sites/{slug}?month=2027-06") for slug in (world.site_b.slug, third_slug)]
+        same_catalogue = browser.get("/sites/")
+    assert statements == [], "the other sites' pages and the catalogue are still the kept ones"
+    assert [_main(page) for page in others] == [_main(pages[world.site_b.slug]), _main(pages[third_slug])]
+    assert _main(same_catalogue) == _main(catalogue)
+    # Free dates depend on the shoots: that catalogue is rendered again and leaves the site out.
+    dated = browser.get("/sites/?start_date=2027-06-07&end_date=2027-06-08")
+    assert "Maiden Tower" not in _main(dated) and "Yanar Dag" in _main(dated)
+
+
+def test_a_statement_on_many_shoots_makes_every_sites_page_stale(cached_app, world, redis_url):
+    from sqlalchemy import update
+
+    from permits.models import Application
+
+    with cached_app.app_context():
+        application = draft(world, sites=[world.site_a])
+        workflow.submit(application, world.producer, now=MONDAY)
+        database.session.commit()
+        before = _versions(redis_url)
+        database.session.execute(update(Application).where(Application.id == application.id)
+                                 .values(title="Renamed in bulk"))
+        database.session.commit()
+    assert _moved(before, _versions(redis_url)) == {"shoots", "shoots:everywhere"}
 
 
 def test_a_returning_browser_gets_304_until_the_page_changes(cached_app, world):

@@ -24,7 +24,7 @@ from permits.labels import (
 from permits.locations import catalogue as queries
 from permits.locations.forms import CatalogueFilterForm, QuoteForm, SiteDatesForm
 from permits.models import Location, LocationPhoto
-from permits.page_cache import public_page
+from permits.page_cache import SHOOTS, SHOOTS_EVERYWHERE, SITES, public_page, site_scope
 from permits.services import ServiceError
 from permits.services import applications as drafts
 from permits.services import sites as site_calendars
@@ -63,8 +63,14 @@ def _today():
     return calendar().local_date(now_utc())
 
 
+def _catalogue_reads():
+    # Free dates (a filter) depend on the shoots; the cards on the sites alone.
+    dated = request.args.get("start_date") or request.args.get("end_date")
+    return (SITES, SHOOTS) if dated else (SITES,)
+
+
 @bp.route("/")
-@public_page
+@public_page(scopes=_catalogue_reads)
 def catalogue():
     form = CatalogueFilterForm(formdata=request.args)
     form.region.choices = [("", _("Any region")), *queries.regions_in_use()]
@@ -203,7 +209,7 @@ def start_from_quote():
 
 
 @bp.route("/<slug>")
-@public_page
+@public_page(scopes=lambda slug: (SITES, SHOOTS_EVERYWHERE, site_scope(slug)))
 def site(slug: str):
     location = _site_or_404(slug, options=_SITE_PAGE)
     today = _today()

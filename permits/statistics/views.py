@@ -9,7 +9,7 @@ import io
 from flask import Blueprint, Response, abort, render_template
 
 from permits.access import ministry_required
-from permits.page_cache import public_page
+from permits.page_cache import SITES, STATISTICS, public_page
 from permits.services import statistics
 from permits.statistics.tables import STATISTICS_TABLES, csv_safe, statistics_tables
 
@@ -41,7 +41,7 @@ def table_csv(table: str):
 
 
 @bp.route("/scorecard/")
-@public_page
+@public_page(scopes=lambda: (SITES, STATISTICS))
 def scorecard():
     """Public: permits issued and the turnaround of every reviewing body."""
     response = render_template("statistics/scorecard.html", card=statistics.scorecard())

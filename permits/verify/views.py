@@ -12,7 +12,7 @@ from flask import Blueprint, current_app, make_response, render_template, reques
 from flask_babel import lazy_gettext as _l
 
 from permits.extensions import limiter
-from permits.page_cache import public_page
+from permits.page_cache import SHOOTS, SITES, public_page
 from permits.services import amendments
 from permits.services import permits as permit_service
 
@@ -63,7 +63,7 @@ def _not_found():
 
 @bp.route("/", methods=["GET"])
 @limiter.shared_limit(_lookup_limit, scope="verify-lookup")
-@public_page
+@public_page(scopes=lambda *args, **kwargs: (SITES, SHOOTS))
 def lookup():
     number = request.args.get("number", "")
     code = request.args.get("code", "")
@@ -77,7 +77,7 @@ def lookup():
 
 @bp.route("/<token>", methods=["GET"])
 @limiter.shared_limit(_lookup_limit, scope="verify-lookup")
-@public_page
+@public_page(scopes=lambda *args, **kwargs: (SITES, SHOOTS))
 def by_token(token: str):
     permit = permit_service.find_by_token(token)
     if permit is None:
