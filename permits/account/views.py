@@ -58,7 +58,8 @@ def change_password():
     password_form = ChangePasswordForm(prefix="pw")
     if password_form.validate_on_submit():
         try:
-            accounts.change_password(current_user, password_form.current_password.data, password_form.password.data)
+            revoked = accounts.change_password(current_user, password_form.current_password.data,
+                                               password_form.password.data)
         except ServiceError as error:
             failure = refused(error, password_form, field="password")
             if failure is not None:
@@ -69,6 +70,8 @@ def change_password():
             session.clear()
             login_user(current_user._get_current_object())
             flash(_("Your password has been changed. You were signed out everywhere else."), "success")
+            if notice := api_tokens.revoked_notice(revoked):
+                flash(notice, "warning")
             return redirect(url_for("account.profile"))
     return _page(form, password_form)
 

@@ -12,7 +12,7 @@ from flask_login import current_user, login_user, logout_user
 from permits.auth.forms import EmptyForm, ForgotPasswordForm, LoginForm, RegistrationForm, ResetPasswordForm
 from permits.errors import refused
 from permits.extensions import db, limiter
-from permits.services import ServiceError, accounts
+from permits.services import ServiceError, accounts, api_tokens
 
 bp = Blueprint("auth", __name__)
 
@@ -152,7 +152,7 @@ def reset_password(token: str):
     form = ResetPasswordForm()
     if form.validate_on_submit():
         try:
-            accounts.reset_password(token, form.password.data)
+            _user, revoked = accounts.reset_password(token, form.password.data)
         except ServiceError as error:
             failure = refused(error, form, field="password")
             if failure is not None:
@@ -162,5 +162,7 @@ def reset_password(token: str):
             logout_user()
             session.clear()
             flash(_("Your password has been changed. Sign in with the new password."), "success")
+            if notice := api_tokens.revoked_notice(revoked):
+                flash(notice, "warning")
             return redirect(url_for("auth.login"))
     return render_template("auth/reset.html", form=form)

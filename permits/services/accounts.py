@@ -25,7 +25,7 @@ from permits.models import (
     utcnow,
 )
 from permits.notifications import queue_email
-from permits.services import ServiceError
+from permits.services import ServiceError, api_tokens
 from permits.services.passwords import hash_password, needs_rehash, policy_errors, verify_password
 
 
@@ -222,12 +222,20 @@ def end_all_sessions(user: User) -> None:
     user.session_version = (user.session_version or 1) + 1
 
 
-def change_password(user: User, current_password: str, new_password: str) -> None:
+def _new_password(user: User, new_password: str) -> int:
+    """Set the password; every session ends and every API token in use is
+    revoked (how many were: the pages say so)."""
+    user.password_hash = hash_password(new_password)
+    end_all_sessions(user)
+    return api_tokens.revoke_all(user)
+
+
+def change_password(user: User, current_password: str, new_password: str) -> int:
+    """The user's new password; the number of API tokens it revoked."""
     if not verify_password(user.password_hash, current_password):
         raise ServiceError(_("Your current password is not correct."), field="current_password")
     _check_new_password(new_password, user.email, user.name)
-    user.password_hash = hash_password(new_password)
-    end_all_sessions(user)
+    return _new_password(user, new_password)
 
 
 def update_profile(user: User, *, name: str, language: str) -> None:
@@ -282,14 +290,13 @@ def request_password_reset(email: str) -> None:
     )
 
 
-def reset_password(token: str, new_password: str) -> User:
+def reset_password(token: str, new_password: str) -> tuple[User, int]:
+    """The user whose password the link set; the number of API tokens it revoked."""
     user = user_for_reset_token(token)
     if user is None:
         raise ServiceError(_("This link has expired or has already been used. Ask for a new one."))
     _check_new_password(new_password, user.email, user.name)
-    user.password_hash = hash_password(new_password)
-    end_all_sessions(user)
-    return user
+    return user, _new_password(user, new_password)
 
 
 def create_organisation(*, key: str, kind: str, name_az: str, name_en: str, name_ru: str, email: str = "", phone: str = "") -> Organisation:

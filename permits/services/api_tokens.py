@@ -17,6 +17,7 @@ import secrets
 from dataclasses import dataclass
 
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -106,6 +107,28 @@ def revoke(user: User, token_id: int, now: dt.datetime | None = None) -> ApiToke
         token.revoked_at = now or now_utc()
         db.session.flush()
     return token
+
+
+def revoke_all(user: User, now: dt.datetime | None = None) -> int:
+    """Revoke every token of the user still in use (a new password: whoever
+    knew the old one may have made a token with it); how many were."""
+    now = now or now_utc()
+    revoked = db.session.execute(
+        update(ApiToken)
+        .where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None), ApiToken.expires_at > now)
+        .values(revoked_at=now)
+        .execution_options(synchronize_session="fetch")
+    ).rowcount
+    db.session.flush()
+    return int(revoked or 0)
+
+
+def revoked_notice(count: int) -> str | None:
+    """What the pages tell the user after a new password revoked tokens."""
+    if not count:
+        return None
+    return ngettext("Your API token was revoked: a program that used it needs a new one.",
+                    "Your %(num)d API tokens were revoked: programs that used them need new ones.", count)
 
 
 def tokens_of(user: User) -> list[ApiToken]:

@@ -179,3 +179,43 @@ def test_nobody_revokes_another_users_token(world, app):
     assert response.status_code == 404
     assert _stored()[0].revoked_at is None
     assert secret
+
+
+def test_a_new_password_revokes_every_token_in_use_and_signing_out_does_not(world, app, api, still):
+    """Whoever knew the old password may have made a token with it: a changed
+    or reset password revokes them all (and the page says so); signing out
+    of the site leaves the programs working."""
+    from permits.services import accounts
+    from tests.factories import PASSWORD
+
+    first, second = make_token(world.producer), make_token(world.producer, scopes=("read", "write"))
+    browser = app.test_client()
+    browser.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
+    sign_in_fast(browser, world.producer)
+    page = browser.get("/account/")
+    assert b"revokes every token in use" in page.data
+    assert browser.post("/auth/logout", data={"csrf_token": csrf_token(page.data)}).status_code == 302
+    assert api(first).get("/api/v1/applications").status_code == 200
+
+    # Changed on the account page: both revoked at once, the page says how many.
+    database.session.rollback()  # signing out moved the session version: read it again
+    sign_in_fast(browser, world.producer)
+    page = browser.get("/account/")
+    changed = browser.post("/account/password", data={
+        "csrf_token": csrf_token(page.data), "pw-current_password": PASSWORD,
+        "pw-password": "a quiet caravan at dawn 2027", "pw-confirm": "a quiet caravan at dawn 2027",
+    }, follow_redirects=True)
+    assert changed.status_code == 200
+    assert b"Your 2 API tokens were revoked" in changed.data
+    assert [t.revoked_at for t in _stored()] == [clock.now(), clock.now()]
+    for secret in (first, second):
+        assert_problem(api(secret).get("/api/v1/applications"), 401)
+
+    # Reset by e-mail: the token made since is revoked too; a revoked or expired one is left as it was.
+    third = make_token(world.producer)
+    user, revoked = accounts.reset_password(accounts.make_reset_token(world.producer), "another quiet caravan 2028")
+    database.session.commit()
+    assert user.id == world.producer.id and revoked == 1
+    assert_problem(api(third).get("/api/v1/applications"), 401)
+    assert [t.revoked_at for t in _stored()] == [clock.now()] * 3
+    assert api_tokens.revoked_notice(0) is None
