@@ -297,10 +297,7 @@ def _scopes_written(session: Session) -> set[str]:
                 locations.add(instance.location_id)
     if applications or permits or locations:
         slugs = _slugs_of(session, applications - {None}, permits - {None}, locations - {None})
-        if slugs is None:
-            scopes.add(SHOOTS_EVERYWHERE)
-        else:
-            scopes.update(site_scope(slug) for slug in slugs)
+        scopes.update(site_scope(slug) for slug in slugs)
     return scopes
 
 
@@ -319,22 +316,18 @@ def _is_draft_booking(booking, session: Session) -> bool:
     return application is not None and _is_unseen_draft(application, session)
 
 
-def _slugs_of(session: Session, applications: set[int], permits: set[int], locations: set[int]) -> set[str] | None:
+def _slugs_of(session: Session, applications: set[int], permits: set[int], locations: set[int]) -> set[str]:
     """The sites of these applications', permits' and bookings' shoots (one
-    statement, on the flush's own connection); None when it cannot tell."""
+    statement, on the flush's own connection: it fails only as the flush would)."""
     from permits.models import Booking, Location, Permit
 
     of_applications = select(Booking.location_id).where(
         or_(Booking.application_id.in_(applications),
             Booking.application_id.in_(select(Permit.application_id).where(Permit.id.in_(permits))))
     )
-    try:
-        return set(session.connection().execute(
-            select(Location.slug).where(or_(Location.id.in_(locations), Location.id.in_(of_applications)))
-        ).scalars())
-    except Exception:  # the flush goes on; every site's page is marked stale instead
-        log.exception("Public page cache: could not tell which sites a write is at")
-        return None
+    return set(session.connection().execute(
+        select(Location.slug).where(or_(Location.id.in_(locations), Location.id.in_(of_applications)))
+    ).scalars())
 
 
 def _caching() -> bool:
