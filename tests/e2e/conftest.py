@@ -64,6 +64,18 @@ class Journey:
         with self.smtp.lock:
             return [m for m in self.smtp.messages if m["To"].lower() == address.lower()]
 
+    def wait_for_mail(self, predicate, timeout: float = 120.0):
+        """Poll ``predicate`` as e-mails arrive; every 15 s without them, relay
+        the outbox as beat would (a doorbell missed on a busy machine, or a
+        delivery that failed and waits for its retry, is sent by the relay:
+        there is no beat here). Returns the predicate's last value."""
+        deadline = time.monotonic() + timeout
+        while True:
+            found = wait_for(predicate, timeout=min(15.0, max(deadline - time.monotonic(), 0.1)), interval=0.5)
+            if found or time.monotonic() >= deadline:
+                return found
+            self.run_task("permits.tasks.relay_outbox")
+
     def outbox_settled(self) -> bool:
         """No e-mail is waiting, being sent or due for a retry."""
         from sqlalchemy import func, select

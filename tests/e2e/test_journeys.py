@@ -234,8 +234,8 @@ def test_a_foreign_producer_gets_a_permit_for_two_sites(journey, world, shoot, t
     assert payment_reference.startswith("RF")
     shoot(producer, "13b-awaiting-payment")
     # The invoice arrived by e-mail when the screening accepted, its PDF attached.
-    invoice_mail = wait_for(lambda: next((m for m in journey.emails_to(world["producer"])
-                                          if str(m["Subject"]).startswith("Invoice ")), None), timeout=30, interval=0.5)
+    invoice_mail = journey.wait_for_mail(lambda: next((m for m in journey.emails_to(world["producer"])
+                                                       if str(m["Subject"]).startswith("Invoice ")), None))
     assert invoice_mail, _subjects(journey, world["producer"])
     [attached] = [part for part in invoice_mail.iter_attachments() if part.get_content_type() == "application/pdf"]
     invoice_text = " ".join(pdf_text(attached.get_content()).split())
@@ -308,8 +308,9 @@ def test_a_foreign_producer_gets_a_permit_for_two_sites(journey, world, shoot, t
         "awaiting payment": f"Application {reference} approved: the permit waits for the fee",
         "payment": f"Payment received for application {reference}",
     }
-    assert wait_for(lambda: all(any(s == want for s in _subjects(journey, world["producer"])) for want in expected.values()),
-                    timeout=30, interval=0.5), (_subjects(journey, world["producer"]), journey.worker_log.read_text()[-3000:])
+    assert journey.wait_for_mail(
+        lambda: all(any(s == want for s in _subjects(journey, world["producer"])) for want in expected.values())
+    ), (_subjects(journey, world["producer"]), journey.worker_log.read_text()[-3000:])
     # Every outbox row delivered: a duplicate could only come from one still waiting.
     assert wait_for(journey.outbox_settled, interval=0.5), journey.worker_log.read_text()[-3000:]
     subjects = _subjects(journey, world["producer"])
@@ -347,8 +348,8 @@ def test_a_site_owner_refuses_and_the_commission_rejects(journey, world, shoot):
     assert "Rejected" in main
     assert "closed on your dates" in main
     shoot(producer, "11-producer-sees-the-rejection")
-    assert wait_for(lambda: f"Application {reference} was not approved" in _subjects(journey, world["producer"]),
-                    timeout=30, interval=0.5), _subjects(journey, world["producer"])
+    assert journey.wait_for_mail(lambda: f"Application {reference} was not approved" in _subjects(journey, world["producer"])
+                                 ), _subjects(journey, world["producer"])
     print(f"\njourney (b) took {time.monotonic() - started:.1f}s")
 
 
@@ -377,8 +378,8 @@ def test_the_producer_withdraws(journey, world, shoot):
     owner_b.goto(f"{base}/review/")
     assert owner_b.locator("a.app-queue-table__reference", has_text=reference).count() == 0
     shoot(owner_b, "09-owner-queue-empty")
-    assert wait_for(lambda: f"Application {reference} was withdrawn" in _subjects(journey, world["owner_b"]),
-                    timeout=30, interval=0.5), _subjects(journey, world["owner_b"])
+    assert journey.wait_for_mail(lambda: f"Application {reference} was withdrawn" in _subjects(journey, world["owner_b"])
+                                 ), _subjects(journey, world["owner_b"])
     print(f"\njourney (c) took {time.monotonic() - started:.1f}s")
 
 
