@@ -266,8 +266,8 @@ def csrf_token() -> str:
 # ----------------------------------------------------------------------------- invalidation
 
 
-# The shoot tables: a row's sites are those of its application's bookings.
-_SHOOT_TABLES = frozenset({"applications", "bookings", "amendments", "permits", "permit_versions"})
+# The shoot tables (those whose rows are at sites): a row's sites are those of its application's bookings.
+_SHOOT_TABLES = frozenset(table for table, scopes in TABLE_SCOPES.items() if scopes == (SHOOTS,))
 
 
 def _scopes_written(session: Session) -> set[str]:
